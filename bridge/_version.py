@@ -1,0 +1,3 @@
+"""The jobctl version, read by packaging and by ``jobctl --version``."""
+
+__version__ = "0.1.0"

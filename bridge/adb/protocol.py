@@ -1,0 +1,115 @@
+"""A lean client of the adb server's smart-socket protocol (AOSP adb docs: OVERVIEW.TXT,
+SERVICES.TXT).
+
+A request is four hex digits of length and the text; the server answers ``OKAY`` or ``FAIL``
+with a hex-length-prefixed message. After ``host:transport-id:N`` the socket speaks to that
+device, and the next request opens a device service (``shell,v2,raw:…``, ``localabstract:…``).
+
+This is the hot path of :mod:`bridge.device`: one TCP connection per call, no ``host:version``
+probe and no sleep on close (adbutils' ``AdbConnection.close`` sleeps 10 ms, adb-protocol.md §6.4).
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+from collections.abc import Iterator
+
+from bridge.errors import AdbServerError
+
+SHELL_HEADER = struct.Struct("<BI")
+SHELL_STDIN, SHELL_STDOUT, SHELL_STDERR, SHELL_EXIT, SHELL_CLOSE_STDIN = 0, 1, 2, 3, 4
+
+
+class RequestFailed(Exception):
+    """The adb server answered FAIL; ``message`` is its text (``device offline``, ``closed``…)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class HostConnection:
+    """One TCP connection to the adb server."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+
+    @classmethod
+    def open(cls, host: str, port: int, timeout: float | None = 10.0) -> "HostConnection":
+        try:
+            sock = socket.create_connection((host, port), timeout=timeout)
+        except OSError as error:
+            raise AdbServerError(f"no adb server answers at tcp:{host}:{port} ({error.strerror or error})") from None
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return cls(sock)
+
+    def __enter__(self) -> "HostConnection":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def settimeout(self, timeout: float | None) -> None:
+        self.sock.settimeout(timeout)
+
+    def send_request(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.sock.sendall(b"%04x" % len(data) + data)
+
+    def recv_exact(self, n: int) -> bytes:
+        chunks = bytearray()
+        while len(chunks) < n:
+            chunk = self.sock.recv(n - len(chunks))
+            if not chunk:
+                raise ConnectionResetError(f"connection closed after {len(chunks)} of {n} bytes")
+            chunks += chunk
+        return bytes(chunks)
+
+    def read_status(self) -> None:
+        """Consume ``OKAY``; raise :class:`RequestFailed` on ``FAIL``."""
+        status = self.recv_exact(4)
+        if status == b"OKAY":
+            return
+        if status == b"FAIL":
+            raise RequestFailed(self.read_length_prefixed().decode("utf-8", "replace"))
+        raise ConnectionResetError(f"unexpected adb server reply {status!r}")
+
+    def read_length_prefixed(self) -> bytes:
+        length = int(self.recv_exact(4), 16)
+        return self.recv_exact(length)
+
+    def read_to_end(self) -> bytes:
+        chunks = []
+        while True:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+    def select_transport(self, transport_id: int) -> None:
+        self.send_request(f"host:transport-id:{transport_id}")
+        self.read_status()
+
+    def open_service(self, service: str) -> None:
+        self.send_request(service)
+        self.read_status()
+
+    # shell protocol v2 (adb-protocol.md §4.1)
+    def send_shell_packet(self, packet_id: int, data: bytes = b"") -> None:
+        self.sock.sendall(SHELL_HEADER.pack(packet_id, len(data)) + data)
+
+    def shell_packets(self) -> Iterator[tuple[int, bytes]]:
+        """Yield (id, data) packets until the exit packet (included) or the end of the stream."""
+        while True:
+            header = self.sock.recv(SHELL_HEADER.size, socket.MSG_WAITALL)
+            if len(header) < SHELL_HEADER.size:
+                return
+            packet_id, length = SHELL_HEADER.unpack(header)
+            data = self.recv_exact(length) if length else b""
+            yield packet_id, data
+            if packet_id == SHELL_EXIT:
+                return

@@ -1,0 +1,95 @@
+"""Virtual devices in this process, on a background event loop: for tests, the demo and
+benchmarks, which also want to look inside the device (its filesystem, its executed argv).
+
+``jobctl sim start`` uses a separate daemon process instead (:mod:`bridge.sim.daemon`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Coroutine, Iterable
+from concurrent.futures import Future
+from types import TracebackType
+from typing import Any, TypeVar
+
+from bridge.adb.server import AdbServer
+from bridge.errors import JobctlError
+from bridge.sim.device import Extension, VirtualDevice
+from bridge.sim.server import DeviceServer, Fleet, FleetSpec
+
+T = TypeVar("T")
+
+
+def android_extensions() -> tuple[Extension, ...]:
+    from bridge.sim import android
+
+    return (android.install,)
+
+
+class SimHarness:
+    """A :class:`Fleet` served from a daemon thread's event loop."""
+
+    def __init__(self, spec: FleetSpec | None = None, extensions: Iterable[Extension] | None = None) -> None:
+        self.spec = spec or FleetSpec()
+        self.fleet = Fleet(self.spec, android_extensions() if extensions is None else extensions)
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="jobctl-sim", daemon=True)
+        self._connected: list[tuple[AdbServer, str]] = []
+
+    def call(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = 60.0) -> T:
+        """Run ``coroutine`` on the devices' loop and return its result."""
+        future: Future[T] = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        return future.result(timeout)
+
+    def start(self) -> "SimHarness":
+        self._thread.start()
+        self.call(self.fleet.start())
+        return self
+
+    @property
+    def servers(self) -> list[DeviceServer]:
+        return self.fleet.servers
+
+    @property
+    def devices(self) -> list[VirtualDevice]:
+        return [server.device for server in self.fleet.servers]
+
+    @property
+    def addresses(self) -> list[str]:
+        return [server.address for server in self.fleet.servers]
+
+    def connect(self, server: AdbServer, timeout: float = 15.0) -> list[str]:
+        """``adb connect`` every device to ``server`` and wait until each is ``device``."""
+        from bridge.sim.daemon import wait_online
+
+        for address in self.addresses:
+            answer = server.connect_device(address)
+            if "connected" not in answer:
+                raise JobctlError(f"adb connect {address}: {answer}")
+            self._connected.append((server, address))
+        wait_online(server, self.addresses, time.monotonic() + timeout)
+        return self.addresses
+
+    def stop(self) -> None:
+        for server, address in self._connected:
+            try:
+                if server.is_running():
+                    server.disconnect_device(address)
+            except JobctlError:
+                pass
+        self._connected.clear()
+        if self._thread.is_alive():
+            self.call(self.fleet.stop())
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(10)
+        if not self.loop.is_running():
+            self.loop.close()
+
+    def __enter__(self) -> "SimHarness":
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()

@@ -1,0 +1,38 @@
+"""What a stream OPEN can ask the virtual device for, mapped to the coroutine that serves it.
+
+Service strings are those adb clients really send (adb-protocol.md §3). Anything else is
+refused with CLSE, which clients report as ``closed``.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from bridge.sim.services.abb import serve_abb_exec
+from bridge.sim.services.shell import ShellOptions, serve_shell
+from bridge.sim.services.sockets import SOCKET_NAMESPACES, serve_socket
+from bridge.sim.services.sync import serve_sync
+from bridge.sim.device import VirtualDevice
+from bridge.sim.transport import Service
+
+
+def resolve_service(name: str, device: VirtualDevice) -> Service | None:
+    """The service for an OPEN's (NUL-stripped) name on ``device``, or None to refuse it."""
+    kind, sep, rest = name.partition(":")
+    if not sep:
+        return None
+    if kind == "sync" and not rest:
+        return serve_sync
+    if kind == "exec":
+        return partial(serve_shell, ShellOptions(protocol_v2=False, raw=True), rest)
+    if kind.split(",")[0] == "shell":
+        options = ShellOptions.parse(kind)
+        return None if options is None else partial(serve_shell, options, rest)
+    if kind == "abb_exec":
+        return partial(serve_abb_exec, rest.split("\0"))
+    if kind in SOCKET_NAMESPACES and device.sockets.lookup(kind, rest) is not None:
+        return partial(serve_socket, kind, rest)
+    return None
+
+
+__all__ = ["resolve_service"]

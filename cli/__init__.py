@@ -1,0 +1,1 @@
+"""jobctl's command line: a thin click front end over :mod:`bridge`."""

@@ -1,0 +1,50 @@
+"""Exit codes of ``jobctl`` (documented in docs/cli-json.md)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    FAILURE = 1
+    """The command ran and what it checked failed (a scenario expectation, a device command)."""
+    USAGE = 2
+    """Bad arguments (click's own code for usage errors)."""
+    NO_DEVICE = 3
+    """No device, or the serial asked for is not attached."""
+    MULTIPLE_DEVICES = 4
+    """Several devices and no -s/ANDROID_SERIAL."""
+    ADB_SERVER = 5
+    """The adb server could not be reached or started."""
+    DEVICE_UNAVAILABLE = 6
+    """The device is offline or the connection broke during the command."""
+    TIMEOUT = 7
+    """A wait or a device command ran past its deadline."""
+    SIM = 8
+    """A virtual device could not be started or stopped."""
+    INTERRUPTED = 130
+
+
+def for_exception(error: BaseException) -> ExitCode:
+    """The exit code for a :class:`bridge.errors.JobctlError` subclass."""
+    from bridge import errors
+
+    table: list[tuple[type[BaseException], ExitCode]] = [
+        (errors.DeviceNotFoundError, ExitCode.NO_DEVICE),
+        (errors.MultipleDevicesError, ExitCode.MULTIPLE_DEVICES),
+        (errors.AdbServerError, ExitCode.ADB_SERVER),
+        (errors.DeviceOfflineError, ExitCode.DEVICE_UNAVAILABLE),
+        (errors.DeviceConnectionError, ExitCode.DEVICE_UNAVAILABLE),
+        (errors.CommandTimeoutError, ExitCode.TIMEOUT),
+    ]
+    try:
+        from bridge.sim.daemon import SimError
+
+        table.append((SimError, ExitCode.SIM))
+    except ImportError:
+        pass
+    for kind, code in table:
+        if isinstance(error, kind):
+            return code
+    return ExitCode.FAILURE

@@ -1,0 +1,75 @@
+"""``jobctl``: the entry point. Subcommands are imported only when they run, so
+``jobctl --help`` costs about as much as importing click."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from bridge._version import __version__
+from cli.context import GlobalOptions
+
+# name -> (module, attribute, one-line help shown by --help without importing the module)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "devices": ("cli.commands.devices", "devices", "List attached devices: serial, state, model, API level."),
+    "sim": ("cli.commands.sim", "sim", "Start, stop and inspect virtual devices."),
+    "demo": ("cli.commands.demo", "demo", "A guided tour on a throw-away virtual device."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module_name, attribute, _ = entry
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand; a jobctl error becomes one line on stderr and its exit code."""
+        from bridge.errors import JobctlError
+        from cli.exit_codes import ExitCode, for_exception
+
+        try:
+            return super().invoke(ctx)
+        except JobctlError as error:
+            click.echo(f"jobctl: error: {error}", err=True)
+            ctx.exit(for_exception(error))
+        except KeyboardInterrupt:
+            click.echo("jobctl: interrupted", err=True)
+            ctx.exit(ExitCode.INTERRUPTED)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="jobctl")
+@click.option("-s", "--serial", envvar="ANDROID_SERIAL", help="Device serial (default: $ANDROID_SERIAL, or the only device).")
+@click.option("--adb-host", "-H", metavar="HOST", help="adb server host (default: from $ADB_SERVER_SOCKET, else 127.0.0.1).")
+@click.option("--adb-port", "-P", type=click.IntRange(1, 65535), metavar="PORT",
+              help="adb server port (default: $ANDROID_ADB_SERVER_PORT, else 5037).")
+@click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout instead of tables.")
+@click.pass_context
+def cli(ctx: click.Context, serial: str | None, adb_host: str | None, adb_port: int | None, json_output: bool) -> None:
+    """Drive Android's JobScheduler: schedule jobs, flip device conditions, read back stop reasons."""
+    ctx.obj = GlobalOptions(serial=serial or None, adb_host=adb_host, adb_port=adb_port, json=json_output)
+
+
+def main() -> None:
+    cli(prog_name="jobctl")
+
+
+if __name__ == "__main__":
+    main()
