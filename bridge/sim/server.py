@@ -74,6 +74,20 @@ class DeviceServer:
             if task is not None:
                 self._tasks.discard(task)
 
+    async def go_offline(self) -> None:
+        """Stop listening and drop every connection, as if the device vanished."""
+        port = self.port
+        assert self._server is not None
+        self._server.close()
+        await self._server.wait_closed()
+        await self.drop_connections()
+        self.requested_port = port
+
+    async def come_back(self) -> None:
+        """Listen again on the same port; the adb server reconnects on its own (adb-protocol.md §2.5)."""
+        self._server = await asyncio.start_server(self._accept, self.host, self.requested_port,
+                                                  reuse_address=True)
+
     async def drop_connections(self) -> None:
         """Close every current connection (the cable was pulled); the device stays up."""
         for connection in list(self.connections):
