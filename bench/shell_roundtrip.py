@@ -1,0 +1,95 @@
+"""Shell round trip of a trivial command, three ways, against one virtual device:
+
+(a) a raw socket to the adb server (``host:transport-id`` + ``shell,v2,raw:true``, close-stdin, read to
+    the exit packet): the floor,
+(b) jobctl's bridge device layer (``Device.shell``),
+(c) plain adbutils (``AdbClient.device(serial).shell``).
+
+Calls are interleaved a, b, c, a, b, c… so that machine noise hits all three alike.
+Prints medians, p95 and the ratios b/a (target ≤ 2) and c/b.
+
+    python -m bench.shell_roundtrip [--calls 500] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import statistics
+import time
+from collections.abc import Callable
+
+from bridge.adb.private import PrivateAdbServer
+from bridge.device import connect
+from bridge.sim.harness import SimHarness
+from bridge.sim.server import FleetSpec
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def raw_socket_call(port: int, transport_id: int) -> None:
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for request in (f"host:transport-id:{transport_id}", "shell,v2,raw:true"):
+            sock.sendall(b"%04x%s" % (len(request), request.encode()))
+            assert sock.recv(4, socket.MSG_WAITALL) == b"OKAY"
+        # close-stdin, as the adb CLI and the bridge send: it also carries the ACK of OKAY, without
+        # which the client's delayed ACK stalls the server's next small write by ~40 ms.
+        sock.sendall(b"\x04\x00\x00\x00\x00")
+        data = b""
+        while not (len(data) >= 5 and data[-6:-5] == b"\x03"):
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+
+
+def measure(calls: int) -> dict[str, dict[str, float]]:
+    import adbutils
+
+    with PrivateAdbServer() as adb, SimHarness(FleetSpec(), extensions=()) as sim:
+        serial = sim.connect(adb.server)[0]
+        device = connect(serial, adb.server)
+        transport_id = device.info.transport_id
+        plain = adbutils.AdbClient(host="127.0.0.1", port=adb.port).device(serial)
+        paths: dict[str, Callable[[], object]] = {
+            "a_raw_socket": lambda: raw_socket_call(adb.port, transport_id),
+            "b_bridge": lambda: device.shell("true"),
+            "c_adbutils": lambda: plain.shell("true"),
+        }
+        samples: dict[str, list[float]] = {name: [] for name in paths}
+        for name, call in paths.items():  # warm up
+            for _ in range(10):
+                call()
+        for _ in range(calls):
+            for name, call in paths.items():
+                start = time.perf_counter()
+                call()
+                samples[name].append((time.perf_counter() - start) * 1000)
+    return {name: {"median_ms": statistics.median(s), "p95_ms": percentile(s, 0.95)} for name, s in samples.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--calls", type=int, default=500)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    figures = measure(args.calls)
+    a, b, c = (figures[k]["median_ms"] for k in ("a_raw_socket", "b_bridge", "c_adbutils"))
+    ratios = {"b_over_a": b / a, "c_over_b": c / b}
+    if args.json:
+        print(json.dumps({"calls": args.calls, "paths": figures, "ratios": ratios}, indent=2))
+        return
+    print(f"shell round trip of `true`, {args.calls} interleaved calls per path")
+    for name, figure in figures.items():
+        print(f"  {name:<14} median {figure['median_ms']:7.3f} ms   p95 {figure['p95_ms']:7.3f} ms")
+    print(f"  ratio b/a (bridge / raw socket): {ratios['b_over_a']:.2f}   (target <= 2)")
+    print(f"  ratio c/b (adbutils / bridge):   {ratios['c_over_b']:.1f}")
+
+
+if __name__ == "__main__":
+    main()
