@@ -1,0 +1,5 @@
+package android.net;
+
+/** Compile-only stub (never packaged). API 21; toString() prints the netId. */
+public class Network {
+}

@@ -1,0 +1,9 @@
+package android.os;
+
+/** Compile-only stub (never packaged). */
+public final class SystemClock {
+    /** API 1. */
+    public static long elapsedRealtime() {
+        throw new RuntimeException("Stub!");
+    }
+}
