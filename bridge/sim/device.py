@@ -147,12 +147,13 @@ class VirtualDevice:
         stderr: OutputStream,
         hangup: asyncio.Event | None = None,
         uid: int = SHELL_UID,
+        cwd: str = "/",
     ) -> int:
-        """Run one shell command line as adbd's shell would; return the exit status."""
+        """Run one shell command line as adbd's shell would (as ``uid``, in ``cwd``); return its status."""
         from bridge.sim.shell.interpreter import ShellInterpreter
 
         self.counters.shell_commands += 1
-        interpreter = ShellInterpreter(self, stdin, stdout, stderr, hangup or asyncio.Event(), uid)
+        interpreter = ShellInterpreter(self, stdin, stdout, stderr, hangup or asyncio.Event(), uid, cwd=cwd)
         return await interpreter.run(command_line)
 
     async def shell(self, command_line: str, stdin: bytes = b"") -> ShellResult:

@@ -349,3 +349,31 @@ def test_sleep_uses_the_virtual_clock() -> None:
         return loop.time() - started
 
     assert asyncio.run(go()) < 1.0
+
+
+def test_cd_changes_where_relative_paths_resolve() -> None:
+    device = VirtualDevice(DeviceConfig(serial="emulator-test"))
+    result = asyncio.run(device.shell(
+        "cd /data/local/tmp && mkdir -p a/b && echo hi > a/b/f && cat a/b/f && cd a && ls b && cat /data/local/tmp/a/b/f"))
+    assert (result.exit_code, result.text) == (0, "hi\nf\nhi\n")
+
+
+def test_cd_to_a_missing_directory_fails_with_mksh_text_and_keeps_the_old_directory() -> None:
+    device = VirtualDevice(DeviceConfig(serial="emulator-test"))
+    result = asyncio.run(device.shell("cd /data/local/tmp; cd nope; echo $?; echo x > y; cat /data/local/tmp/y"))
+    assert result.text == "1\nx\n"
+    assert result.stderr == b"/system/bin/sh: cd: nope: No such file or directory\n"
+
+
+def test_run_shell_starts_in_the_given_directory_and_sh_c_inherits_it() -> None:
+    device = VirtualDevice(DeviceConfig(serial="emulator-test"))
+
+    async def run() -> bytes:
+        from bridge.sim.streams import BufferOutput, InputStream
+
+        out = BufferOutput()
+        await device.run_shell("sh -c 'echo nested > n' && cat n", InputStream.of(), out, out, cwd="/data/local/tmp")
+        return out.getvalue()
+
+    assert asyncio.run(run()) == b"nested\n"
+    assert device.fs.read_bytes("/data/local/tmp/n") == b"nested\n"

@@ -174,7 +174,7 @@ async def cmd_cat(inv: Invocation) -> int:
             inv.stdout.write(await inv.stdin.read())
         else:
             try:
-                inv.stdout.write(inv.device.fs.read_bytes(path))
+                inv.stdout.write(inv.device.fs.read_bytes(inv.path(path)))
             except FsError as exc:
                 _perror(inv, path, exc)
                 status = 1
@@ -225,17 +225,17 @@ def cmd_rm(inv: Invocation) -> int:
     status = 0
     fs = inv.device.fs
     for path in operands:
-        if normalize_path(path) == "/":
+        if normalize_path(inv.path(path)) == "/":
             inv.err("rm: rm /. if you mean it\n")
             status = 1
             continue
-        st = fs.lstat(path)
+        st = fs.lstat(inv.path(path))
         if st is None and force:
             continue
         try:
             if st is None:
-                fs.remove(path)  # raises ENOENT (or ENOTDIR) with the right errno
-            fs.remove(path, recursive=recursive)
+                fs.remove(inv.path(path))  # raises ENOENT (or ENOTDIR) with the right errno
+            fs.remove(inv.path(path), recursive=recursive)
         except FsError as exc:
             _perror(inv, path, exc)
             status = 1
@@ -260,7 +260,7 @@ def cmd_mkdir(inv: Invocation) -> int:
     status = 0
     for path in operands:
         try:
-            inv.device.fs.mkdir(path, parents="p" in flags, mode=mode, uid=inv.uid)
+            inv.device.fs.mkdir(inv.path(path), parents="p" in flags, mode=mode, uid=inv.uid)
         except FsError as exc:
             _perror(inv, path, exc, quote=True)
             status = 1
@@ -306,9 +306,9 @@ def cmd_ls(inv: Invocation) -> int:
     files: list[tuple[str, FileStat, str]] = []
     dirs: list[str] = []
     for path in operands or ["."]:
-        st = fs.lstat(path)
+        st = fs.lstat(inv.path(path))
         if st is not None and st.is_symlink and not (long or directory) or path.endswith("/"):
-            st = fs.stat(path)
+            st = fs.stat(inv.path(path))
         if st is None:
             inv.err(f"ls: {path}: No such file or directory\n")
             status = 1
@@ -316,7 +316,7 @@ def cmd_ls(inv: Invocation) -> int:
         if st.is_dir and not directory:
             dirs.append(path)
         else:
-            files.append((path, st, fs.readlink(path) if st.is_symlink and long else ""))
+            files.append((path, st, fs.readlink(inv.path(path)) if st.is_symlink and long else ""))
 
     def render(entries: list[tuple[str, FileStat, str]]) -> None:
         if long:
@@ -330,14 +330,14 @@ def cmd_ls(inv: Invocation) -> int:
     for index, path in enumerate(sorted(dirs)):
         listing: list[tuple[str, FileStat, str]] = []
         if all_:
-            here = fs.stat(path)
-            parent = fs.stat(normalize_path(path) + "/..")
+            here = fs.stat(inv.path(path))
+            parent = fs.stat(normalize_path(inv.path(path)) + "/..")
             assert here is not None and parent is not None
             listing += [(".", here, ""), ("..", parent, "")]
-        for name, st in fs.listdir(path):
+        for name, st in fs.listdir(inv.path(path)):
             if name.startswith(".") and not (all_ or "A" in flags):
                 continue
-            full = normalize_path(path) + "/" + name
+            full = normalize_path(inv.path(path)) + "/" + name
             listing.append((name, st, fs.readlink(full) if st.is_symlink and long else ""))
         if len(operands) > 1:
             inv.out(("\n" if files or index else "") + f"{path}:\n")
@@ -429,7 +429,7 @@ async def cmd_sh(inv: Invocation) -> int:
         return 2
     elif args:
         try:
-            line = inv.device.fs.read_bytes(args[0]).decode("utf-8", "replace")
+            line = inv.device.fs.read_bytes(inv.path(args[0])).decode("utf-8", "replace")
         except FsError as exc:
             inv.err(f"{name}: {args[0]}: {exc.strerror}\n")
             return 127
@@ -442,12 +442,12 @@ async def cmd_sh(inv: Invocation) -> int:
         positional = []
     shell = ShellInterpreter(
         inv.device, inv.stdin, inv.stdout, inv.stderr, inv.hangup, inv.uid,
-        name=name, env=dict(inv.env) or None, positional=positional,
+        name=name, env=dict(inv.env) or None, positional=positional, cwd=inv.cwd,
     )
     return await shell.run(line)
 
 
-SHELL_BUILTINS = frozenset({"echo", "true", "false", "exit", "command", "sh"})
+SHELL_BUILTINS = frozenset({"echo", "true", "false", "exit", "command", "sh", "cd", "export", "unset", "exec"})
 """Names mksh runs itself (``command -v`` prints them bare, not as a path)."""
 
 

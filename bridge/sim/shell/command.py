@@ -34,6 +34,8 @@ class Invocation:
     """Set when the client went away; streaming commands stop when it is set."""
     uid: int = SHELL_UID
     env: dict[str, str] = field(default_factory=dict)
+    cwd: str = "/"
+    """The shell's working directory; relative paths resolve against it."""
 
     @property
     def name(self) -> str:
@@ -43,6 +45,10 @@ class Invocation:
     def args(self) -> list[str]:
         return self.argv[1:]
 
+    def path(self, path: str) -> str:
+        """``path`` made absolute against the working directory (for filesystem calls)."""
+        return resolve_path(self.cwd, path)
+
     def out(self, text: str) -> None:
         """Write text to stdout."""
         self.stdout.write(text)
@@ -50,6 +56,13 @@ class Invocation:
     def err(self, text: str) -> None:
         """Write text to stderr."""
         self.stderr.write(text)
+
+
+def resolve_path(cwd: str, path: str) -> str:
+    """``path`` if absolute, else ``cwd/path`` (normalisation is the filesystem's job)."""
+    if path.startswith("/") or not path:
+        return path
+    return cwd.rstrip("/") + "/" + path
 
 
 CommandResult = Union[int, Awaitable[int]]

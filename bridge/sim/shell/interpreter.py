@@ -27,8 +27,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bridge.sim.fs import FsError, MemoryFileSystem
-from bridge.sim.shell.command import SHELL_UID, Invocation, invoke
+from bridge.sim.fs import FsError, MemoryFileSystem, normalize_path
+from bridge.sim.shell.command import SHELL_UID, Invocation, invoke, resolve_path
 from bridge.sim.shell.parser import (
     AndOr,
     Literal,
@@ -122,6 +122,7 @@ class ShellInterpreter:
         name: str = SHELL_NAME,
         env: dict[str, str] | None = None,
         positional: list[str] | None = None,
+        cwd: str = "/",
     ) -> None:
         self.device = device
         self.stdin = stdin
@@ -132,6 +133,7 @@ class ShellInterpreter:
         self.name = name
         self.env: dict[str, str] = dict(DEFAULT_ENV if env is None else env)
         self.positional = list(positional or [])
+        self.cwd = cwd
         self.status = 0
 
     # ------------------------------------------------------------------ entry point
@@ -206,7 +208,21 @@ class ShellInterpreter:
 
     @property
     def _special_builtins(self) -> dict[str, Callable[[list[str], dict[str, str], _Streams], Awaitable[None]]]:
-        return {"exit": self._exit, "export": self._export, "unset": self._unset, "exec": self._exec}
+        return {"exit": self._exit, "export": self._export, "unset": self._unset, "exec": self._exec,
+                "cd": self._cd}
+
+    async def _cd(self, argv: list[str], assigned: dict[str, str], streams: _Streams) -> None:
+        """``cd [DIR]`` (no DIR: ``$HOME``, ``/`` on Android); mksh's error text on failure."""
+        target = argv[1] if len(argv) > 1 else self.env.get("HOME", "/")
+        resolved = normalize_path(resolve_path(self.cwd, target))
+        stat = self.device.fs.stat(resolved)
+        if stat is None or not stat.is_dir:
+            reason = "No such file or directory" if stat is None else "Not a directory"
+            streams.stderr.write(f"{self.name}: cd: {target}: {reason}\n")
+            self.status = 1
+            return
+        self.cwd = resolved
+        self.status = 0
 
     async def _exit(self, argv: list[str], assigned: dict[str, str], streams: _Streams) -> None:
         raise _Exit(self._exit_status(argv, streams))
@@ -250,6 +266,7 @@ class ShellInterpreter:
             hangup=self.hangup,
             uid=self.uid,
             env={**self.env, **assigned},
+            cwd=self.cwd,
         )
         self.status = await invoke(implementation, invocation)
 
@@ -348,13 +365,15 @@ class ShellInterpreter:
             stderr = NullOutput()
         return _Streams(stdin, stdout, stderr)
 
-    def _open(self, redirect: Redirect, path: str, stderr: OutputStream) -> InputStream | OutputStream | None:
+    def _open(self, redirect: Redirect, shown: str, stderr: OutputStream) -> InputStream | OutputStream | None:
+        """Open a redirection target; errors name the path as written (``shown``)."""
         fs = self.device.fs
+        path = resolve_path(self.cwd, shown)
         if redirect.op == "<":
             try:
                 return InputStream.of(fs.read_bytes(path))
             except FsError as exc:
-                stderr.write(f"{self.name}: can't open {path}: {exc.strerror}\n")
+                stderr.write(f"{self.name}: can't open {shown}: {exc.strerror}\n")
                 return None
         try:
             st = fs.stat(path)
@@ -363,7 +382,7 @@ class ShellInterpreter:
             if redirect.op == ">" or st is None:
                 fs.write_bytes(path, b"", mode=0o100666 & ~0o022, append=redirect.op == ">>")
         except FsError as exc:
-            stderr.write(f"{self.name}: can't create {path}: {exc.strerror}\n")
+            stderr.write(f"{self.name}: can't create {shown}: {exc.strerror}\n")
             return None
         if path == "/dev/null" or fs.realpath(path) == "/dev/null":
             return NullOutput()
