@@ -1,0 +1,116 @@
+"""``jobctl sim …``, ``jobctl devices`` and the global options, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bridge.adb.private import PrivateAdbServer
+from bridge.device import list_devices
+from bridge.sim import daemon
+
+
+def jobctl(adb: PrivateAdbServer | None, *args: str, state_dir: Path | None = None,
+           env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    environment = dict(adb.env if adb else os.environ)
+    environment.pop("ANDROID_SERIAL", None)
+    if state_dir is not None:
+        environment["JOBCTL_STATE_DIR"] = str(state_dir)
+    environment.update(env or {})
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True,
+                          timeout=timeout, env=environment)
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a detached daemon's zombie stays until init reaps it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_version_prints_the_package_version() -> None:
+    from bridge import __version__
+
+    result = jobctl(None, "--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"jobctl, version {__version__}"
+
+
+def test_help_imports_neither_adbutils_nor_rich() -> None:
+    probe = ("import sys, runpy; sys.argv=['jobctl','--help']\n"
+             "try:\n    runpy.run_module('cli.main', run_name='__main__')\n"
+             "except SystemExit:\n    pass\n"
+             "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in ('adbutils','rich')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=30).stdout
+    assert "sim" in out and "devices" in out
+    assert out.strip().endswith("LOADED []")
+
+
+def test_sim_start_status_stop_leaves_nothing_running(adb: PrivateAdbServer, tmp_path: Path) -> None:
+    started = jobctl(adb, "--json", "sim", "start", "--count", "2", "--api", "33", state_dir=tmp_path)
+    assert started.returncode == 0, started.stderr
+    record = json.loads(started.stdout)
+    serials = record["serials"]
+    assert len(serials) == 2
+    try:
+        listed = json.loads(jobctl(adb, "--json", "devices", state_dir=tmp_path).stdout)
+        ours = [d for d in listed if d["serial"] in serials]
+        assert [(d["state"], d["api_level"], d["virtual"]) for d in ours] == [("device", 33, True)] * 2
+        status = json.loads(jobctl(adb, "--json", "sim", "status", state_dir=tmp_path).stdout)
+        assert {row["serial"] for row in status} == set(serials)
+        assert all(row["alive"] for row in status)
+        shell = adb.adb("-s", serials[1], "shell", "getprop ro.build.version.sdk")
+        assert shell.stdout.strip() == "33"
+    finally:
+        stopped = jobctl(adb, "sim", "stop", state_dir=tmp_path)
+    assert stopped.returncode == 0
+    assert stopped.stdout.startswith("stopped ")
+    assert daemon.records(tmp_path) == []
+    assert not any(d.serial in serials for d in list_devices(adb.server))
+    assert not _running(record["pid"])
+
+
+def test_devices_in_a_table_shows_kind_and_api(adb: PrivateAdbServer, serial: str) -> None:
+    result = jobctl(adb, "devices")
+    assert result.returncode == 0
+    line = next(line for line in result.stdout.splitlines() if serial in line)
+    assert "device" in line and "34" in line and "virtual" in line
+
+
+def test_unknown_flag_is_a_usage_error_without_traceback() -> None:
+    result = jobctl(None, "devices", "--bogus")
+    assert result.returncode == 2
+    assert "No such option" in result.stderr and "--bogus" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_api_level_is_refused_before_anything_starts(adb: PrivateAdbServer, tmp_path: Path) -> None:
+    result = jobctl(adb, "sim", "start", "--api", "19", state_dir=tmp_path)
+    assert result.returncode == 2
+    assert "19 is not in the range 26<=x<=35" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert daemon.records(tmp_path) == []
+
+
+def test_no_adb_server_reachable_is_exit_5(tmp_path: Path) -> None:
+    from bridge.adb.private import free_port
+
+    result = jobctl(None, "--adb-host", "127.0.0.2", "--adb-port", str(free_port()), "devices")
+    assert result.returncode == 5
+    assert result.stderr.startswith("jobctl: error: no adb server answers at tcp:127.0.0.2:")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_demo_runs_and_stops_everything_it_started(tmp_path: Path) -> None:
+    result = jobctl(None, "--json", "demo", env={"HOME": str(tmp_path)}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["devices"][0]["virtual"] is True
+    assert document["steps"][0]["stdout"].strip() == "14"
