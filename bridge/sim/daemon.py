@@ -64,6 +64,8 @@ class SimRecord:
     speed: float
     log_file: str
     started_at: float
+    control_socket: str = ""
+    """A Unix socket answering JSON-line requests (``{"op": "stats"}``); see :func:`control`."""
 
     @classmethod
     def load(cls, path: Path) -> "SimRecord":
@@ -125,7 +127,10 @@ async def serve(spec: FleetSpec, adb_server: ServerAddress, state_dir: Path | No
     logger = logging.getLogger("jobctl.sim")
     fleet = Fleet(spec, _extensions(), logger)
     await fleet.start()
+    control_path = _control_path(state_dir) if state_dir is not None else None
+    control_server = await _serve_control(fleet, control_path) if control_path is not None else None
     record = SimRecord(
+        control_socket=str(control_path or ""),
         pid=os.getpid(),
         adb_server=str(adb_server),
         devices=tuple(
@@ -149,7 +154,71 @@ async def serve(spec: FleetSpec, adb_server: ServerAddress, state_dir: Path | No
     finally:
         if path is not None:
             path.unlink(missing_ok=True)
+        if control_server is not None:
+            control_server.close()
+            await control_server.wait_closed()
+            assert control_path is not None
+            control_path.unlink(missing_ok=True)
         await fleet.stop()
+
+
+def _control_path(state_dir: Path) -> Path:
+    folder = state_dir / RECORD_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{os.getpid()}.sock"
+
+
+async def _serve_control(fleet: Fleet, path: Path) -> asyncio.AbstractServer:
+    """Answer one JSON request per line on a Unix socket only this user can open."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while line := await reader.readline():
+                writer.write(json.dumps(_control_request(fleet, line)).encode() + b"\n")
+                await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+
+    path.unlink(missing_ok=True)
+    old_umask = os.umask(0o077)
+    try:
+        return await asyncio.start_unix_server(handle, path=str(path))
+    finally:
+        os.umask(old_umask)
+
+
+def _control_request(fleet: Fleet, line: bytes) -> dict[str, object]:
+    try:
+        request = json.loads(line)
+        op = request["op"]
+    except (ValueError, KeyError, TypeError):
+        return {"ok": False, "error": "bad request: expected a JSON object with an \"op\""}
+    if op == "stats":
+        return {"ok": True, "devices": [server.device.stats() | {"address": server.address}
+                                        for server in fleet.servers]}
+    return {"ok": False, "error": f"unknown op {op!r}"}
+
+
+def control(record: SimRecord, request: dict[str, object], timeout: float = 10.0) -> dict[str, object]:
+    """Send one request to a running daemon's control socket and return its answer."""
+    import socket
+
+    if not record.control_socket:
+        raise SimError(f"the daemon {record.pid} has no control socket")
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(timeout)
+            sock.connect(record.control_socket)
+            sock.sendall(json.dumps(request).encode() + b"\n")
+            answer = sock.makefile("rb").readline()
+    except OSError as error:
+        raise SimError(f"the daemon {record.pid} did not answer: {error}") from None
+    document = json.loads(answer)
+    if not document.get("ok"):
+        raise SimError(f"the daemon {record.pid} refused {request}: {document.get('error')}")
+    return document
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -36,6 +36,8 @@ class DeviceConfig:
     """Virtual clock speed factor (60: a virtual minute per real second)."""
     helper: bool = True
     """Boot with the jobctl helper app preinstalled."""
+    boot_seconds: float = 2.0
+    """Virtual seconds a reboot keeps the device off the wire."""
 
     def __post_init__(self) -> None:
         if not MIN_API_LEVEL <= self.api_level <= MAX_API_LEVEL:
@@ -119,6 +121,10 @@ class VirtualDevice:
         self.command_observers: list[Callable[[tuple[str, ...]], None]] = []
         self.android: Any = None
         """The Android model (:class:`bridge.sim.android.AndroidSystem`) when installed."""
+        self.power_listeners: list[Callable[[bool], Awaitable[None]]] = []
+        """Called with False when the device goes down for a reboot and True when it is back
+        (the transport drops and restores its adb connections)."""
+        self._reboot: asyncio.Task[None] | None = None
         from bridge.sim.shell.builtins import install_builtins
 
         install_builtins(self)
@@ -132,6 +138,41 @@ class VirtualDevice:
     @property
     def api_level(self) -> int:
         return self.config.api_level
+
+    def request_reboot(self) -> "asyncio.Task[None]":
+        """Start a reboot that outlives the connection asking for it; one at a time."""
+        if self._reboot is None or self._reboot.done():
+            self._reboot = asyncio.get_running_loop().create_task(self._rebooting())
+        return self._reboot
+
+    async def _rebooting(self) -> None:
+        for listener in self.power_listeners:
+            await listener(False)
+        if self.android is not None:
+            await self.android.reboot()
+        else:
+            self.clock.reboot()
+        await self.clock.sleep(self.config.boot_seconds)
+        for listener in self.power_listeners:
+            await listener(True)
+
+    def stats(self) -> dict[str, Any]:
+        """What this device served: adb-level counters and, with the Android model, what each
+        shell command would cost on a phone (native binder call, app_process start, …)."""
+        counters = self.counters
+        return {
+            "serial": self.serial,
+            "api_level": self.api_level,
+            "adb": {
+                "connections": counters.connections,
+                "streams_opened": counters.streams_opened,
+                "streams_refused": counters.streams_refused,
+                "shell_commands": counters.shell_commands,
+                "protocol_errors": counters.protocol_errors,
+                "by_service": dict(sorted(counters.by_service.items())),
+            },
+            "costs": self.android.costs.snapshot() if self.android is not None else None,
+        }
 
     def record_command(self, argv: tuple[str, ...]) -> None:
         """Called by the shell for every simple command it is about to run."""

@@ -58,8 +58,16 @@ class DeviceServer:
         if self._server is None:
             await self.bind()
         self._device = device
+        device.power_listeners.append(self._on_power)
         assert self._server is not None
         await self._server.start_serving()
+
+    async def _on_power(self, on: bool) -> None:
+        """A reboot takes the device off the wire and brings it back on the same port."""
+        if on:
+            await self.come_back()
+        else:
+            await self.go_offline()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         connection = AdbdConnection(self.device, reader, writer, resolve_service, self.log)

@@ -116,6 +116,35 @@ def status(options: GlobalOptions, state_dir: Path | None) -> None:
 
 
 @sim.command()
+@state_dir_option
+@click.pass_obj
+def stats(options: GlobalOptions, state_dir: Path | None) -> None:
+    """What each virtual device served, and what it would have cost on a phone."""
+    from bridge.sim import daemon
+
+    devices = [d for record in daemon.records(state_dir) if record.alive
+               for d in daemon.control(record, {"op": "stats"})["devices"]]  # type: ignore[union-attr]
+    if options.json:
+        emit_json(devices)
+        return
+    if not devices:
+        click.echo("no virtual devices running")
+        return
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold")
+    classes = ("native", "app_process", "run-as", "toybox", "builtin")
+    for column in ("serial", "connections", "streams", "shell cmds", *classes):
+        table.add_column(column)
+    for d in devices:
+        costs = (d.get("costs") or {}).get("by_class", {})
+        table.add_row(d["address"], str(d["adb"]["connections"]), str(d["adb"]["streams_opened"]),
+                      str(d["adb"]["shell_commands"]),
+                      *(str(costs.get(k, "")) for k in classes))
+    console().print(table)
+
+
+@sim.command()
 @fleet_options
 @click.option("--connect/--no-connect", default=True, help="Connect the devices to the adb server.")
 @click.pass_obj

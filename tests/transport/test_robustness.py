@@ -119,3 +119,14 @@ def test_a_killed_direct_connection_frees_its_streams(sim: SimHarness) -> None:
     assert _wait_for(lambda: any(c.tasks for c in sim.servers[0].connections))
     sock.close()
     assert _wait_for(lambda: _only_connection_readers_remain(sim), timeout=10)
+
+
+def test_adb_reboot_takes_the_device_offline_and_it_comes_back_by_itself(adb: PrivateAdbServer, serial: str,
+                                                                         sim: SimHarness) -> None:
+    device = connect(serial, adb.server)
+    device.shell("echo hi > /data/local/tmp/kept", check=True)
+    assert adb.adb("-s", serial, "reboot").returncode == 0
+    assert _wait_for(lambda: _state(adb, serial) == "offline", timeout=5)
+    assert _wait_for(lambda: _state(adb, serial) == "device", timeout=15)
+    assert device.shell("cat /data/local/tmp/kept").text == "hi\n"
+    assert sim.devices[0].clock.elapsed() < 10  # elapsed realtime restarted at boot

@@ -42,7 +42,13 @@ async def reboot(system: AndroidSystem) -> None:
 
 def install(system: AndroidSystem) -> None:
     async def reboot_command(inv: Invocation) -> int:
-        await reboot(system)
+        """``reboot``: the device goes down; over adb the caller's connection drops with it."""
+        rebooting = inv.device.request_reboot()
+        hangup = asyncio.ensure_future(inv.hangup.wait())
+        try:
+            await asyncio.wait({rebooting, hangup}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            hangup.cancel()
         return 0
 
     system.reboot = lambda: reboot(system)  # type: ignore[attr-defined]  # addition to the contract

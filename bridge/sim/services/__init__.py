@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import partial
 
 from bridge.sim.services.abb import serve_abb_exec
+from bridge.sim.services.reboot import serve_reboot
 from bridge.sim.services.shell import ShellOptions, serve_shell
 from bridge.sim.services.sockets import SOCKET_NAMESPACES, serve_socket
 from bridge.sim.services.sync import serve_sync
@@ -30,6 +31,8 @@ def resolve_service(name: str, device: VirtualDevice) -> Service | None:
         return None if options is None else partial(serve_shell, options, rest)
     if kind == "abb_exec":
         return partial(serve_abb_exec, rest.split("\0"))
+    if kind == "reboot" and not rest:
+        return serve_reboot
     if kind in SOCKET_NAMESPACES and device.sockets.lookup(kind, rest) is not None:
         return partial(serve_socket, kind, rest)
     return None
