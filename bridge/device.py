@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from bridge.adb.protocol import (
     SHELL_CLOSE_STDIN,
@@ -36,6 +37,9 @@ from bridge.errors import (
     JobctlError,
     MultipleDevicesError,
 )
+
+if TYPE_CHECKING:
+    from bridge.capabilities import Capabilities
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -253,6 +257,13 @@ class Device:
         if not value.isdigit():
             raise DeviceConnectionError(f"{self.serial}: unreadable API level {value!r}")
         return int(value)
+
+    @cached_property
+    def capabilities(self) -> "Capabilities":
+        """API level and the ``cmd jobscheduler`` verbs present, probed once in one round trip."""
+        from bridge.capabilities import probe
+
+        return probe(self)
 
     @cached_property
     def is_virtual(self) -> bool:

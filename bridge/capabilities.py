@@ -1,0 +1,130 @@
+"""What the device's JobScheduler shell can do, probed once per device in one round trip.
+
+Sources (``../shared/reference/aosp-shell-interface.md``):
+
+* §0: ``cmd jobscheduler help`` goes through ``handleDefaultCommands`` and **exits 255**; that
+  status is not a failure, the help text on stdout is the answer.
+* §1.1 / §1.7: the verbs by version. Namespaces (``-n | --namespace``), ``stop`` with
+  ``-s | --stop-reason`` and the ``get-*-bytes`` verbs arrive with Android 14 (API 34);
+  ``get-aconfig-flag-state`` with 15. Verbs are read from the help text (two-space indented
+  lines), not assumed from the API level, so vendor or future builds are described as they are.
+
+Caching: :func:`capabilities_of` keeps one :class:`Capabilities` per :class:`~bridge.device.Device`
+object in a :class:`weakref.WeakKeyDictionary` (gone with the device). Proposed for the lead to
+put on ``Device`` itself instead (then ``capabilities_of`` just returns it)::
+
+    @cached_property
+    def capabilities(self) -> "Capabilities":
+        from bridge.capabilities import probe
+        return probe(self)
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bridge.errors import DeviceConnectionError
+
+SEPARATOR = "---jobctl-capabilities---"
+PROBE_COMMAND = (
+    "getprop ro.build.version.sdk; getprop ro.build.version.codename; getprop ro.build.version.release; "
+    f"echo {SEPARATOR}; cmd jobscheduler help"
+)
+BYTE_GETTERS = frozenset({
+    "get-estimated-download-bytes",
+    "get-estimated-upload-bytes",
+    "get-transferred-download-bytes",
+    "get-transferred-upload-bytes",
+})
+NAMESPACE_API_LEVEL = 34
+_VERB_LINE = re.compile(r"^  ([a-z][a-z0-9-]*)(?:\s|$)")
+
+
+class ShellResult(Protocol):
+    """What :meth:`bridge.device.Device.shell` returns (:class:`~bridge.device.CommandResult`)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def error_text(self) -> str: ...
+
+    @property
+    def exit_code(self) -> int: ...
+
+
+class ShellDevice(Protocol):
+    """The part of :class:`~bridge.device.Device` this module and :mod:`bridge.conditions` use."""
+
+    serial: str
+
+    def shell(self, command: str | Sequence[str], *, stdin: bytes | None = ..., timeout: float | None = ...,
+              check: bool = ...) -> ShellResult: ...
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """The device's Android version and the ``cmd jobscheduler`` features it offers (ref §1.1)."""
+
+    api_level: int
+    sdk_codename: str
+    release: str
+    jobscheduler_verbs: frozenset[str]
+    supports_namespaces: bool
+    has_byte_getters: bool
+    has_stop_with_reason: bool
+
+    def has_verb(self, verb: str) -> bool:
+        return verb in self.jobscheduler_verbs
+
+
+def parse_verbs(help_text: str) -> frozenset[str]:
+    """The verbs of a ``cmd jobscheduler help`` text: its two-space indented usage lines (ref §1.7)."""
+    return frozenset(match.group(1) for line in help_text.splitlines() if (match := _VERB_LINE.match(line)))
+
+
+def parse_probe(serial: str, text: str) -> Capabilities:
+    """Build :class:`Capabilities` from the output of :data:`PROBE_COMMAND`."""
+    head, found, help_text = text.partition(SEPARATOR)
+    props = [line.strip() for line in head.strip().splitlines()]
+    if not found or not props or not props[0].isdigit():
+        raise DeviceConnectionError(f"{serial}: unreadable capability probe (API level {props[:1]!r})")
+    api_level = int(props[0])
+    codename = props[1] if len(props) > 1 else ""
+    release = props[2] if len(props) > 2 else ""
+    verbs = parse_verbs(help_text)
+    if not verbs:  # no help text at all: fall back on what the API level promises (ref §1.1)
+        return Capabilities(api_level, codename, release, verbs, api_level >= NAMESPACE_API_LEVEL,
+                            api_level >= NAMESPACE_API_LEVEL, api_level >= NAMESPACE_API_LEVEL)
+    return Capabilities(
+        api_level=api_level,
+        sdk_codename=codename,
+        release=release,
+        jobscheduler_verbs=verbs,
+        supports_namespaces="--namespace" in help_text,
+        has_byte_getters=BYTE_GETTERS <= verbs,
+        has_stop_with_reason="stop" in verbs and "--stop-reason" in help_text,
+    )
+
+
+def probe(device: ShellDevice) -> Capabilities:
+    """Probe ``device`` in one round trip (``getprop`` ×3 + ``cmd jobscheduler help``, exit 255 is fine, ref §0)."""
+    return parse_probe(device.serial, device.shell(PROBE_COMMAND).text)
+
+
+_CACHE: "weakref.WeakKeyDictionary[object, Capabilities]" = weakref.WeakKeyDictionary()
+
+
+def capabilities_of(device: ShellDevice) -> Capabilities:
+    """The device's :class:`Capabilities`, probed on first use and cached per device object."""
+    own = getattr(device, "__dict__", {}).get("capabilities")
+    if isinstance(own, Capabilities):  # ``Device.capabilities`` (cached_property) already computed
+        return own
+    cached = _CACHE.get(device)
+    if cached is None:
+        cached = _CACHE[device] = probe(device)
+    return cached
