@@ -5,7 +5,7 @@ Usage:
     build.py            build android-helper/build/jobctl-helper.apk (needs the Android SDK)
     build.py --check    compile core + Android adapters against stubs/ (JDK only)
 
-The SDK pipeline is the one in /work/shared/reference/android-helper.md §5:
+The SDK pipeline is the one in ../shared/reference/android-helper.md §5:
 aapt2 compile/link -> javac -> d8 -> add classes.dex -> zipalign -> apksigner sign/verify.
 Stdlib only; ``main(argv) -> int`` is what ``jobctl helper build`` calls.
 """

@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "devices": ("cli.commands.devices", "devices", "List attached devices: serial, state, model, API level."),
     "sim": ("cli.commands.sim", "sim", "Start, stop and inspect virtual devices."),
     "demo": ("cli.commands.demo", "demo", "A guided tour on a throw-away virtual device."),
+    "helper": ("cli.commands.helper", "helper", "Build the helper APK."),
 }
 
 
