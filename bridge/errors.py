@@ -40,3 +40,67 @@ class CommandFailedError(JobctlError):
         self.command = command
         self.exit_code = exit_code
         self.stderr = stderr
+
+
+class InvalidConditionError(JobctlError, ValueError):
+    """A device-condition request was refused before anything on the device changed."""
+
+
+class UnknownPackageError(InvalidConditionError):
+    """The package is not installed on the device (``pm path`` found nothing)."""
+
+
+class ConditionError(JobctlError):
+    """A device condition could not be changed, read back or restored."""
+
+
+class ConditionTimeoutError(ConditionError):
+    """A condition's readback did not reach the wanted value before its deadline."""
+
+
+class NetworkCutRiskError(ConditionError):
+    """The change would cut the network the adb connection itself rides on (pass ``force=True``)."""
+
+
+class ConditionRestoreError(ConditionError):
+    """One or more steps of restoring the original device conditions failed (all were tried)."""
+
+    def __init__(self, failures: list[str]) -> None:
+        super().__init__(f"{len(failures)} restore step(s) failed: " + "; ".join(failures))
+        self.failures = list(failures)
+
+
+class JobSpecError(JobctlError):
+    """A job spec or work item the device would refuse (bridge.validation).
+
+    ``java_type`` is the exception the platform would throw (``java.lang.IllegalArgumentException``
+    …) and ``message`` its text verbatim; ``java_type`` is None for jobctl's own refusals (an
+    option the device's API level lacks, a value the helper protocol rejects), whose ``option``
+    names the field path (``spec.expedited``) and ``min_api`` the level it needs, if that is why.
+    """
+
+    def __init__(self, message: str, java_type: str | None = None, option: str | None = None,
+                 min_api: int | None = None) -> None:
+        simple = java_type.rsplit(".", 1)[-1] if java_type else None
+        super().__init__(f"{simple}: {message}" if simple else message)
+        self.message = message
+        self.java_type = java_type
+        self.option = option
+        self.min_api = min_api
+
+
+class HelperError(JobctlError):
+    """The helper answered a command with a structured error (PROTOCOL.md §4)."""
+
+    def __init__(self, code: str, message: str | None, java_type: str | None = None,
+                 details: dict | None = None) -> None:
+        text = message if message is not None else "(no message)"
+        super().__init__(f"helper error {code}: {java_type + ': ' if java_type else ''}{text}")
+        self.code = code
+        self.message = message
+        self.java_type = java_type
+        self.details = details
+
+
+class HelperProtocolError(JobctlError):
+    """The helper's output does not follow PROTOCOL.md (no ``Broadcast completed`` line, bad JSON …)."""
