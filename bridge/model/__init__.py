@@ -1,0 +1,58 @@
+"""jobctl's typed model of JobScheduler: what to schedule, what the device reports.
+
+* :mod:`.enums` -- the SDK enums (``NetworkType``, ``BackoffPolicy``, ``Priority``,
+  ``StopReason``, ``PendingReason``) with platform values and API levels;
+* :mod:`.spec` -- :class:`JobSpec` / :class:`WorkItem`, each option with its API level;
+* :mod:`.script` -- the helper's JOB-/ITEM-SCRIPT vocabulary (PROTOCOL.md §7);
+* :mod:`.state` -- ``get-job-state`` as :class:`JobState`;
+* :mod:`.events` -- journal events (:class:`JobEvent`, PROTOCOL.md §5);
+* :mod:`.runs` -- :class:`JobRun` and :func:`runs_from_events`.
+"""
+
+from bridge.model.enums import BackoffPolicy, NetworkType, PendingReason, Priority, StopReason
+from bridge.model.events import EVENT_FIELDS, EventKind, JobEvent
+from bridge.model.runs import JobRun, RunEnd, WorkDelivery, WorkOutcome, runs_from_events
+from bridge.model.script import (
+    DEFAULT_ITEM_SCRIPT,
+    DEFAULT_JOB_SCRIPT,
+    Estimate,
+    Finish,
+    Hold,
+    ItemScript,
+    ItemStep,
+    JobScript,
+    JobStep,
+    Sleep,
+    Transfer,
+    Work,
+)
+from bridge.model.spec import (
+    HELPER_MIN_SDK,
+    HELPER_TARGET_SDK,
+    NETWORK_BYTES_UNKNOWN,
+    Backoff,
+    ByteEstimate,
+    ExtraValue,
+    Extras,
+    JobSpec,
+    NetworkRequest,
+    Periodic,
+    SpecOption,
+    TriggerContentUri,
+    WorkItem,
+    extras,
+    item_options,
+    option_api_level,
+    spec_options,
+)
+from bridge.model.state import JOB_STATE_TOKENS, JobState
+
+__all__ = [
+    "Backoff", "BackoffPolicy", "ByteEstimate", "DEFAULT_ITEM_SCRIPT", "DEFAULT_JOB_SCRIPT", "EVENT_FIELDS",
+    "Estimate", "EventKind", "ExtraValue", "Extras", "Finish", "HELPER_MIN_SDK", "HELPER_TARGET_SDK", "Hold",
+    "ItemScript", "ItemStep", "JOB_STATE_TOKENS", "JobEvent", "JobRun", "JobScript", "JobSpec", "JobState",
+    "JobStep", "NETWORK_BYTES_UNKNOWN", "NetworkRequest", "NetworkType", "PendingReason", "Periodic",
+    "Priority", "RunEnd", "Sleep", "SpecOption", "StopReason", "Transfer", "TriggerContentUri", "Work",
+    "WorkDelivery", "WorkItem", "WorkOutcome", "extras", "item_options", "option_api_level",
+    "runs_from_events", "spec_options",
+]

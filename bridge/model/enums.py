@@ -1,0 +1,165 @@
+"""The SDK's JobScheduler enums, with the platform's integer values and the API level of each.
+
+Sources: android-helper.md §2.1 (JobInfo constants), §2.6 (``JobParameters.STOP_REASON_*``),
+§2.7 (``JobScheduler.PENDING_JOB_REASON_*``); the protocol tokens are PROTOCOL.md §6.1.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class NetworkType(enum.Enum):
+    """``JobInfo.NETWORK_TYPE_*`` as the helper protocol spells them (PROTOCOL.md §6.1).
+
+    The value is the protocol token; :attr:`platform_value` is the SDK integer.
+    ``METERED`` (26, deprecated 28) is the SDK's alias of ``CELLULAR`` (28): it is kept as its
+    own member because it is the only way to ask for a cellular network on API 26-27.
+    """
+
+    NONE = "none"
+    ANY = "any"
+    UNMETERED = "unmetered"
+    NOT_ROAMING = "not_roaming"
+    CELLULAR = "cellular"
+    METERED = "metered"
+
+    @property
+    def platform_value(self) -> int:
+        """``JobInfo.NETWORK_TYPE_*`` (android-helper.md §2.1)."""
+        return _NETWORK_VALUES[self]
+
+    @property
+    def api_level(self) -> int:
+        """The level that introduced the constant (§2.1): 21, 24 (NOT_ROAMING), 26, 28."""
+        return _NETWORK_LEVELS[self]
+
+    @property
+    def requires_network(self) -> bool:
+        """Every type except ``NONE`` is a network constraint."""
+        return self is not NetworkType.NONE
+
+
+_NETWORK_VALUES = {
+    NetworkType.NONE: 0, NetworkType.ANY: 1, NetworkType.UNMETERED: 2,
+    NetworkType.NOT_ROAMING: 3, NetworkType.CELLULAR: 4, NetworkType.METERED: 4,
+}
+_NETWORK_LEVELS = {
+    NetworkType.NONE: 21, NetworkType.ANY: 21, NetworkType.UNMETERED: 21,
+    NetworkType.NOT_ROAMING: 24, NetworkType.CELLULAR: 28, NetworkType.METERED: 26,
+}
+
+
+class BackoffPolicy(enum.IntEnum):
+    """``JobInfo.BACKOFF_POLICY_*`` (21); the default is exponential (§2.1)."""
+
+    LINEAR = 0
+    EXPONENTIAL = 1
+
+    @property
+    def token(self) -> str:
+        """The protocol spelling (``linear`` / ``exponential``, PROTOCOL.md §6.1)."""
+        return self.name.lower()
+
+
+class Priority(enum.IntEnum):
+    """``JobInfo.PRIORITY_*`` (API 33, android-helper.md §2.1)."""
+
+    MIN = 100
+    LOW = 200
+    DEFAULT = 300
+    HIGH = 400
+    MAX = 500
+
+    @property
+    def token(self) -> str:
+        """The protocol spelling (``min`` … ``max``, PROTOCOL.md §6.1)."""
+        return self.name.lower()
+
+
+class StopReason(enum.IntEnum):
+    """``JobParameters.STOP_REASON_*``, values 0-15 (android-helper.md §2.6).
+
+    Member names are the Java names **without** the ``STOP_REASON_`` prefix
+    (``StopReason.CONSTRAINT_CHARGING``); :attr:`java_name` gives the full Java constant.
+    A device may report values this enum lacks (16 ``TIMEOUT_ABANDONED`` is API 36, and AOSP
+    says more may come): use :meth:`parse`, which keeps unknown values as plain ``int``.
+    """
+
+    UNDEFINED = 0
+    CANCELLED_BY_APP = 1
+    PREEMPT = 2
+    TIMEOUT = 3
+    DEVICE_STATE = 4
+    CONSTRAINT_BATTERY_NOT_LOW = 5
+    CONSTRAINT_CHARGING = 6
+    CONSTRAINT_CONNECTIVITY = 7
+    CONSTRAINT_DEVICE_IDLE = 8
+    CONSTRAINT_STORAGE_NOT_LOW = 9
+    QUOTA = 10
+    BACKGROUND_RESTRICTION = 11
+    APP_STANDBY = 12
+    USER = 13
+    SYSTEM_PROCESSING = 14
+    ESTIMATED_APP_LAUNCH_TIME_CHANGED = 15
+
+    @property
+    def java_name(self) -> str:
+        """``STOP_REASON_CONSTRAINT_CHARGING`` etc."""
+        return f"STOP_REASON_{self.name}"
+
+    @property
+    def api_level(self) -> int:
+        """31 for all but ``ESTIMATED_APP_LAUNCH_TIME_CHANGED`` (33)."""
+        return 33 if self is StopReason.ESTIMATED_APP_LAUNCH_TIME_CHANGED else 31
+
+    @classmethod
+    def parse(cls, value: int) -> "StopReason | int":
+        """The member for ``value``, or ``value`` itself when the SDK table lacks it."""
+        try:
+            return cls(value)
+        except ValueError:
+            return value
+
+
+class PendingReason(enum.IntEnum):
+    """``JobScheduler.PENDING_JOB_REASON_*`` (API 34; 16 is API 36), android-helper.md §2.7.
+
+    Names drop the ``PENDING_JOB_REASON_`` prefix; :attr:`java_name` restores it.
+    """
+
+    INVALID_JOB_ID = -2
+    EXECUTING = -1
+    UNDEFINED = 0
+    APP = 1
+    APP_STANDBY = 2
+    BACKGROUND_RESTRICTION = 3
+    CONSTRAINT_BATTERY_NOT_LOW = 4
+    CONSTRAINT_CHARGING = 5
+    CONSTRAINT_CONNECTIVITY = 6
+    CONSTRAINT_CONTENT_TRIGGER = 7
+    CONSTRAINT_DEVICE_IDLE = 8
+    CONSTRAINT_MINIMUM_LATENCY = 9
+    CONSTRAINT_PREFETCH = 10
+    CONSTRAINT_STORAGE_NOT_LOW = 11
+    DEVICE_STATE = 12
+    JOB_SCHEDULER_OPTIMIZATION = 13
+    QUOTA = 14
+    USER = 15
+    CONSTRAINT_DEADLINE = 16
+
+    @property
+    def java_name(self) -> str:
+        return f"PENDING_JOB_REASON_{self.name}"
+
+    @property
+    def api_level(self) -> int:
+        return 36 if self is PendingReason.CONSTRAINT_DEADLINE else 34
+
+    @classmethod
+    def parse(cls, value: int) -> "PendingReason | int":
+        """The member for ``value``, or ``value`` itself for a reason newer than this table."""
+        try:
+            return cls(value)
+        except ValueError:
+            return value

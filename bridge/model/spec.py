@@ -1,0 +1,297 @@
+"""What to schedule: :class:`JobSpec` (a ``JobInfo``) and :class:`WorkItem` (a ``JobWorkItem``).
+
+Each option maps to one ``JobInfo.Builder`` setter (android-helper.md §2.2) and to one field of
+the helper's SPEC / ITEM (PROTOCOL.md §6.1, §3.5 ``enqueue``). Every option knows the lowest
+device API level at which the helper accepts it (the "API" column of PROTOCOL.md §6.1, which
+is the setter's SDK level, floored at the helper's minSdk 26): see :func:`spec_options`,
+:func:`item_options` and the ``min_api_level`` properties. ``None``/``False``/empty means
+"not set": the builder default stays (PROTOCOL.md §6.1, last paragraph).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, Iterator, Mapping, Union
+
+from bridge.model.enums import BackoffPolicy, NetworkType, Priority
+from bridge.model.script import ItemScript, JobScript
+
+ExtraValue = Union[str, int, bool, float]
+"""What a ``PersistableBundle`` extra may hold here (PROTOCOL.md §6.1 ``extras``)."""
+
+Extras = tuple[tuple[str, ExtraValue], ...]
+"""Extras as ordered ``(key, value)`` pairs (hashable; build them from a dict with :func:`extras`)."""
+
+HELPER_MIN_SDK = 26
+"""The helper's minSdk (PROTOCOL.md §1): no option can be used below it."""
+
+HELPER_TARGET_SDK = 34
+"""The helper's targetSdk (PROTOCOL.md §1): selects the targetSdk-gated platform rules (§3.1)."""
+
+
+def extras(values: Mapping[str, ExtraValue] | Extras | None = None, /, **kwargs: ExtraValue) -> Extras:
+    """``extras({"k": "v"}, n=3)`` -> ``(("k", "v"), ("n", 3))`` (insertion order kept)."""
+    pairs: dict[str, ExtraValue] = {}
+    if isinstance(values, Mapping):
+        pairs.update(values)
+    elif values is not None:
+        pairs.update(dict(values))
+    pairs.update(kwargs)
+    return tuple(pairs.items())
+
+
+@dataclass(frozen=True)
+class ByteEstimate:
+    """``{"down":int,"up":int}``: bytes, ``-1`` (``NETWORK_BYTES_UNKNOWN``) for unknown."""
+
+    down: int
+    up: int
+
+
+@dataclass(frozen=True)
+class NetworkRequest:
+    """``setRequiredNetwork(NetworkRequest)`` (28) as PROTOCOL.md §6.1 ``network_request``.
+
+    Integers are ``NetworkCapabilities.NET_CAPABILITY_*`` / ``TRANSPORT_*`` constants.
+    """
+
+    capabilities: tuple[int, ...] = ()
+    transports: tuple[int, ...] = ()
+    remove_capabilities: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """``setPeriodic(interval)`` / ``setPeriodic(interval, flex)`` (flex: 24).
+
+    The platform clamps (android-helper.md §3.4): interval to ≥ 15 min, flex to
+    ≥ max(5 min, 5 % of the interval) and ≤ the interval; see :meth:`effective`.
+    """
+
+    interval_ms: int
+    flex_ms: int | None = None
+
+    def effective(self) -> tuple[int, int]:
+        """(interval, flex) after the builder's clamping (§3.4)."""
+        interval = max(self.interval_ms, MIN_PERIOD_MS)
+        flex = self.interval_ms if self.flex_ms is None else self.flex_ms
+        return interval, min(max(flex, MIN_FLEX_MS, interval * 5 // 100), interval)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """``setBackoffCriteria(initial, policy)``; the platform raises ``initial`` to ≥ 10 s (§3.4)."""
+
+    initial_ms: int = 30_000
+    policy: BackoffPolicy = BackoffPolicy.EXPONENTIAL
+
+    def effective_initial_ms(self) -> int:
+        """The initial backoff after clamping to [10 s, 5 h] (§2.1, §3.4)."""
+        return min(max(self.initial_ms, MIN_BACKOFF_MS), MAX_BACKOFF_DELAY_MS)
+
+
+@dataclass(frozen=True)
+class TriggerContentUri:
+    """``JobInfo.TriggerContentUri`` (24): a URI, optionally with ``FLAG_NOTIFY_FOR_DESCENDANTS``."""
+
+    uri: str
+    descendants: bool = False
+
+    @property
+    def flags(self) -> int:
+        """The ``TriggerContentUri`` flags (``FLAG_NOTIFY_FOR_DESCENDANTS`` = 1)."""
+        return 1 if self.descendants else 0
+
+
+MIN_PERIOD_MS = 15 * 60 * 1000
+"""``JobInfo.getMinPeriodMillis()`` (§2.1)."""
+MIN_FLEX_MS = 5 * 60 * 1000
+"""``JobInfo.getMinFlexMillis()`` (§2.1)."""
+MIN_BACKOFF_MS = 10_000
+"""``JobInfo.MIN_BACKOFF_MILLIS`` (hidden, §2.1)."""
+MAX_BACKOFF_DELAY_MS = 5 * 60 * 60 * 1000
+"""``JobInfo.MAX_BACKOFF_DELAY_MILLIS`` (§2.1)."""
+NETWORK_BYTES_UNKNOWN = -1
+"""``JobInfo.NETWORK_BYTES_UNKNOWN`` (28)."""
+
+
+def _api(level: int, setter: str, default: Any = None) -> Any:
+    return field(default=default, metadata={"api": level, "setter": setter})
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One job, as ``JobInfo.Builder`` would build it in the helper (PROTOCOL.md §6.1).
+
+    Field metadata ``api`` is the lowest API level at which the option may be used and
+    ``setter`` the builder method it maps to. ``script`` says what the job does when it runs
+    (``None``: :data:`bridge.model.script.DEFAULT_JOB_SCRIPT`).
+    """
+
+    job_id: int = field(metadata={"api": HELPER_MIN_SDK, "setter": "new JobInfo.Builder(id, …)"})
+    namespace: str | None = _api(34, "JobScheduler.forNamespace")
+    network_type: NetworkType | None = _api(26, "setRequiredNetworkType")
+    network_request: NetworkRequest | None = _api(28, "setRequiredNetwork")
+    estimated_bytes: ByteEstimate | None = _api(28, "setEstimatedNetworkBytes")
+    min_chunk_bytes: int | None = _api(33, "setMinimumNetworkChunkBytes")
+    requires_charging: bool = _api(26, "setRequiresCharging")
+    requires_device_idle: bool = _api(26, "setRequiresDeviceIdle")
+    requires_battery_not_low: bool = _api(26, "setRequiresBatteryNotLow")
+    requires_storage_not_low: bool = _api(26, "setRequiresStorageNotLow")
+    min_latency_ms: int | None = _api(26, "setMinimumLatency")
+    override_deadline_ms: int | None = _api(26, "setOverrideDeadline")
+    periodic: Periodic | None = _api(26, "setPeriodic")
+    backoff: Backoff | None = _api(26, "setBackoffCriteria")
+    persisted: bool = _api(26, "setPersisted")
+    important_while_foreground: bool = _api(28, "setImportantWhileForeground")
+    prefetch: bool = _api(28, "setPrefetch")
+    expedited: bool = _api(31, "setExpedited")
+    priority: Priority | int | None = _api(33, "setPriority")
+    user_initiated: bool = _api(34, "setUserInitiated")
+    trigger_content_uris: tuple[TriggerContentUri, ...] = _api(26, "addTriggerContentUri")
+    trigger_content_update_delay_ms: int | None = _api(26, "setTriggerContentUpdateDelay")
+    trigger_content_max_delay_ms: int | None = _api(26, "setTriggerContentMaxDelay")
+    extras: Extras = _api(26, "setExtras")
+    transient_extras: Extras = _api(26, "setTransientExtras")
+    debug_tags: tuple[str, ...] = _api(35, "addDebugTag")
+    trace_tag: str | None = _api(35, "setTraceTag")
+    script: JobScript | None = _api(26, "extras[jobctl.script]")
+
+    def __init__(
+        self,
+        job_id: int,
+        *,
+        namespace: str | None = None,
+        network_type: NetworkType | None = None,
+        network_request: NetworkRequest | None = None,
+        estimated_bytes: ByteEstimate | None = None,
+        min_chunk_bytes: int | None = None,
+        requires_charging: bool = False,
+        requires_device_idle: bool = False,
+        requires_battery_not_low: bool = False,
+        requires_storage_not_low: bool = False,
+        min_latency_ms: int | None = None,
+        override_deadline_ms: int | None = None,
+        periodic: Periodic | None = None,
+        backoff: Backoff | None = None,
+        persisted: bool = False,
+        important_while_foreground: bool = False,
+        prefetch: bool = False,
+        expedited: bool = False,
+        priority: Priority | int | None = None,
+        user_initiated: bool = False,
+        trigger_content_uris: tuple[TriggerContentUri, ...] | list[TriggerContentUri] = (),
+        trigger_content_update_delay_ms: int | None = None,
+        trigger_content_max_delay_ms: int | None = None,
+        extras: Mapping[str, ExtraValue] | Extras = (),
+        transient_extras: Mapping[str, ExtraValue] | Extras = (),
+        debug_tags: tuple[str, ...] | list[str] = (),
+        trace_tag: str | None = None,
+        script: JobScript | None = None,
+    ) -> None:
+        values = dict(locals())
+        values.pop("self")
+        values["trigger_content_uris"] = tuple(trigger_content_uris)
+        values["debug_tags"] = tuple(debug_tags)
+        values["extras"] = _as_extras(extras)
+        values["transient_extras"] = _as_extras(transient_extras)
+        if isinstance(priority, int) and not isinstance(priority, Priority) and priority in Priority._value2member_map_:
+            values["priority"] = Priority(priority)
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    @property
+    def requires_network(self) -> bool:
+        """A network constraint: ``network_request`` set or ``network_type`` other than none."""
+        return self.network_request is not None or (
+            self.network_type is not None and self.network_type.requires_network
+        )
+
+    @property
+    def effective_priority(self) -> int:
+        """``JobInfo.getPriority()``: MAX for expedited/user-initiated unless set (§2.2)."""
+        if self.priority is not None:
+            return int(self.priority)
+        return Priority.MAX if (self.expedited or self.user_initiated) else Priority.DEFAULT
+
+    @property
+    def extras_dict(self) -> dict[str, ExtraValue]:
+        return dict(self.extras)
+
+    @property
+    def min_api_level(self) -> int:
+        """The lowest device API level that accepts every option in use (PROTOCOL.md §6.2)."""
+        return max(option.api_level for option in spec_options(self))
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One ``JobWorkItem`` as the helper enqueues it (PROTOCOL.md §3.5 ``enqueue`` ITEM).
+
+    ``tag`` is the host-chosen identity reported in every work event.
+    """
+
+    tag: str = field(metadata={"api": HELPER_MIN_SDK, "setter": "JobWorkItem"})
+    estimated_bytes: ByteEstimate | None = _api(28, "JobWorkItem(intent, down, up)")
+    min_chunk_bytes: int | None = _api(33, "JobWorkItem(intent, down, up, chunk)")
+    script: ItemScript | None = _api(26, "extras[jobctl.item_script]")
+
+    @property
+    def implies_network(self) -> bool:
+        """Byte estimates or a chunk > 0: the job then needs a network constraint (§3.2)."""
+        est = self.estimated_bytes
+        return bool((est is not None and (est.down > 0 or est.up > 0))
+                    or (self.min_chunk_bytes is not None and self.min_chunk_bytes > 0))
+
+    @property
+    def min_api_level(self) -> int:
+        return max(option.api_level for option in item_options(self))
+
+
+@dataclass(frozen=True)
+class SpecOption:
+    """An option in use: its field name, value and the API level it needs."""
+
+    name: str
+    value: Any
+    api_level: int
+
+
+def _in_use(value: Any) -> bool:
+    return value is not None and value is not False and value != ()
+
+
+def _options(obj: Any, value_level: Mapping[str, int]) -> Iterator[SpecOption]:
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if f.name in ("job_id", "tag") or _in_use(value):
+            yield SpecOption(f.name, value, value_level.get(f.name, f.metadata["api"]))
+
+
+def spec_options(spec: JobSpec) -> tuple[SpecOption, ...]:
+    """The options of ``spec`` that are in use, in PROTOCOL.md §6.1 order, with their levels.
+
+    The level depends on the value where the protocol says so (§6.2: ``network_type``
+    ``cellular`` needs 28).
+    """
+    special: dict[str, int] = {}
+    if spec.network_type is not None:
+        special["network_type"] = max(HELPER_MIN_SDK, spec.network_type.api_level)
+    return tuple(_options(spec, special))
+
+
+def item_options(item: WorkItem) -> tuple[SpecOption, ...]:
+    """The options of ``item`` in use, with their levels (PROTOCOL.md §3.5 ITEM table)."""
+    return tuple(_options(item, {}))
+
+
+def option_api_level(cls: type, name: str) -> int:
+    """The API level recorded for field ``name`` of :class:`JobSpec` or :class:`WorkItem`."""
+    for f in fields(cls):
+        if f.name == name:
+            return int(f.metadata["api"])
+    raise KeyError(name)
+
+
+def _as_extras(value: Mapping[str, ExtraValue] | Extras | None) -> Extras:
+    return extras(value)

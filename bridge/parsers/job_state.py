@@ -1,0 +1,28 @@
+"""``cmd jobscheduler get-job-state`` output (aosp-shell-interface.md §1.5, §8 item 3).
+
+The tokens are printed irregularly (``pending`` then a space, the others each ending a line,
+an extra newline, ``active\\n ready`` with a leading space): split on whitespace and take the
+set. An unknown package or job prints ``unknown(<pkg>)`` / ``unknown(u0a123/jid42)``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bridge.model.state import JOB_STATE_TOKENS, JobState
+
+_UNKNOWN = re.compile(r"^unknown\((.*)\)$")
+
+
+def parse_job_state(text: str) -> JobState:
+    """Parse stdout of ``get-job-state``; raises :class:`ValueError` on empty output."""
+    tokens = text.split()
+    if not tokens:
+        raise ValueError("empty get-job-state output")
+    for token in tokens:
+        match = _UNKNOWN.match(token)
+        if match:
+            return JobState(unknown=match.group(1))
+    flags = {t.replace("-", "_"): True for t in tokens if t in JOB_STATE_TOKENS}
+    others = frozenset(t for t in tokens if t not in JOB_STATE_TOKENS)
+    return JobState(**flags, other_tokens=others)

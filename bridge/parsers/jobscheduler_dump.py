@@ -1,0 +1,312 @@
+"""``dumpsys jobscheduler`` text (aosp-shell-interface.md §2.2, §2.3, §8).
+
+Tolerant by design: lines are right-stripped (Settings lines end in a space on 11+), sections
+are found by their headers, job blocks by indentation, and everything not understood is
+skipped. Quirks handled (§8): ``#`` vs ``<namespace>:`` job headers and the lenient
+``JOB #u0a1/2 from namespace ns:`` form (items 6, §2.3); the ``#<jobId>`` tag suffix (14+);
+``Registered N jobs:`` counting every job even in a package-filtered dump (item 8, so
+``registered_count`` may exceed ``len(jobs)``); an empty pending queue printed as nothing (11)
+or ``  None`` (13+); the 14+ active-jobs layout (``N/A`` + ``Idle contexts``); the job-history
+``STOP``/``STOP-P`` label inversion (item 7: the ``-P`` suffix is not exposed as "periodic");
+locale digits in the concurrency block (item 10: ignored, never fatal).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bridge.durations import parse_duration_ms
+from bridge.parsers.uids import UID_PATTERN, parse_uid
+
+_JOB_REF = (rf"(?:#|(?P<ns>.+?):)(?P<uid>{UID_PATTERN})/(?P<job_id>-?\d+)"
+            r"(?: from namespace (?P<ns2>\S+))?")
+_JOB_HEADER = re.compile(rf"^JOB {_JOB_REF}: (?P<hash>[0-9a-f]+) (?P<battery>\S.*)$")
+_ENTRY_HEADER = re.compile(
+    rf"^(?:Pending #\d+|Slot #\d+|ID=\d+): (?:(?P<hash>[0-9a-f]+) )?{_JOB_REF}(?: (?P<battery>\S.*))?$")
+_REGISTERED = re.compile(r"^Registered (?:(\d+) )?jobs:$")
+_CONSTRAINTS = re.compile(r"^(Required|Satisfied|Unsatisfied|Dynamic|Preferred) constraints:(.*)$")
+_HISTORY = re.compile(
+    rf"^(?P<when>\S+)\s+(?P<label>START-P|STOP-P|START|STOP): {_JOB_REF} (?P<battery>\S+)(?: (?P<reason>.*))?$")
+_PERIODIC = re.compile(r"^PERIODIC: interval=(\S+) flex=(\S+)$")
+_PRIORITY = re.compile(r"^Priority: (-?\d+)")
+_BACKOFF = re.compile(r"^Backoff: policy=(\d+) initial=(\S+)$")
+_SOURCE = re.compile(rf"^Source: uid=(?P<uid>{UID_PATTERN}) user=(?P<user>\d+) pkg=(?P<pkg>\S+)$")
+_TAG = re.compile(rf"^{UID_PATTERN} tag=(?P<tag>\S.*)$")
+_READY = re.compile(r"^Ready: (true|false)\b")
+_WORK_ENTRY = re.compile(r"^#\d+: #(\d+) (\d+)x")
+_TRIGGER = re.compile(r"^([0-9a-f]+) (\S+)$")
+
+
+@dataclass(frozen=True)
+class DumpedJob:
+    """One job block (§2.3): identity from the header, the rest from the lines below it.
+
+    Constraint sets hold the names as printed (``CHARGING``, ``WITHIN_QUOTA`` …); the masks
+    are the bracketed hex values (``None`` if not printed). ``satisfied`` only has the bits of
+    controllers that track the job (§2.3 "Satisfied ≠ all true conditions").
+    """
+
+    uid: int
+    job_id: int
+    namespace: str | None
+    service: str
+    """``Service:`` from the JobInfo (as printed), else the header's component."""
+    package: str
+    battery_name: str
+    """The header's component, ``@ns@``-prefixed for namespaced jobs (14+)."""
+    hash: str | None = None
+    tag: str | None = None
+    source_uid: int | None = None
+    required_constraints: frozenset[str] = frozenset()
+    satisfied_constraints: frozenset[str] = frozenset()
+    unsatisfied_constraints: frozenset[str] = frozenset()
+    dynamic_constraints: frozenset[str] = frozenset()
+    required_mask: int | None = None
+    satisfied_mask: int | None = None
+    unsatisfied_mask: int | None = None
+    standby_bucket: str | None = None
+    persisted: bool = False
+    periodic_interval_ms: int | None = None
+    periodic_flex_ms: int | None = None
+    priority: int | None = None
+    min_latency_ms: int | None = None
+    max_execution_delay_ms: int | None = None
+    backoff_policy: int | None = None
+    backoff_initial_ms: int | None = None
+    trigger_content_uris: tuple[tuple[int, str], ...] = ()
+    """``(flags, uri)`` pairs."""
+    network_request: str | None = None
+    tracking: frozenset[str] = frozenset()
+    ready: bool | None = None
+    """The ``Ready:`` line's first value (only under ``Registered``)."""
+    num_failures: int = 0
+    pending_work: int = 0
+    executing_work: int = 0
+
+    @property
+    def tag_without_job_id(self) -> str | None:
+        """The tag without the 14+ ``#<jobId>`` suffix (§2.3 "Tag suffix")."""
+        if self.tag is None:
+            return None
+        suffix = f"#{self.job_id}"
+        return self.tag[: -len(suffix)] if self.tag.endswith(suffix) else self.tag
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One ``Job history`` line (§2.2 item 12).
+
+    ``is_start`` comes from the label; the ``-P`` suffix is kept only in ``label`` because
+    stop labels are inverted upstream (§8 item 7).
+    """
+
+    offset_ms: int
+    """Time relative to the dump (negative: in the past)."""
+    label: str
+    uid: int
+    job_id: int
+    namespace: str | None
+    battery_name: str
+    reason: str | None
+
+    @property
+    def is_start(self) -> bool:
+        return self.label.startswith("START")
+
+
+@dataclass(frozen=True)
+class JobSchedulerDump:
+    """The parsed dump. ``registered_count`` is the printed total (all packages, §8 item 8)."""
+
+    registered_count: int | None
+    jobs: tuple[DumpedJob, ...]
+    pending: tuple[DumpedJob, ...] = ()
+    active: tuple[DumpedJob, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()
+    battery_charging: bool | None = None
+    """``Battery charging:`` (14+)."""
+    battery_not_low: bool | None = None
+    """``Battery not low:`` (14+)."""
+
+    def job(self, job_id: int, namespace: str | None = None, uid: int | None = None) -> DumpedJob | None:
+        """The registered job with that id (and namespace, and uid if given)."""
+        for job in self.jobs:
+            if job.job_id == job_id and job.namespace == namespace and (uid is None or job.uid == uid):
+                return job
+        return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _constraint_set(text: str) -> tuple[frozenset[str], int | None]:
+    names, mask = [], None
+    for token in text.split():
+        if token.startswith("[0x") and token.endswith("]"):
+            mask = int(token[3:-1], 16)
+        else:
+            names.append(token)
+    return frozenset(names), mask
+
+
+def _duration(text: str) -> int | None:
+    try:
+        return parse_duration_ms(text)
+    except ValueError:
+        return None
+
+
+def _namespace(match: re.Match[str]) -> str | None:
+    return match.group("ns") or match.group("ns2")
+
+
+def _strip_ns(battery: str, namespace: str | None) -> str:
+    if namespace is not None and battery.startswith(f"@{namespace}@"):
+        return battery[len(namespace) + 2:]
+    return battery
+
+
+def _parse_block(header: re.Match[str], body: list[str]) -> DumpedJob:
+    """A job header match plus the (stripped) lines of its block."""
+    namespace = _namespace(header)
+    battery = (header.group("battery") or "").strip()
+    values: dict[str, object] = {}
+    section = None
+    triggers: list[tuple[int, str]] = []
+    for line in body:
+        if not line:
+            continue
+        if section == "triggers":
+            match = _TRIGGER.match(line)
+            if match:
+                triggers.append((int(match.group(1), 16), match.group(2)))
+                continue
+            section = None
+        if section in ("pending_work", "executing_work") and _WORK_ENTRY.match(line):
+            values[section] = int(values.get(section, 0)) + 1  # type: ignore[call-overload]
+            continue
+        section = None
+        if (m := _CONSTRAINTS.match(line)) is not None:
+            names, mask = _constraint_set(m.group(2))
+            kind = m.group(1).lower()
+            if kind in ("required", "satisfied", "unsatisfied", "dynamic"):
+                values.setdefault(f"{kind}_constraints", names)
+                if kind != "dynamic":
+                    values.setdefault(f"{kind}_mask", mask)
+        elif line.startswith("Service: "):
+            values.setdefault("service", line[len("Service: "):].strip())
+        elif line == "PERSISTED":
+            values["persisted"] = True
+        elif (m := _PERIODIC.match(line)) is not None:
+            values["periodic_interval_ms"] = _duration(m.group(1))
+            values["periodic_flex_ms"] = _duration(m.group(2))
+        elif (m := _PRIORITY.match(line)) is not None:
+            values["priority"] = int(m.group(1))
+        elif line.startswith("Minimum latency: "):
+            values["min_latency_ms"] = _duration(line.split(": ", 1)[1])
+        elif line.startswith("Max execution delay: "):
+            values["max_execution_delay_ms"] = _duration(line.split(": ", 1)[1])
+        elif (m := _BACKOFF.match(line)) is not None:
+            values["backoff_policy"] = int(m.group(1))
+            values["backoff_initial_ms"] = _duration(m.group(2))
+        elif line == "Trigger content URIs:":
+            section = "triggers"
+        elif line.startswith("Network type: "):
+            values["network_request"] = line[len("Network type: "):]
+        elif line.startswith("Standby bucket: "):
+            values["standby_bucket"] = line.split(": ", 1)[1].strip()
+        elif line.startswith("Tracking:"):
+            values["tracking"] = frozenset(line[len("Tracking:"):].split())
+        elif (m := _READY.match(line)) is not None:
+            values.setdefault("ready", m.group(1) == "true")
+        elif line.startswith("Num failures: "):
+            values["num_failures"] = int(line.split(": ", 1)[1])
+        elif line in ("Pending work:", "Executing work:"):
+            section = "pending_work" if line.startswith("Pending") else "executing_work"
+        elif (m := _SOURCE.match(line)) is not None:
+            values.setdefault("source_uid", parse_uid(m.group("uid")))
+            values.setdefault("source_package", m.group("pkg"))
+        elif (m := _TAG.match(line)) is not None:
+            values.setdefault("tag", m.group("tag"))
+    source_package = values.pop("source_package", None)
+    service = str(values.pop("service", None) or _strip_ns(battery, namespace))
+    package = service.split("/", 1)[0] if "/" in service else str(source_package or "")
+    return DumpedJob(uid=parse_uid(header.group("uid")), job_id=int(header.group("job_id")),
+                     namespace=namespace, service=service, package=package, battery_name=battery,
+                     hash=header.groupdict().get("hash"), trigger_content_uris=tuple(triggers),
+                     **values)  # type: ignore[arg-type]
+
+
+def _blocks(lines: list[str], start: int, header: re.Pattern[str],
+            stop_indent: int) -> tuple[list[DumpedJob], int]:
+    """Job blocks from ``start`` until a line indented ≤ ``stop_indent`` that is no header."""
+    jobs: list[DumpedJob] = []
+    i = start
+    while i < len(lines):
+        line = lines[i]
+        if line and _indent(line) <= stop_indent:
+            break
+        match = header.match(line.strip()) if line else None
+        if match is None:
+            i += 1
+            continue
+        level = _indent(line)
+        body: list[str] = []
+        i += 1
+        while i < len(lines) and (not lines[i] or _indent(lines[i]) > level):
+            body.append(lines[i].strip())
+            i += 1
+        jobs.append(_parse_block(match, body))
+    return jobs, i
+
+
+def _bool_value(line: str) -> bool | None:
+    return {"true": True, "false": False}.get(line.rsplit(":", 1)[1].strip())
+
+
+def parse_jobscheduler_dump(text: str) -> JobSchedulerDump:
+    """Parse ``dumpsys jobscheduler [PKG]`` output of Android 10-16."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    registered: int | None = None
+    jobs: list[DumpedJob] = []
+    pending: list[DumpedJob] = []
+    active: list[DumpedJob] = []
+    history: list[HistoryEntry] = []
+    charging = not_low = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.strip()
+        if _indent(line) == 0 and (m := _REGISTERED.match(stripped)) is not None:
+            registered = int(m.group(1)) if m.group(1) is not None else None
+            found, i = _blocks(lines, i + 1, _JOB_HEADER, 0)
+            jobs += found
+            continue
+        if _indent(line) == 0 and stripped == "Pending queue:":
+            found, i = _blocks(lines, i + 1, _ENTRY_HEADER, 0)
+            pending += found
+            continue
+        if _indent(line) == 0 and stripped == "Active jobs:":
+            found, i = _blocks(lines, i + 1, _ENTRY_HEADER, 0)
+            active += found
+            continue
+        if stripped == "Job history:":
+            i += 1
+            while i < len(lines) and lines[i] and _indent(lines[i]) > 0:
+                if (m := _HISTORY.match(lines[i].strip())) is not None:
+                    offset = _duration(m.group("when"))
+                    namespace = _namespace(m)
+                    history.append(HistoryEntry(
+                        offset if offset is not None else 0, m.group("label"), parse_uid(m.group("uid")),
+                        int(m.group("job_id")), namespace, m.group("battery"), m.group("reason")))
+                i += 1
+            continue
+        if _indent(line) == 0 and stripped.startswith("Battery charging:"):
+            charging = _bool_value(stripped)
+        elif _indent(line) == 0 and stripped.startswith("Battery not low:"):
+            not_low = _bool_value(stripped)
+        i += 1
+    return JobSchedulerDump(registered, tuple(jobs), tuple(pending), tuple(active), tuple(history),
+                            charging, not_low)
