@@ -104,3 +104,23 @@ class HelperError(JobctlError):
 
 class HelperProtocolError(JobctlError):
     """The helper's output does not follow PROTOCOL.md (no ``Broadcast completed`` line, bad JSON …)."""
+
+
+class HelperMissingError(JobctlError):
+    """The helper app is not installed (and no APK was given to install)."""
+
+
+class HelperIncompatibleError(JobctlError):
+    """The installed helper speaks no protocol version this jobctl knows."""
+
+
+class JobNotFoundError(JobctlError):
+    """JobScheduler has no such job (``cmd jobscheduler`` exit 23)."""
+
+
+class JobNotReadyError(JobctlError):
+    """``run -s``: the job's constraints are not satisfied (exit 22)."""
+
+
+class WaitTimeoutError(JobctlError):
+    """What was waited for did not happen before the deadline."""

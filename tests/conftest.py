@@ -52,3 +52,18 @@ def tiny_apk(tmp_path):  # type: ignore[no-untyped-def]
     path.write_bytes(build_apk("org.example.tiny", version_code=3, version_name="3.0",
                                services=(("org.example.tiny.Jobs", "android.permission.BIND_JOB_SERVICE"),)))
     return path
+
+
+@pytest.fixture
+def session(adb: PrivateAdbServer, serial: str):  # type: ignore[no-untyped-def]
+    """A bridge session on the ``sim`` device: helper ready and out of the NEVER bucket, events
+    followed, every condition a test changes restored afterwards."""
+    from bridge.jobs import open_session
+
+    opened = open_session(serial, adb.server)
+    opened.helper.leave_never_bucket()
+    try:
+        with opened.conditions.snapshot():
+            yield opened
+    finally:
+        opened.close()

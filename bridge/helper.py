@@ -1,0 +1,190 @@
+"""The helper app on a device: send it commands, check its version, install it.
+
+Every operation is one or two device shell commands (android-helper/PROTOCOL.md §2):
+
+* a small request: one ``am broadcast`` (a native binder call, no app_process);
+* a request over 3000 bytes (e.g. 10,000 work items): the JSON piped into the app's private
+  inbox with ``run-as … cat``, then one ``am broadcast`` naming the file;
+* scheduling a user-initiated job: ``am start -W`` of the helper's activity (the platform
+  demands a foreground app), then the reply read back with ``run-as``.
+
+Requests and answers are encoded by :mod:`bridge.helper_protocol`; this module only moves them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bridge import helper_protocol as protocol
+from bridge.device import Device
+from bridge.errors import HelperError, HelperIncompatibleError, HelperMissingError, HelperProtocolError
+from bridge.model import JobSpec, WorkItem
+from bridge.validation import validate, validate_enqueue
+
+HELPER_APK_ENV = "JOBCTL_HELPER_APK"
+"""Where a built helper APK is, when not at the checkout's default place."""
+DEFAULT_APK = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                           "android-helper", "build", "jobctl-helper.apk")
+EXPECTED_VERSION_CODE = protocol.PROTOCOL_VERSION * 1000 + 1
+"""The helper build this jobctl ships (PROTOCOL.md §1: ``PROTOCOL_VERSION * 1000 + BUILD``)."""
+POST_NOTIFICATIONS = "android.permission.POST_NOTIFICATIONS"
+
+
+@dataclass(frozen=True)
+class HelperStatus:
+    installed: bool
+    info: protocol.InfoResult | None
+    up_to_date: bool
+
+
+class Helper:
+    """The jobctl helper app on one device."""
+
+    def __init__(self, device: Device) -> None:
+        self.device = device
+        self._ids = itertools.count(1)
+
+    # -- transport -----------------------------------------------------------------------
+    def _next_id(self) -> str:
+        return f"h-{os.getpid()}-{next(self._ids)}"
+
+    def call(self, request: protocol.HelperRequest) -> Any:
+        """Send one request; return its typed result or raise :class:`HelperError`."""
+        if request.needs_inbox:
+            name = f"req-{request.request_id or self._next_id()}".replace(" ", "-")[:64]
+            self.device.shell(protocol.inbox_write_command(name), stdin=request.to_json().encode(), check=True)
+            output = self.device.shell(protocol.inbox_broadcast_command(name), timeout=300)
+        else:
+            output = self.device.shell(protocol.broadcast_command(request), timeout=120)
+        return protocol.decode_result(request.command, self._response(output.text + output.error_text))
+
+    def _call_through_activity(self, request: protocol.HelperRequest) -> Any:
+        reply = f"reply-{request.request_id or self._next_id()}"
+        start, read, remove = protocol.activity_commands(request, reply)
+        self.device.shell(start, timeout=60, check=True)
+        try:
+            answer = self.device.shell(read, check=True).text.strip()
+        finally:
+            self.device.shell(remove)
+        return protocol.decode_result(request.command, protocol.decode_response(answer))
+
+    @staticmethod
+    def _response(text: str) -> protocol.HelperResponse:
+        try:
+            return protocol.response_from_broadcast(text)
+        except HelperError as error:
+            if error.code == "not_delivered":
+                raise HelperMissingError(
+                    f"the helper ({protocol.HELPER_PACKAGE}) did not answer: it is not installed or not reachable"
+                ) from None
+            raise
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def status(self) -> HelperStatus:
+        try:
+            info = self.info()
+        except HelperMissingError:
+            return HelperStatus(False, None, False)
+        return HelperStatus(True, info, info.version_code == EXPECTED_VERSION_CODE)
+
+    def info(self) -> protocol.InfoResult:
+        """``info``; refuses a helper whose protocol this jobctl does not speak."""
+        try:
+            info = self.call(protocol.info_request(self._next_id()))
+        except HelperError as error:
+            if error.code == "unsupported_version":
+                raise HelperIncompatibleError(
+                    f"the installed helper does not speak protocol {protocol.PROTOCOL_VERSION}: {error}") from None
+            raise
+        if protocol.PROTOCOL_VERSION not in info.protocol_versions:
+            raise HelperIncompatibleError(
+                f"the installed helper speaks protocol {info.protocol_versions}, jobctl speaks "
+                f"{protocol.PROTOCOL_VERSION}; reinstall it with `jobctl helper install`")
+        return info
+
+    def ensure_ready(self, apk_path: str | None = None) -> protocol.InfoResult:
+        """Answering and of the expected version; installs or reinstalls ``apk_path`` (or the
+        built APK) when it is missing or of another version. The virtual device's built-in
+        helper model always matches."""
+        status = self.status()
+        if status.installed and status.up_to_date:
+            assert status.info is not None
+            return status.info
+        apk = apk_path or os.environ.get(HELPER_APK_ENV) or DEFAULT_APK
+        if not os.path.exists(apk):
+            found = "is not installed" if not status.installed else (
+                f"is version {status.info.version_code if status.info else '?'}, expected {EXPECTED_VERSION_CODE}")
+            raise HelperMissingError(
+                f"the helper {found} and no APK is at {apk}: build it with `jobctl helper build` "
+                f"or set {HELPER_APK_ENV}")
+        self.install(apk)
+        return self.info()
+
+    def install(self, apk_path: str) -> None:
+        """Install (replacing any other version) and grant what the helper needs."""
+        if self.status().installed:
+            self.device.shell(["pm", "uninstall", protocol.HELPER_PACKAGE])
+        self.device.install(apk_path, replace=True, grant_permissions=True)
+        self.grant_permissions()
+
+    def uninstall(self) -> bool:
+        return "Success" in self.device.shell(["pm", "uninstall", protocol.HELPER_PACKAGE]).text
+
+    def grant_permissions(self) -> None:
+        """POST_NOTIFICATIONS is a runtime permission from API 33 (user-initiated jobs' notice)."""
+        if self.device.api_level >= 33:
+            self.device.shell(["pm", "grant", protocol.HELPER_PACKAGE, POST_NOTIFICATIONS])
+
+    def leave_never_bucket(self) -> None:
+        """Move the helper from the NEVER standby bucket (where a never-launched app sits, and
+        where its jobs do not run) to ACTIVE. This changes what you measure: an ACTIVE app gets
+        the most generous quotas. jobctl never does it unless asked."""
+        self.device.shell(["am", "set-standby-bucket", protocol.HELPER_PACKAGE, "active"], check=True)
+
+    # -- commands ------------------------------------------------------------------------
+    def schedule(self, spec: JobSpec) -> protocol.JobRef:
+        """Validate against the device's API level, then schedule (through the activity for
+        user-initiated jobs, which the platform only accepts from a foreground app)."""
+        validate(spec, self.device.api_level)
+        request = protocol.schedule_request(spec, self._next_id())
+        if spec.user_initiated:
+            return self._call_through_activity(request)
+        return self.call(request)
+
+    def enqueue(self, spec: JobSpec, items: Sequence[WorkItem]) -> protocol.EnqueueResult:
+        validate_enqueue(spec, list(items), self.device.api_level)
+        return self.call(protocol.enqueue_request(spec, list(items), self._next_id()))
+
+    def cancel(self, job_id: int, namespace: str | None = None) -> protocol.JobRef:
+        return self.call(protocol.cancel_request(job_id, namespace, self._next_id()))
+
+    def cancel_all(self, namespace: str | None = None, all_namespaces: bool = False) -> protocol.CancelAllResult:
+        return self.call(protocol.cancel_all_request(namespace, all_namespaces, self._next_id()))
+
+    def pending(self, namespace: str | None = None, all_namespaces: bool = False) -> tuple[protocol.PendingJob, ...]:
+        return self.call(protocol.list_request(namespace, all_namespaces, self._next_id()))
+
+    def journal(self, from_seq: int, max_events: int | None = None) -> protocol.JournalResult:
+        """Events from ``from_seq`` through the helper (wakes the app)."""
+        return self.call(protocol.journal_request(from_seq, max_events, self._next_id()))
+
+    def read_journal(self, from_seq: int = 1) -> protocol.JournalReadback:
+        """Events from ``from_seq`` read with ``run-as`` (does not wake the app, §5.5); reads
+        again when a rotation raced the read."""
+        for _ in range(3):
+            # cat exits 1 while previous.jsonl does not exist yet (before the first rotation) and
+            # its errors go to /dev/null; only run-as's own errors reach stderr.
+            result = self.device.shell(protocol.JOURNAL_READ_COMMAND)
+            if result.error_text.strip():
+                raise HelperMissingError(f"cannot read the helper's journal: {result.error_text.strip()}")
+            readback = protocol.parse_journal(result.text, from_seq)
+            if not readback.needs_retry:
+                return readback
+        raise HelperProtocolError("the journal kept rotating while it was read")
+
+    def reset(self, clear_journal: bool = False) -> protocol.ResetResult:
+        return self.call(protocol.reset_request(clear_journal, self._next_id()))
