@@ -1,12 +1,13 @@
-"""What CTS JobScheduler verifies (aosp-shell-interface.md §6), run through the real adb server
-against the virtual device with jobctl's own API: each lost constraint stops a running job with
-its own public stop reason, and the other ways a job ends or waits."""
+"""What CTS JobScheduler verifies (aosp-shell-interface.md §6), with jobctl's own API: each lost
+constraint stops a running job with its own public stop reason, and the other ways a job ends.
+
+These run through the real adb server on the plugin's device: the virtual device by default, a
+phone or emulator with ``--jobctl-serial``."""
 
 from __future__ import annotations
 
 import pytest
 
-from bridge.errors import WaitTimeoutError
 from bridge.helper_protocol import HELPER_PACKAGE
 from bridge.jobs import Session
 from bridge.model import EventKind, JobSpec, NetworkType, StopReason, WorkItem
@@ -14,6 +15,13 @@ from bridge.model.script import Hold, ItemScript, JobScript, Work
 
 HOLD = JobScript(steps=(Hold(),))
 """Run until the system stops the job."""
+
+
+@pytest.fixture
+def session(jobctl_session: Session) -> Session:
+    """The plugin's session (virtual device, or --jobctl-serial), with the helper out of NEVER."""
+    jobctl_session.helper.leave_never_bucket()
+    return jobctl_session
 
 
 def _run_then_lose(session: Session, spec: JobSpec, lose) -> StopReason | int | None:  # type: ignore[no-untyped-def]
@@ -88,18 +96,6 @@ def test_force_stop_cancels_the_apps_jobs(session: Session) -> None:
     assert all(p.job_id != 9 for p in session.pending())
 
 
-def test_a_never_launched_apps_job_waits_until_its_bucket_is_set(adb, serial) -> None:  # type: ignore[no-untyped-def]
-    from bridge.jobs import open_session
-
-    with open_session(serial, adb.server) as fresh:  # the helper is still in the NEVER bucket
-        job = fresh.schedule(JobSpec(10, script=HOLD))
-        with pytest.raises(WaitTimeoutError):
-            job.wait_started(1.5)
-        assert job.state().waiting
-        fresh.helper.leave_never_bucket()
-        assert job.wait_started(20).kind is EventKind.STARTED
-
-
 def test_an_incomplete_work_item_is_redelivered_with_delivery_count_2_after_a_stop(session: Session) -> None:
     session.conditions.set_charging(True)
     spec = JobSpec(11, requires_charging=True, script=JobScript(steps=(Work(), Hold()), on_stop_reschedule=True))
@@ -111,27 +107,3 @@ def test_an_incomplete_work_item_is_redelivered_with_delivery_count_2_after_a_st
     session.conditions.set_charging(True)
     again = job.wait_until(lambda e: e.kind is EventKind.WORK_DEQUEUED and e.seq > first.seq, 30, "redelivery")
     assert (again.fields["tag"], again.fields["delivery_count"]) == ("a", 2)
-
-
-def test_persisted_jobs_survive_a_reboot_and_others_do_not(session: Session, adb, serial) -> None:  # type: ignore[no-untyped-def]
-    import time
-
-    from bridge.device import list_devices
-
-    session.schedule(JobSpec(12, requires_charging=True, persisted=True, script=HOLD))
-    session.schedule(JobSpec(13, requires_charging=True, script=HOLD))
-    assert {p.job_id for p in session.pending()} >= {12, 13}
-    assert adb.adb("-s", serial, "reboot").returncode == 0
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        states = {d.serial: d.state for d in list_devices(adb.server)}
-        if states.get(serial) == "device":
-            try:
-                pending = {p.job_id for p in session.pending()}
-                break
-            except Exception:  # the device is still booting
-                pass
-        time.sleep(0.2)
-    else:
-        pytest.fail("the device did not come back from the reboot")
-    assert 12 in pending and 13 not in pending
