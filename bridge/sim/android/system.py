@@ -197,6 +197,10 @@ class Intent:
     data: str | None = None
     flags: int = 0
     extras: dict[str, Any] = field(default_factory=dict)
+    sender_uid: int = -1
+    """What the receiver's ``getSentFromUid()`` (API 34) returns: the sender's uid when it shared
+    its identity (``BroadcastOptions.setShareIdentityEnabled``), else ``-1`` (``Process.INVALID_UID``),
+    which is what ``am broadcast`` gives."""
 
 
 @dataclass(frozen=True)
