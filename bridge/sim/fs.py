@@ -416,6 +416,30 @@ class MemoryFileSystem:
         del parent.children[name]
         parent.mtime = parent.ctime = int(self.clock.wall_time())
 
+    def rename(self, source: str, target: str) -> None:
+        """``rename(2)``: move ``source`` to ``target`` atomically; an existing target file is
+        replaced, a directory target receives nothing (EISDIR/ENOTEMPTY as the kernel says)."""
+        source_parent, source_name = self._parent(source)
+        node = source_parent.children.get(source_name)
+        if node is None:
+            raise FsError(errno_codes.ENOENT, source)
+        target_parent, target_name = self._parent(target)
+        existing = target_parent.children.get(target_name)
+        if existing is node:
+            return
+        if existing is not None:
+            if existing.is_dir and not node.is_dir:
+                raise FsError(errno_codes.EISDIR, target)
+            if node.is_dir and not existing.is_dir:
+                raise FsError(errno_codes.ENOTDIR, target)
+            if existing.is_dir and existing.children:
+                raise FsError(errno_codes.ENOTEMPTY, target)
+            self._used -= self._data_bytes(existing)
+        del source_parent.children[source_name]
+        target_parent.children[target_name] = node
+        now = int(self.clock.wall_time())
+        source_parent.mtime = source_parent.ctime = target_parent.mtime = target_parent.ctime = now
+
     def _data_bytes(self, node: _Node) -> int:
         if node.is_dir:
             return sum(self._data_bytes(child) for child in node.children.values())

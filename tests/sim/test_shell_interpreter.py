@@ -377,3 +377,12 @@ def test_run_shell_starts_in_the_given_directory_and_sh_c_inherits_it() -> None:
 
     assert asyncio.run(run()) == b"nested\n"
     assert device.fs.read_bytes("/data/local/tmp/n") == b"nested\n"
+
+
+def test_mv_renames_replaces_and_moves_into_directories() -> None:
+    device = VirtualDevice(DeviceConfig(serial="emulator-test"))
+    result = asyncio.run(device.shell(
+        "cd /data/local/tmp && echo a > a.tmp && mv a.tmp a && cat a && echo b > b && mv b a && cat a"
+        " && mkdir d && mv a d && ls d && mv nope x; echo $?"))
+    assert result.text == "a\nb\na\n1\n"
+    assert result.stderr == b"mv: nope: No such file or directory\n"

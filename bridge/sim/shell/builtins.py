@@ -242,6 +242,32 @@ def cmd_rm(inv: Invocation) -> int:
     return status
 
 
+def cmd_mv(inv: Invocation) -> int:
+    """toybox ``mv [-f] SOURCE... TARGET``: rename; into TARGET when it is a directory."""
+    try:
+        _, _, operands = _toybox_flags(inv, "fFinv")
+    except _UsageError:
+        return 1
+    if len(operands) < 2:
+        inv.err('mv: Need 2 arguments (see "mv --help")\n')
+        return 1
+    fs = inv.device.fs
+    *sources, target = operands
+    into_dir = fs.is_dir(inv.path(target))
+    if len(sources) > 1 and not into_dir:
+        inv.err(f"mv: '{target}' not directory\n")
+        return 1
+    status = 0
+    for source in sources:
+        destination = inv.path(target) + "/" + source.rstrip("/").rsplit("/", 1)[-1] if into_dir else inv.path(target)
+        try:
+            fs.rename(inv.path(source), destination)
+        except FsError as exc:
+            _perror(inv, source, exc)
+            status = 1
+    return status
+
+
 def cmd_mkdir(inv: Invocation) -> int:
     try:
         flags, values, operands = _toybox_flags(inv, "pv", with_value="mZ")
@@ -492,6 +518,7 @@ BUILTINS: dict[str, Command] = {
     "sleep": cmd_sleep,
     "rm": cmd_rm,
     "mkdir": cmd_mkdir,
+    "mv": cmd_mv,
     "ls": cmd_ls,
     "getprop": cmd_getprop,
     "setprop": cmd_setprop,
