@@ -1,0 +1,144 @@
+"""What jobctl's operations cost, measured on virtual devices through the real adb server.
+
+* schedule + acknowledgement: host time, adb round trips (streams the device served) and the
+  device-side process starts a phone would pay (the virtual device's cost classes);
+* enqueue: 10 items vs 10,000 items in one call -- round trips must not grow with the count;
+* event latency: from the helper writing an event (its wall time) to the JobEvent object on the
+  host, p50 and p95;
+* N devices in parallel vs one: the same operation on each, wall time and the ratio.
+
+    python -m bench.bridge_ops [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from typing import Any
+
+from bridge.adb.private import PrivateAdbServer
+from bridge.device import Device, connect
+from bridge.fleet import for_each_device
+from bridge.helper import Helper
+from bridge.jobs import Session
+from bridge.model import JobSpec, WorkItem
+from bridge.sim.device import VirtualDevice
+from bridge.sim.harness import SimHarness
+from bridge.sim.server import FleetSpec
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def _counts(device: VirtualDevice) -> tuple[int, int]:
+    stats = device.stats()
+    costs = stats["costs"]["by_class"] if stats["costs"] else {}
+    return stats["adb"]["streams_opened"], costs.get("app_process", 0)
+
+
+def schedule_cost(device: Device, virtual: VirtualDevice, calls: int = 50) -> dict[str, float]:
+    helper = Helper(device)
+    times: list[float] = []
+    streams0, starts0 = _counts(virtual)
+    for n in range(calls):
+        start = time.perf_counter()
+        helper.schedule(JobSpec(1000 + n, requires_charging=True))
+        times.append((time.perf_counter() - start) * 1000)
+    streams1, starts1 = _counts(virtual)
+    helper.cancel_all()
+    return {"median_ms": statistics.median(times), "p95_ms": percentile(times, 0.95),
+            "round_trips_per_call": (streams1 - streams0) / calls,
+            "app_process_starts_per_call": (starts1 - starts0) / calls}
+
+
+def enqueue_cost(device: Device, virtual: VirtualDevice) -> dict[str, Any]:
+    helper = Helper(device)
+    figures: dict[str, Any] = {}
+    for count in (10, 10_000):
+        spec = JobSpec(2000 + count, requires_charging=True)
+        streams0, _ = _counts(virtual)
+        start = time.perf_counter()
+        result = helper.enqueue(spec, [WorkItem(f"w{n}") for n in range(count)])
+        elapsed = (time.perf_counter() - start) * 1000
+        streams1, _ = _counts(virtual)
+        assert result.enqueued == count
+        figures[str(count)] = {"ms": elapsed, "round_trips": streams1 - streams0}
+    helper.cancel_all()
+    figures["round_trip_ratio_10000_vs_10"] = figures["10000"]["round_trips"] / figures["10"]["round_trips"]
+    return figures
+
+
+def event_latency(device: Device, events: int = 100) -> dict[str, float]:
+    """From the helper's wall-clock stamp on an event to the JobEvent handed to the caller."""
+    latencies: list[float] = []
+    with Session(device) as session:
+        for n in range(events):
+            session.helper.schedule(JobSpec(3000 + n, requires_charging=True))
+            event = session.events.get(timeout=10)
+            while event is not None and event.job_id != 3000 + n:
+                event = session.events.get(timeout=10)
+            if event is None:
+                raise RuntimeError(f"no event for job {3000 + n}")
+            latencies.append(time.time() * 1000 - event.wall_ms)
+        session.helper.cancel_all()
+    return {"events": len(latencies), "p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95)}
+
+
+def parallel_devices(adb: PrivateAdbServer, count: int = 4, calls: int = 30) -> dict[str, float]:
+    with SimHarness(FleetSpec(count=count)) as fleet:
+        devices = [connect(a, adb.server) for a in fleet.connect(adb.server)]
+
+        def work(device: Device) -> None:
+            helper = Helper(device)
+            for n in range(calls):
+                helper.schedule(JobSpec(4000 + n, requires_charging=True))
+            helper.cancel_all()
+
+        start = time.perf_counter()
+        work(devices[0])
+        one = time.perf_counter() - start
+        start = time.perf_counter()
+        outcomes = for_each_device(work, devices)
+        many = time.perf_counter() - start
+        assert all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok]
+    return {"devices": count, "one_device_s": one, "n_devices_parallel_s": many, "ratio_n_over_one": many / one}
+
+
+def measure() -> dict[str, Any]:
+    with PrivateAdbServer() as adb, SimHarness(FleetSpec()) as sim:
+        device = connect(sim.connect(adb.server)[0], adb.server)
+        virtual = sim.devices[0]
+        Helper(device).leave_never_bucket()
+        return {
+            "schedule": schedule_cost(device, virtual),
+            "enqueue": enqueue_cost(device, virtual),
+            "event_latency": event_latency(device),
+            "parallel": parallel_devices(adb),
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    figures = measure()
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    s, e, lat, par = figures["schedule"], figures["enqueue"], figures["event_latency"], figures["parallel"]
+    print(f"schedule + ack:  median {s['median_ms']:.2f} ms, p95 {s['p95_ms']:.2f} ms, "
+          f"{s['round_trips_per_call']:.1f} round trips, {s['app_process_starts_per_call']:.1f} app_process starts per call")
+    print(f"enqueue 10:      {e['10']['ms']:.1f} ms, {e['10']['round_trips']} round trips")
+    print(f"enqueue 10,000:  {e['10000']['ms']:.1f} ms, {e['10000']['round_trips']} round trips "
+          f"(ratio {e['round_trip_ratio_10000_vs_10']:.1f})")
+    print(f"event latency:   p50 {lat['p50_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms over {lat['events']} events")
+    print(f"{par['devices']} devices in parallel: {par['n_devices_parallel_s']:.2f} s vs one device "
+          f"{par['one_device_s']:.2f} s (ratio {par['ratio_n_over_one']:.2f})")
+
+
+if __name__ == "__main__":
+    main()
