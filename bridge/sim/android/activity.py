@@ -532,8 +532,17 @@ class ActivityManagerService:
         app = self._system.apps.get(package)
         if app is None:
             return result
+        self._unstop_for_delivery(package, facts.uid)
         self.ensure_process(package)
         return app.on_broadcast(intent)
+
+    def _unstop_for_delivery(self, package: str, uid: int) -> None:
+        """The broadcast queue calls ``setPackageStoppedState(pkg, false)`` before running a
+        manifest receiver ("Broadcast is being executed, its package can't be stopped.":
+        frameworks/base/services/core/java/com/android/server/am/BroadcastQueue*.java)."""
+        packages = self._system.packages
+        if packages.is_stopped(package) and packages.set_stopped(package, False):  # type: ignore[attr-defined]
+            self._system.publish(Change(Topic.PACKAGE_UNSTOPPED, package=package, uid=uid))
 
     def _verb_start(self, inv: Invocation, cursor: ArgCursor) -> int:
         parsed = parse_intent(cursor)

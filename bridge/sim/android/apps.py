@@ -37,6 +37,6 @@ def install(system: AndroidSystem) -> None:
     registration = HelperRegistration(system)
     system.subscribe(registration.on_change)
     if system.device.config.helper:
-        system.packages.install_package(manifest.package_facts(), None, stopped=True)  # type: ignore[attr-defined]
+        system.packages.install_package(manifest.package_facts(), None, stopped=True, min_sdk=manifest.MIN_SDK)  # type: ignore[attr-defined]
     elif system.packages.get(manifest.PACKAGE) is not None:
         system.apps[manifest.PACKAGE] = HelperApp(system)

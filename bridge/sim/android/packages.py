@@ -231,7 +231,8 @@ class PackageManagerService:
             uid += 1
         return uid
 
-    def install_package(self, facts: PackageFacts, apk_bytes: bytes | None, stopped: bool = True) -> None:
+    def install_package(self, facts: PackageFacts, apk_bytes: bytes | None, stopped: bool = True,
+                        min_sdk: int = 26) -> None:
         """Preinstall (the helper model): ``facts.uid`` is used as given unless it is 0 or taken."""
         existing = self._packages.get(facts.package)
         uid = facts.uid
@@ -241,7 +242,7 @@ class PackageManagerService:
             uid = self._allocate_uid()
         facts = dataclasses.replace(facts, uid=uid)
         manifest = Manifest(
-            facts.package, facts.version_code, facts.version_name, facts.target_sdk, facts.target_sdk,
+            facts.package, facts.version_code, facts.version_name, min_sdk, facts.target_sdk,
             facts.debuggable, facts.requested_permissions,
             tuple(_manifest_component(c) for c in facts.components),
         )

@@ -11,7 +11,6 @@ Modules, one job each:
 * :mod:`.scripts` / :mod:`.pacing` -- running a job on the device clock (§7);
 * :mod:`.platform_port` -- adapters over the JobScheduler model (§6.3);
 * :mod:`.model` -- the app: process life, receiver, JobService (§2, §5.4);
-* :mod:`.platform_gaps` -- platform behaviour not modelled elsewhere yet.
 """
 
 from __future__ import annotations

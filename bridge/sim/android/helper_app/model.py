@@ -27,7 +27,6 @@ from bridge.sim.android.helper_app.journal import DEFAULT_SEGMENT_MAX_EVENTS, Jo
 from bridge.sim.android.helper_app.manifest import LOG_TAG, PACKAGE
 from bridge.sim.android.helper_app.pacing import ClockPacer
 from bridge.sim.android.helper_app.platform_port import PlatformJobSession, PlatformScheduler, read_work_item
-from bridge.sim.android.helper_app.platform_gaps import unstop_for_receiver
 from bridge.sim.android.helper_app.protocol import UNKNOWN_UID, Response, failure, internal
 from bridge.sim.android.helper_app.scripts import JobRun, JobStartFacts
 from bridge.sim.android.helper_app.spec import SCRIPT_EXTRA
@@ -143,7 +142,6 @@ class HelperApp:
         """``CommandReceiver.onReceive`` (§2.2): answer = (result code, response JSON)."""
         api = self._system.api_level
         sender = int(getattr(intent, "sender_uid", UNKNOWN_UID)) if api >= 34 else UNKNOWN_UID
-        unstop_for_receiver(self._system, PACKAGE)
         try:
             process = self.process()
             response = process.handler.handle_broadcast(
