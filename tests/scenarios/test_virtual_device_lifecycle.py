@@ -47,3 +47,20 @@ def test_persisted_jobs_survive_a_reboot_and_others_do_not(session: Session, adb
     else:
         pytest.fail("the device did not come back from the reboot")
     assert 12 in pending and 13 not in pending
+
+
+def test_running_past_the_execution_limit_stops_the_job_with_timeout(adb) -> None:  # type: ignore[no-untyped-def]
+    from bridge.device import connect
+    from bridge.model import StopReason
+    from bridge.sim.harness import SimHarness
+    from bridge.sim.server import FleetSpec
+
+    with SimHarness(FleetSpec(speed=600)) as fast:  # a virtual 10 minutes in one real second
+        with Session(connect(fast.connect(adb.server)[0], adb.server)) as session:
+            session.helper.leave_never_bucket()
+            job = session.schedule(JobSpec(20, script=HOLD))
+            started = job.wait_started(20)
+            run = job.wait_stopped(30)
+    assert run.stop_reason is StopReason.TIMEOUT
+    assert run.end_elapsed_ms is not None
+    assert 10 * 60_000 <= run.end_elapsed_ms - started.elapsed_ms < 11 * 60_000
