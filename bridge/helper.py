@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -67,10 +68,21 @@ class Helper:
         start, read, remove = protocol.activity_commands(request, reply)
         self.device.shell(start, timeout=60, check=True)
         try:
-            answer = self.device.shell(read, check=True).text.strip()
+            answer = self._poll_reply(read)
         finally:
             self.device.shell(remove)
         return protocol.decode_result(request.command, protocol.decode_response(answer))
+
+    def _poll_reply(self, read_command: str, interval: float = 0.2, timeout: float = 10.0) -> str:
+        """The activity writes its reply on a background thread: read until a complete line (§2.5)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.device.shell(read_command).text
+            if text.endswith("\n"):
+                return text.strip()
+            if time.monotonic() > deadline:
+                raise HelperProtocolError(f"the helper's activity wrote no reply within {timeout:g} s")
+            time.sleep(interval)
 
     @staticmethod
     def _response(text: str) -> protocol.HelperResponse:

@@ -107,3 +107,18 @@ def test_an_incomplete_work_item_is_redelivered_with_delivery_count_2_after_a_st
     session.conditions.set_charging(True)
     again = job.wait_until(lambda e: e.kind is EventKind.WORK_DEQUEUED and e.seq > first.seq, 30, "redelivery")
     assert (again.fields["tag"], again.fields["delivery_count"]) == ("a", 2)
+
+
+@pytest.mark.jobctl_min_api(34)
+def test_a_user_initiated_job_is_scheduled_through_the_activity_and_runs_as_one(session: Session) -> None:
+    from bridge.errors import HelperError
+    from bridge.helper_protocol import schedule_request
+
+    spec = JobSpec(14, user_initiated=True, network_type=NetworkType.ANY, script=HOLD)
+    with pytest.raises(HelperError, match="schedule_failed"):  # a broadcast does not make the app TOP
+        session.helper.call(schedule_request(spec))
+    job = session.schedule(spec)
+    started = job.wait_started(20)
+    assert started.fields["user_initiated"] is True
+    job.stop(StopReason.USER)
+    assert job.wait_stopped(20).stop_reason is StopReason.USER

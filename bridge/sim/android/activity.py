@@ -35,6 +35,8 @@ Buckets and the stopped state persist across reboots (``app_idle_stats``,
 
 from __future__ import annotations
 
+import dataclasses
+
 import asyncio
 import enum
 from collections.abc import Awaitable, Callable, Mapping
@@ -332,6 +334,8 @@ class ActivityManagerService:
         self._system = system
         self.standby = standby
         self.processes: dict[str, ProcessRecord] = {}
+        self.top_package: str | None = None
+        """The package whose activity is resumed, if any (``am start`` makes it TOP)."""
         self._next_pid = 4211
         self.instrumentations: dict[str, InstrumentationHandler] = {}
         """``pkg/full.Class`` -> handler: register an app model's instrumentation here."""
@@ -510,6 +514,21 @@ class ActivityManagerService:
         inv.out(line + "\n")
         return 0
 
+    def is_top(self, package: str) -> bool:
+        """The app has the resumed activity (PROCESS_STATE_TOP): what JobScheduler requires to
+        schedule a user-initiated job (android-helper.md §3.2)."""
+        return self.top_package == package
+
+    def _show_activity(self, intent: Intent) -> None:
+        """The started activity becomes TOP; an app model runs it, and an activity that
+        finishes itself (returns True) gives TOP back."""
+        package = (intent.component or "").partition("/")[0]
+        self.top_package = package
+        app = self._system.apps.get(package)
+        on_activity_start = getattr(app, "on_activity_start", None)
+        if on_activity_start is not None and on_activity_start(intent):
+            self.top_package = None
+
     def deliver_broadcast(self, intent: Intent) -> BroadcastResult:
         """Ordered delivery to manifest receivers of app models (explicit or ``-p``), shell ref §7.3."""
         result = BroadcastResult()
@@ -564,6 +583,7 @@ class ActivityManagerService:
             return 1
         cold = target.partition("/")[0] not in self.processes
         self.launch(target.partition("/")[0])
+        self._show_activity(dataclasses.replace(intent, component=target))
         if parsed.options.get("-W"):
             lines = ["Status: ok"]
             if self._system.api_level >= 29:

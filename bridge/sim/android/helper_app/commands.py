@@ -129,6 +129,17 @@ class CommandHandler:
             return failure(None, CommandError(ErrorCode.FORBIDDEN, f"uid {sender_uid} may not command the helper"))
         return self.handle(inline, inbox_name)
 
+    def handle_activity(self, inline: str | None, inbox_name: str | None, reply: str | None) -> Response:
+        """``ScheduleActivity`` (§2.5): handle the request, write the reply to the outbox.
+        Without a valid ``reply`` name nothing is written (the host times out)."""
+        response = self.handle(inline, inbox_name)
+        if reply is not None:
+            try:
+                self._inbox.write_reply(reply, response.json)
+            except CommandError:
+                pass
+        return response
+
     def handle(self, inline: str | None, inbox_name: str | None) -> Response:
         """§3.3: the checks in order; the first failure is the answer."""
         request_id: str | None = None

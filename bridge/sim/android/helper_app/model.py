@@ -151,6 +151,20 @@ class HelperApp:
             response = failure(None, internal(exc))
         return _result(response)
 
+    def on_activity_start(self, intent: Intent) -> bool:
+        """``am start`` of one of the app's activities; only ``ScheduleActivity`` (§2.5) does
+        anything. It runs while the app is TOP (so user-initiated jobs may be scheduled),
+        writes its reply and finishes itself: returns True when it finished."""
+        if not (intent.component or "").endswith(SCHEDULE_ACTIVITY_CLASS):
+            return False
+        process = self.process()
+        try:
+            process.handler.handle_activity(_string_extra(intent, "req"), _string_extra(intent, "req_file"),
+                                            _string_extra(intent, "reply"))
+        except Exception as exc:  # noqa: BLE001 - the activity never crashes the app
+            self._system.log("E", LOG_TAG, f"ScheduleActivity failed: {exc}")
+        return True
+
     def handle_request(self, request: str) -> Response:
         """Run one inline request as the helper itself would (uid = own uid), for tools."""
         process = self.process()
@@ -231,6 +245,9 @@ class HelperApp:
             return 0
         tag = None if item is None else read_work_item(item, self._system.api_level).tag
         return running.run.transferred_bytes(tag, download)
+
+
+SCHEDULE_ACTIVITY_CLASS = ".ScheduleActivity"
 
 
 def _string_extra(intent: Intent, key: str) -> str | None:

@@ -53,6 +53,7 @@ from bridge.sim.android.jobscheduler.model import (
     BIND_JOB_SERVICE,
     MAX_BACKOFF_DELAY_MILLIS,
     RECEIVE_BOOT_COMPLETED,
+    RESULT_FAILURE,
     RESULT_SUCCESS,
     RUN_USER_INITIATED_JOBS,
     BackoffPolicy,
@@ -617,6 +618,12 @@ class JobSchedulerService:
         if work is not None:
             self._check_work(job, work, target)
 
+    def _may_schedule_user_initiated(self, package: str) -> bool:
+        """The app must be TOP (or hold a background-activity-start exemption, not modelled):
+        otherwise schedule() returns RESULT_FAILURE (android-helper.md §3.2)."""
+        activity = getattr(self.system, "activity", None)
+        return activity is not None and activity.is_top(package)
+
     def _check_work(self, job: JobInfo, work: JobWorkItem, target: int) -> None:
         if work.implies_network() and job.network is None and target >= 34 and self.api_level >= 34:
             raise IllegalArgumentException(
@@ -644,6 +651,9 @@ class JobSchedulerService:
         namespace = validate_namespace(namespace) if self.api_level >= 34 else None
         job = normalize(job)
         self._check_schedule(uid, package, job, work)
+        if job.user_initiated and self.api_level >= 34 and not self._may_schedule_user_initiated(package):
+            self.system.log("W", "JobScheduler", f"{package} not in a state to schedule user-initiated jobs")
+            return RESULT_FAILURE
         key = (uid, namespace, job.job_id)
         existing = self.jobs.get(key)
         now = self.now()
