@@ -81,11 +81,19 @@ class SimHarness:
                 pass
         self._connected.clear()
         if self._thread.is_alive():
-            self.call(self.fleet.stop())
+            self.call(self._shutdown())
             self.loop.call_soon_threadsafe(self.loop.stop)
             self._thread.join(10)
         if not self.loop.is_running():
             self.loop.close()
+
+    async def _shutdown(self) -> None:
+        """Stop serving, then end whatever the devices still run (job scripts, timers' tasks)."""
+        await self.fleet.stop()
+        leftovers = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in leftovers:
+            task.cancel()
+        await asyncio.gather(*leftovers, return_exceptions=True)
 
     def __enter__(self) -> "SimHarness":
         return self.start()

@@ -1,53 +1,128 @@
 """``jobctl demo``: a guided tour on a throw-away virtual device.
 
-Everything it starts (a private adb server on a free port, the virtual device) is stopped at
-the end, so the tour leaves nothing running and never touches the user's adb server.
+Start a virtual device, schedule a charging-constrained job with work items, unplug the
+charger while it transfers, and show the stop reason and the bytes. Everything it starts (a
+private adb server on a free port, the virtual device) is stopped at the end, so the tour
+leaves nothing running and never touches the user's adb server.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from cli.context import GlobalOptions, console, emit_json
+
+JOB_ID = 1
+ITEMS = 3
+ITEM_BYTES = 4 * 1024 * 1024
 
 
 @click.command()
 @click.option("--api", type=click.IntRange(26, 35), default=34, show_default=True, help="API level of the tour's device.")
 @click.pass_obj
 def demo(options: GlobalOptions, api: int) -> None:
-    """Start a virtual device, show it as adb sees it, run a few commands, stop it."""
+    """Schedule a charging job with work items on a virtual device, unplug it, explain the stop."""
     from bridge.adb.private import PrivateAdbServer
-    from bridge.device import connect
     from bridge.fleet import describe_devices
+    from bridge.device import connect
+    from bridge.jobs import Session
+    from bridge.model import JobSpec, WorkItem
+    from bridge.model.script import Hold, ItemScript, JobScript, Transfer, Work
     from bridge.sim.harness import SimHarness
     from bridge.sim.server import FleetSpec
 
     out = console()
-    steps: list[dict[str, object]] = []
+    say = (lambda *a, **k: None) if options.json else out.print
+    status = console(stderr=True).status
     with PrivateAdbServer() as adb, SimHarness(FleetSpec(api_level=api)) as sim:
-        with console(stderr=True).status("starting a virtual device…"):
+        with status("starting a virtual device…"):
             serial = sim.connect(adb.server)[0]
         described = describe_devices(adb.server)
-        device = connect(serial, adb.server)
-        for command in ("getprop ro.build.version.release", "id", "echo hello from the virtual device"):
-            result = device.shell(command)
-            steps.append({"command": command, "exit_code": result.exit_code, "stdout": result.text})
+        say(_rule("1. A virtual device, as the real adb server sees it"))
+        say(f"{serial}  {described[0].model}  API {described[0].api_level}  (virtual; the jobctl helper is preinstalled)")
+        with Session(connect(serial, adb.server)) as session:
+            say(_rule("2. Plug in the charger, the way JobScheduler notices it"))
+            session.helper.leave_never_bucket()
+            with session.conditions.snapshot():
+                with status("charging: level rise, battery_charged_delay_ms=0, waiting for get-battery-charging…"):
+                    session.conditions.set_charging(True)
+                say("cmd jobscheduler get-battery-charging → true")
+                say(_rule(f"3. Schedule job {JOB_ID} (requires charging) with {ITEMS} work items"))
+                item_script = ItemScript(steps=(Transfer(down=ITEM_BYTES, up=ITEM_BYTES // 16, ms=1500, chunks=3),))
+                spec = JobSpec(JOB_ID, requires_charging=True,
+                               script=JobScript(steps=(Work(), Hold()), on_stop_reschedule=True))
+                job = session.enqueue(spec, [WorkItem(f"item-{n}", script=item_script) for n in range(ITEMS)])
+                with status("waiting for JobScheduler to start the job…"):
+                    job.wait_started(timeout=30)
+                with status("the job is transferring its first item…"):
+                    job.wait_until(lambda e: e.kind.value == "bytes_reported" and e.fields.get("down", 0) > 0, 30,
+                                   "transfer progress")
+                say(_rule("4. Unplug the charger"))
+                with status("unplugging and waiting for onStopJob…"):
+                    session.conditions.set_charging(False)
+                    run = job.wait_stopped(timeout=30)
+            document = _summary(serial, job.events(), run)
         if options.json:
-            emit_json({"devices": [d.to_json() for d in described], "steps": steps})
+            emit_json(document)
             return
-        out.rule("[bold]1. A virtual device, as the real adb server sees it")
-        from rich.table import Table
+        _print_summary(out, document)
+    out.print(_rule("Done"))
+    out.print("The device and the private adb server are stopped. Try [bold]jobctl sim start[/bold] for one that stays up.")
 
-        table = Table(box=None, header_style="bold")
-        for column in ("serial", "state", "model", "api", "kind"):
-            table.add_column(column)
-        for d in described:
-            table.add_row(d.serial, d.state, d.model, str(d.api_level), "virtual" if d.virtual else "real")
-        out.print(table)
-        out.rule("[bold]2. Shell commands over the adbd protocol")
-        for step in steps:
-            out.print(f"[dim]$ adb -s {serial} shell[/dim] {step['command']}")
-            out.print(str(step["stdout"]).rstrip(), markup=False)
-    out.rule("[bold]Done")
-    out.print("The device and the private adb server are stopped. Try [bold]jobctl sim start[/bold] "
-              "for one that stays up.")
+
+def _rule(title: str) -> Any:
+    from rich.rule import Rule
+
+    return Rule(f"[bold]{title}")
+
+
+def _summary(serial: str, events: list[Any], run: Any) -> dict[str, Any]:
+    reason = run.stop_reason
+    return {
+        "serial": serial,
+        "job_id": run.job_id,
+        "stop_reason": getattr(reason, "name", reason),
+        "stop_reason_code": int(reason) if reason is not None else None,
+        "reschedule": run.reschedule,
+        "work": [
+            {"tag": w.tag, "delivery_count": w.delivery_count, "outcome": w.outcome.value,
+             "transferred_down": w.transferred.down if w.transferred else 0,
+             "transferred_up": w.transferred.up if w.transferred else 0}
+            for w in run.work
+        ],
+        "events": [{"seq": e.seq, "kind": e.kind.value, **{k: v for k, v in e.fields.items() if k != "spec"}}
+                   for e in events],
+    }
+
+
+def _print_summary(out: Any, document: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    events = Table(title="What the helper recorded", box=None, header_style="bold")
+    for column in ("seq", "event", "details"):
+        events.add_column(column)
+    for event in document["events"]:
+        details = ", ".join(f"{k}={v}" for k, v in event.items() if k not in ("seq", "kind", "job_id", "namespace")
+                            and v not in (None, False))
+        events.add_row(str(event["seq"]), event["kind"], details)
+    out.print(events)
+    out.print(f"\nJob {document['job_id']} stopped: [bold]STOP_REASON_{document['stop_reason']}[/bold] "
+              f"({document['stop_reason_code']}); onStopJob asked to reschedule: {document['reschedule']}")
+    work = Table(title="Work items in that run", box=None, header_style="bold")
+    for column in ("item", "delivery", "outcome", "downloaded", "uploaded"):
+        work.add_column(column)
+    for item in document["work"]:
+        work.add_row(item["tag"], str(item["delivery_count"]), item["outcome"],
+                     f"{item['transferred_down']:,} B", f"{item['transferred_up']:,} B")
+    out.print(work)
+    redelivered = [e for e in document["events"] if e["kind"] == "work_dequeued" and e.get("delivery_count", 1) > 1]
+    if redelivered:
+        again = redelivered[0]
+        out.print(f"The interrupted item was not completed. When the tour put the charger back as it found it, "
+                  f"JobScheduler ran the job again and redelivered {again['tag']} with delivery count "
+                  f"{again['delivery_count']} (seq {again['seq']}).")
+    else:
+        out.print("The interrupted item was not completed: JobScheduler redelivers it, with a higher delivery "
+                  "count, when the job runs again.")

@@ -113,9 +113,11 @@ def test_no_adb_server_reachable_is_exit_5(tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_demo_runs_and_stops_everything_it_started(tmp_path: Path) -> None:
+def test_demo_unplugs_a_charging_job_and_stops_everything_it_started(tmp_path: Path) -> None:
     result = jobctl(None, "--json", "demo", env={"HOME": str(tmp_path)}, timeout=120)
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
-    assert document["devices"][0]["virtual"] is True
-    assert document["steps"][0]["stdout"].strip() == "14"
+    assert (document["stop_reason"], document["stop_reason_code"]) == ("CONSTRAINT_CHARGING", 6)
+    first = document["work"][0]
+    assert first["delivery_count"] == 1 and first["outcome"] == "in_progress" and first["transferred_down"] > 0
+    assert [e["kind"] for e in document["events"]][:3] == ["enqueued", "started", "work_dequeued"]
