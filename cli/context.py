@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from bridge.adb.server import AdbServer, ServerAddress
     from bridge.device import Device
+    from bridge.jobs import Session
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,13 @@ class GlobalOptions:
         from bridge.device import connect
 
         return connect(self.serial, self.server())
+
+    def session(self, from_seq: int | None = None) -> "Session":
+        """A :class:`bridge.jobs.Session` on the chosen device (helper checked, events followed).
+        Close it (``with``) when done."""
+        from bridge.jobs import Session
+
+        return Session(self.device(), from_seq=from_seq)
 
 
 def console(stderr: bool = False) -> "Console":
