@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from bridge.adb.private import PrivateAdbServer
 from bridge.device import list_devices

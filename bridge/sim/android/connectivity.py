@@ -157,7 +157,7 @@ class ConnectivityService:
     def _verb_set_wifi_enabled(self, inv: Invocation, cursor: ArgCursor) -> int:
         value = cursor.next_arg()
         if value not in ("enabled", "disabled"):
-            inv.err(f"Invalid argument to 'set-wifi-enabled' - must be 'enabled' or 'disabled'\n")
+            inv.err("Invalid argument to 'set-wifi-enabled' - must be 'enabled' or 'disabled'\n")
             return ERROR
         self.set_wifi(value == "enabled")
         return 0

@@ -642,7 +642,7 @@ def test_dump_layout() -> None:
         lines = text.split("\n")
         assert lines[0] == "Settings:" and lines[1].endswith(" ")
         assert "Registered 2 jobs:" in lines
-        assert any(l.startswith(f"  JOB #u0a123/7: ") and l.endswith(f" {PKG}/.HelperJobService") for l in lines)
+        assert any(l.startswith("  JOB #u0a123/7: ") and l.endswith(f" {PKG}/.HelperJobService") for l in lines)
         assert any(l.startswith("  JOB androidx.work.systemjobscheduler:u0a123/42: ")
                    and l.endswith(f"@androidx.work.systemjobscheduler@{PKG}/.HelperJobService") for l in lines)
         assert f"    u0a123 tag=*job*/{PKG}/.HelperJobService#7" in lines

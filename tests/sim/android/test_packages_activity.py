@@ -5,7 +5,7 @@ from axml_writer import build_apk, build_manifest, manifest
 from conftest import make, sh
 
 from bridge.sim.android.apk import ApkError, parse_axml, read_apk, read_manifest
-from bridge.sim.android.system import BroadcastResult, Change, Topic
+from bridge.sim.android.system import BroadcastResult, Topic
 
 PKG = "dev.example.app"
 RECEIVER = ("receiver", {"name": ".Ctl", "exported": True}, [])

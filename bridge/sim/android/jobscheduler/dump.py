@@ -223,7 +223,7 @@ def render(svc: "JobSchedulerService", pkg_uid: int | None) -> list[str]:
         out.append("    Restricted due to: none.")
         ready = js.is_ready(api)
         bits = (f"job={str(ready).lower()} user=true"
-                + (f" !restricted=true" if api >= 30 else "")
+                + (" !restricted=true" if api >= 30 else "")
                 + f" !pending={str(js not in svc.pending).lower()} !active={str(not svc.is_active(js)).lower()}"
                 + " !backingup=true comp=true")
         out.append(f"    Ready: {str(svc.ready_to_execute(js) or svc.is_active(js) and ready).lower()} ({bits})")
