@@ -16,7 +16,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "devices": ("cli.commands.devices", "devices", "List attached devices: serial, state, model, API level."),
     "sim": ("cli.commands.sim", "sim", "Start, stop and inspect virtual devices."),
     "demo": ("cli.commands.demo", "demo", "A guided tour on a throw-away virtual device."),
-    "helper": ("cli.commands.helper", "helper", "Build the helper APK."),
+    "helper": ("cli.commands.helper", "helper", "Build, install and inspect the helper APK."),
+    "schedule": ("cli.commands.jobs", "schedule", "Schedule a job with any JobInfo option and a script."),
+    "enqueue": ("cli.commands.jobs", "enqueue", "Enqueue work items for a job."),
+    "run": ("cli.commands.jobs", "run", "Run a job now (forced, or only if its constraints hold)."),
+    "stop": ("cli.commands.jobs", "stop", "Stop a running job, with a stop reason on API 34+."),
+    "timeout": ("cli.commands.jobs", "timeout", "Stop a running job as if it ran past its limit."),
+    "cancel": ("cli.commands.jobs", "cancel", "Cancel a job, or all of the helper's jobs."),
+    "jobs": ("cli.commands.jobs", "jobs", "The helper's jobs: state, constraints, bucket, last stop reason."),
+    "state": ("cli.commands.jobs", "state", "One job's JobScheduler state."),
+    "scenario": ("cli.commands.scenario", "scenario", "Run declarative TOML scenarios with expectations."),
 }
 
 
