@@ -1,0 +1,134 @@
+"""``jobctl scenario run FILE...``: run declarative TOML scenarios (scenarios/README.md) and
+report them (a table, ``--json``, ``--junit FILE``, ``--html FILE``).
+
+Exit codes: 0 all passed (or were skipped for the device's API level), 1 an expectation
+failed or a step errored, 2 a file is not a valid scenario (nothing is run then).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from cli.context import GlobalOptions, console, emit_json
+
+if TYPE_CHECKING:
+    from bridge.scenario.model import ScenarioResult
+
+
+@click.group()
+def scenario() -> None:
+    """Run declarative TOML scenarios with expectations."""
+
+
+@scenario.command("run")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write a JUnit XML report (one testsuite per file).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write a self-contained HTML report with a timeline per job.")
+@click.pass_obj
+def run(options: GlobalOptions, files: tuple[Path, ...], junit_path: Path | None, html_path: Path | None) -> None:
+    """Validate every FILE, then run them in order on the device."""
+    from bridge.scenario.loader import ScenarioError, load_scenario
+    from bridge.scenario.runner import run_scenario
+    from cli.exit_codes import ExitCode
+
+    scenarios, problems = [], []
+    for path in files:
+        try:
+            scenarios.append(load_scenario(path))
+        except ScenarioError as error:
+            problems.append(str(error))
+    if problems:
+        for problem in problems:
+            click.echo(f"jobctl: error: {problem}", err=True)
+        raise SystemExit(ExitCode.USAGE)
+
+    results: list[ScenarioResult] = []
+    with options.session() as session:
+        for loaded in scenarios:
+            if options.json:
+                results.append(run_scenario(session, loaded))
+            else:
+                results.append(_run_with_progress(session, loaded, run_scenario))
+    if junit_path is not None:
+        from bridge.scenario.junit import junit_xml
+
+        junit_path.write_text(junit_xml(results), encoding="utf-8")
+    if html_path is not None:
+        from bridge.scenario.html import html_report
+
+        html_path.write_text(html_report(results), encoding="utf-8")
+    passed = all(r.passed for r in results)
+    if options.json:
+        emit_json({"passed": passed, "files": [_result_json(r) for r in results]})
+    else:
+        _print_summary(results)
+    if not passed:
+        raise SystemExit(ExitCode.FAILURE)
+
+
+def _run_with_progress(session: Any, loaded: Any, run_scenario: Any) -> ScenarioResult:
+    from rich.progress import (
+        Progress,
+        SpinnerColumn,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from bridge.scenario.model import StepStatus, describe
+
+    marks = {StepStatus.PASSED: "[green]✓[/]", StepStatus.FAILED: "[red]✗[/]", StepStatus.ERROR: "[red]![/]"}
+    tasks: dict[int, TaskID] = {}
+    err = console(stderr=True)
+    err.print(f"[bold]{loaded.name}[/] [dim]({loaded.source})[/]")
+    with Progress(SpinnerColumn(finished_text=" "), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err) as progress:
+        def started(index: int, step: Any) -> None:
+            tasks[index] = progress.add_task(f"  {index}. {describe(step)}", total=1)
+
+        def finished(outcome: Any) -> None:
+            text = f"{marks[outcome.status]} {outcome.index}. {outcome.description}"
+            if outcome.message and outcome.status is not StepStatus.PASSED:
+                text += f" [red]— {outcome.message}[/]"
+            progress.update(tasks[outcome.index], description=text, completed=1)
+
+        return run_scenario(session, loaded, on_step_start=started, on_step_end=finished)  # type: ignore[no-any-return]
+
+
+def _result_json(result: ScenarioResult) -> dict[str, Any]:
+    return {
+        "file": result.scenario.source,
+        "name": result.scenario.name,
+        "status": result.status,
+        "passed": result.passed,
+        "message": result.message,
+        "duration_s": round(result.duration, 3),
+        "steps": [{"index": s.index, "action": s.action, "description": s.description, "status": s.status.value,
+                   "message": s.message, "started_wall_ms": int(s.started_wall * 1000) if s.started_wall else None,
+                   "duration_s": round(s.duration, 3)} for s in result.steps],
+    }
+
+
+def _print_summary(results: list[ScenarioResult]) -> None:
+    from rich.table import Table
+
+    from bridge.scenario.model import StepStatus
+
+    colours = {"passed": "green", "failed": "red", "error": "red", "skipped": "yellow"}
+    table = Table(title="Scenarios")
+    for column in ("file", "scenario", "result", "steps", "time", "message"):
+        table.add_column(column, justify="right" if column in ("steps", "time") else "left")
+    for result in results:
+        done = sum(1 for s in result.steps if s.status is StepStatus.PASSED)
+        table.add_row(result.scenario.source, result.scenario.name,
+                      f"[{colours[result.status]}]{result.status}[/]", f"{done}/{len(result.steps)}",
+                      f"{result.duration:.2f} s", result.message)
+    out = console()
+    out.print(table)
+    failed = sum(1 for r in results if not r.passed)
+    out.print(f"{len(results) - failed} passed, {failed} failed" if failed else f"all {len(results)} passed")
