@@ -25,6 +25,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "cancel": ("cli.commands.jobs", "cancel", "Cancel a job, or all of the helper's jobs."),
     "jobs": ("cli.commands.jobs", "jobs", "The helper's jobs: state, constraints, bucket, last stop reason."),
     "state": ("cli.commands.jobs", "state", "One job's JobScheduler state."),
+    "why": ("cli.commands.observe", "why", "Explain why a job is not running, and what would unblock it."),
+    "watch": ("cli.commands.observe", "watch", "A live timeline of jobs, work items, bytes and conditions."),
+    "stops": ("cli.commands.observe", "stops", "The stop-reason history."),
+    "device": ("cli.commands.conditions", "device", "Show and flip the conditions JobScheduler reacts to."),
     "scenario": ("cli.commands.scenario", "scenario", "Run declarative TOML scenarios with expectations."),
 }
 

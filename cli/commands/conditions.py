@@ -1,0 +1,238 @@
+"""``jobctl device …``: show and flip the conditions JobScheduler reacts to.
+
+Each subcommand is one :class:`bridge.conditions.Conditions` call (which waits for a
+JobScheduler-side readback); ``reset`` is :func:`bridge.diagnosis.reset_conditions`. Arguments
+are checked by click before the device is touched: a bad value is a one-line usage error
+(exit 2) and nothing changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from cli.context import GlobalOptions, console, emit_json
+
+if TYPE_CHECKING:
+    from bridge.conditions import Conditions
+
+ON_OFF = click.Choice(["on", "off"], case_sensitive=False)
+BUCKETS = ("active", "working_set", "frequent", "rare", "restricted", "never")
+NETWORKS = ("wifi", "cellular", "none", "airplane", "metered", "unmetered")
+_PACKAGE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
+
+
+class DeviceGroup(click.Group):
+    """A group whose usage errors (bad values, unknown subcommands) are one line on stderr, exit 2."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:
+            _one_line_usage_error(error)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as error:
+            _one_line_usage_error(error)
+
+
+def _one_line_usage_error(error: click.UsageError) -> NoReturn:
+    path = error.ctx.command_path if error.ctx is not None else "jobctl device"
+    click.echo(f"{path}: error: {' '.join(error.format_message().split())}", err=True)
+    raise click.exceptions.Exit(2)
+
+
+def _package(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not _PACKAGE_NAME.match(value):
+        raise click.BadParameter(f"{value!r} is not a package name", ctx, param)
+    return value
+
+
+@click.group(cls=DeviceGroup)
+@click.option("--package", "-p", metavar="PKG", default=None, callback=_package,
+              help="The app `bucket`, `restrict`, `status` and `reset` apply to (default: the jobctl helper).")
+@click.pass_context
+def device(ctx: click.Context, package: str | None) -> None:
+    """Show and flip the conditions JobScheduler reacts to (each change waits for its readback)."""
+    from bridge.helper_protocol import HELPER_PACKAGE
+
+    ctx.meta["jobctl.package"] = package or HELPER_PACKAGE
+
+
+def _apply(ctx: click.Context, change: Callable[[Conditions, str], None], done: str) -> None:
+    """Run one change on the chosen device, then print what was done (or the new status with --json)."""
+    from bridge.conditions import Conditions
+
+    options: GlobalOptions = ctx.find_object(GlobalOptions)  # type: ignore[assignment]
+    package: str = ctx.meta["jobctl.package"]
+    conditions = Conditions(options.device())
+    change(conditions, package)
+    if options.json:
+        emit_json({"done": done, "status": _status_document(conditions.read([package]), package)})
+    else:
+        console().print(done, markup=False)
+
+
+def _status_document(state: Any, package: str) -> dict[str, Any]:
+    app = state.app(package)
+    return {
+        "battery_level": state.battery_level, "plugged": state.plugged, "charging": state.charging,
+        "battery_not_low": state.battery_not_low, "storage_not_low": state.storage_not_low,
+        "wifi_enabled": state.wifi_enabled, "wifi_ssid": state.wifi_ssid,
+        "wifi_metered": state.wifi_metered.value if state.wifi_metered else None,
+        "cellular_enabled": state.cellular_enabled, "airplane_mode": state.airplane_mode,
+        "screen_on": state.screen_on, "deep_idle_state": state.deep_idle_state, "dozing": state.dozing,
+        "doze_forced": state.doze_forced, "battery_saver": state.battery_saver,
+        "app": {"package": app.package, "standby_bucket": app.standby_bucket.name,
+                "background_mode": app.background_mode.value, "background_restricted": app.background_restricted},
+    }
+
+
+@device.command()
+@click.pass_context
+def status(ctx: click.Context) -> None:
+    """Every condition as the device (and JobScheduler) reports it now."""
+    from bridge.conditions import Conditions
+
+    options: GlobalOptions = ctx.find_object(GlobalOptions)  # type: ignore[assignment]
+    package: str = ctx.meta["jobctl.package"]
+    document = _status_document(Conditions(options.device()).read([package]), package)
+    if options.json:
+        emit_json(document)
+        return
+    from rich.table import Table
+
+    table = Table(box=None, show_header=False, show_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    app = document.pop("app")
+    for key, value in document.items():
+        table.add_row(key.replace("_", " "), _word(value))
+    table.add_row(f"{app['package']} bucket", app["standby_bucket"])
+    table.add_row(f"{app['package']} background", app["background_mode"])
+    console().print(table)
+
+
+def _word(value: Any) -> str:
+    return "-" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+@device.command()
+@click.argument("state", type=ON_OFF)
+@click.pass_context
+def charging(ctx: click.Context, state: str) -> None:
+    """Plug the charger in (on) or unplug it (off)."""
+    on = state.lower() == "on"
+    _apply(ctx, lambda c, p: c.set_charging(on), f"charging {'on' if on else 'off'}")
+
+
+@device.command()
+@click.argument("level", type=click.IntRange(0, 100), metavar="LEVEL")
+@click.pass_context
+def battery(ctx: click.Context, level: int) -> None:
+    """Set the battery level (0-100; 15 or less is "low")."""
+    _apply(ctx, lambda c, p: c.set_battery_level(level), f"battery level {level}")
+
+
+@device.command()
+@click.argument("kind", type=click.Choice(NETWORKS, case_sensitive=False))
+@click.pass_context
+def network(ctx: click.Context, kind: str) -> None:
+    """wifi (airplane off, Wi-Fi on), cellular (airplane off, data on), none (Wi-Fi and data off),
+    airplane (airplane mode on), metered / unmetered (override the connected Wi-Fi)."""
+    kind = kind.lower()
+
+    def change(c: Conditions, package: str) -> None:
+        if kind in ("wifi", "cellular"):
+            c.set_airplane(False)
+            c.set_wifi(True) if kind == "wifi" else c.set_cellular(True)
+        elif kind == "none":
+            c.set_wifi(False)
+            c.set_cellular(False)
+        elif kind == "airplane":
+            c.set_airplane(True)
+        else:
+            c.set_metered(kind == "metered")
+
+    _apply(ctx, change, f"network {kind}")
+
+
+@device.command()
+@click.argument("state", type=ON_OFF)
+@click.pass_context
+def idle(ctx: click.Context, state: str) -> None:
+    """Device idle (screen off + idle maintenance) on, or screen on (off)."""
+    on = state.lower() == "on"
+    _apply(ctx, lambda c, p: c.set_idle(on), f"idle {'on' if on else 'off'}")
+
+
+@device.command()
+@click.argument("state", type=ON_OFF)
+@click.pass_context
+def doze(ctx: click.Context, state: str) -> None:
+    """Force deep Doze (on) or unforce it (off)."""
+    on = state.lower() == "on"
+    _apply(ctx, lambda c, p: c.set_doze(on), f"doze {'on' if on else 'off'}")
+
+
+@device.command()
+@click.argument("state", type=click.Choice(["low", "ok"], case_sensitive=False))
+@click.pass_context
+def storage(ctx: click.Context, state: str) -> None:
+    """Force storage low, or not low (ok)."""
+    low = state.lower() == "low"
+    _apply(ctx, lambda c, p: c.set_storage_low(low), f"storage {'low' if low else 'ok'}")
+
+
+@device.command()
+@click.argument("name", type=click.Choice(BUCKETS, case_sensitive=False), metavar="NAME")
+@click.pass_context
+def bucket(ctx: click.Context, name: str) -> None:
+    """Put the app (--package, default the helper) in a standby bucket: active, working_set,
+    frequent, rare, restricted, never."""
+    _apply(ctx, lambda c, p: c.set_standby_bucket(p, name), f"standby bucket {name.lower()}")
+
+
+@device.command()
+@click.argument("state", type=ON_OFF)
+@click.pass_context
+def restrict(ctx: click.Context, state: str) -> None:
+    """Background-restrict the app (RUN_ANY_IN_BACKGROUND ignore) or lift it (allow)."""
+    on = state.lower() == "on"
+    _apply(ctx, lambda c, p: c.set_background_restricted(p, on), f"background restriction {'on' if on else 'off'}")
+
+
+@device.command("battery-saver")
+@click.argument("state", type=ON_OFF)
+@click.pass_context
+def battery_saver(ctx: click.Context, state: str) -> None:
+    """Battery saver on (unplugs first: it does nothing while plugged) or off."""
+    on = state.lower() == "on"
+    _apply(ctx, lambda c, p: c.set_battery_saver(on), f"battery saver {'on' if on else 'off'}")
+
+
+@device.command()
+@click.pass_context
+def reset(ctx: click.Context) -> None:
+    """Restore the defaults: airplane off, Wi-Fi and data on, metered automatic, battery saver
+    off, `cmd battery reset`, storage reset, Doze unforced, screen on, background restriction
+    lifted. The standby bucket is left as it is."""
+    from bridge.conditions import Conditions
+    from bridge.diagnosis import reset_conditions
+
+    options: GlobalOptions = ctx.find_object(GlobalOptions)  # type: ignore[assignment]
+    package: str = ctx.meta["jobctl.package"]
+    conditions = Conditions(options.device())
+    steps = reset_conditions(conditions, package)
+    if options.json:
+        emit_json({"done": list(steps), "status": _status_document(conditions.read([package]), package)})
+        return
+    out = console()
+    for step in steps:
+        out.print(f"✓ {step}", markup=False)
