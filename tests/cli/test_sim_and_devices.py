@@ -120,3 +120,14 @@ def test_demo_unplugs_a_charging_job_and_stops_everything_it_started(tmp_path: P
     first = document["work"][0]
     assert first["delivery_count"] == 1 and first["outcome"] == "in_progress" and first["transferred_down"] > 0
     assert [e["kind"] for e in document["events"]][:3] == ["enqueued", "started", "work_dequeued"]
+
+
+def test_helper_status_uninstall_and_missing_apk(adb: PrivateAdbServer, serial: str, tmp_path: Path) -> None:
+    status = json.loads(jobctl(adb, "-s", serial, "--json", "helper", "status").stdout)
+    assert status["installed"] and status["up_to_date"] and status["protocol_version"] == 1
+    assert jobctl(adb, "-s", serial, "helper", "uninstall").stdout.strip() == "uninstalled"
+    assert "not installed" in jobctl(adb, "-s", serial, "helper", "status").stdout
+    missing = jobctl(adb, "-s", serial, "helper", "install", env={"JOBCTL_HELPER_APK": str(tmp_path / "none.apk")})
+    assert missing.returncode == 1
+    assert missing.stderr.strip().startswith("jobctl: error: the helper is not installed and no APK is at")
+    assert len(missing.stderr.strip().splitlines()) == 1
