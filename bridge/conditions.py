@@ -41,6 +41,7 @@ from bridge.errors import (
     NetworkCutRiskError,
     UnknownPackageError,
 )
+from bridge.parsers import parse_battery_dump
 
 T = TypeVar("T")
 
@@ -208,23 +209,6 @@ def _int(text: str, what: str) -> int:
     if not re.fullmatch(r"-?\d+", word):
         raise ConditionError(f"unreadable {what}: {word!r}")
     return int(word)
-
-
-def parse_battery_dump(text: str) -> dict[str, str]:
-    """``dumpsys battery`` as ``{key: value}``, by key, stopping at the first unindented line (ref §3.2)."""
-    values: dict[str, str] = {}
-    for line in text.splitlines()[1:]:
-        if line and not line.startswith(" "):
-            break
-        key, sep, value = line.strip().partition(": ")
-        if sep:
-            values[key] = value.strip()
-    return values
-
-
-def _plugged(battery: dict[str, str]) -> bool:
-    keys = ("AC powered", "USB powered", "Wireless powered", "Dock powered")
-    return any(battery.get(key) == "true" for key in keys)
 
 
 def parse_wifi_ssid(status: str) -> str | None:
@@ -441,17 +425,36 @@ class Conditions:
         return value
 
     def _capture_battery(self) -> Callable[[], None]:
+        """Live battery values are restored with ``cmd battery reset``; values someone had
+        already frozen with ``cmd battery set/unplug`` (the dump says ``UPDATES STOPPED``,
+        ref §3.1) are set again, since a reset would bring back the hardware's instead."""
+        dump = parse_battery_dump(self._run("dumpsys battery"))
         _, charging, not_low = self._battery_readback()
+        expected = f"battery back to charging={charging} not-low={not_low}"
 
-        def restore() -> None:
+        def reset() -> None:
             self._run("cmd battery reset")
-            self._wait(self._battery_readback, lambda r: r[1:] == (charging, not_low),
-                       f"battery back to charging={charging} not-low={not_low}")
+            self._wait(self._battery_readback, lambda r: r[1:] == (charging, not_low), expected)
 
-        return restore
+        def refreeze() -> None:
+            sources = {"ac": dump.ac_powered, "usb": dump.usb_powered, "wireless": dump.wireless_powered,
+                       "dock": dump.dock_powered}
+            for source, powered in sources.items():
+                if powered is not None:
+                    self._run(["cmd", "battery", "set", source, "1" if powered else "0"])
+            level = dump.level if dump.level is not None else self._battery_level()
+            if charging and level > 1:
+                self._run(["cmd", "battery", "set", "level", str(level - 1)])  # a visible rise (ref §3.4)
+            self._wait_battery(self._set_level_forced(level), expected,
+                               lambda c, n: (c, n) == (charging, not_low))
+
+        return refreeze if dump.updates_stopped else reset
 
     def _battery_level(self) -> int:
-        return _int(parse_battery_dump(self._run("dumpsys battery")).get("level", ""), "battery level")
+        level = parse_battery_dump(self._run("dumpsys battery")).level
+        if level is None:
+            raise ConditionError("dumpsys battery printed no level")
+        return level
 
     def _set_level_forced(self, level: int) -> int:
         """``cmd battery set -f level N`` (``-f`` right after the verb, ref §3.1); the new seq."""
@@ -743,6 +746,12 @@ class Conditions:
         return capture
 
 
+def _require_level(level: int | None) -> int:
+    if level is None:
+        raise ConditionError("dumpsys battery printed no level")
+    return level
+
+
 def _with_zero_delay(constants: str | None) -> str:
     """``battery_stats_constants`` with ``battery_charged_delay_ms=0``, other keys kept (ref §3.4)."""
     pairs = [p for p in (constants or "").split(",") if p and not p.strip().startswith(f"{CHARGED_DELAY_KEY}=")]
@@ -762,8 +771,8 @@ def _state_from(parts: dict[str, str], packages: Sequence[str]) -> ConditionsSta
         apps.append(AppConditions(package, StandbyBucket.parse(_int(bucket_text, "standby bucket")),
                                   parse_appop_mode(op_text)))
     return ConditionsState(
-        battery_level=_int(battery.get("level", ""), "battery level"),
-        plugged=_plugged(battery),
+        battery_level=_require_level(battery.level),
+        plugged=battery.plugged,
         charging=_bool_word(js[1], "charging"),
         battery_not_low=_bool_word(js[2], "battery not low"),
         storage_not_low=_bool_word(js[4], "storage not low"),

@@ -15,7 +15,6 @@ from bridge.conditions import (
     StandbyBucket,
     adb_link_is_network,
     parse_appop_mode,
-    parse_battery_dump,
     wait_until,
 )
 from bridge.device import CommandResult, command_line
@@ -26,6 +25,7 @@ from bridge.errors import (
     NetworkCutRiskError,
     UnknownPackageError,
 )
+from bridge.parsers import parse_battery_dump
 
 
 # ---------------------------------------------------------------------------- fake device
@@ -150,6 +150,7 @@ def test_snapshot_restores_battery_in_reverse_order_of_first_change() -> None:
         "settings get global battery_stats_constants",
         "settings put global battery_stats_constants foo=1,battery_charged_delay_ms=0",
         "cmd jobscheduler monitor-battery on",
+        "dumpsys battery",  # live values (no UPDATES STOPPED): restore is a reset
         BATTERY_READ,  # the original charging / not-low, read before the first battery change
         "cmd battery set ac 1",
         "dumpsys battery",
@@ -348,7 +349,7 @@ def test_cutting_wifi_under_adb_over_wifi_needs_force() -> None:
 
 
 def test_parsers_read_by_key() -> None:
-    assert parse_battery_dump(DUMP_50 + "Other section:\n  level: 7\n")["level"] == "50"
+    assert parse_battery_dump(DUMP_50 + "Other section:\n  level: 7\n").level == 50
     assert parse_appop_mode("No operations.\nDefault mode: allow\n") is AppOpMode.DEFAULT
     assert parse_appop_mode("RUN_ANY_IN_BACKGROUND: ignore; time=+1s ago\n") is AppOpMode.IGNORE
 
@@ -477,3 +478,17 @@ def test_virtual_device_serial_is_loopback_so_wifi_may_be_cut(conds: Conditions,
     assert device.serial.startswith("127.0.0.1:")
     with conds.snapshot():
         conds.set_wifi(False)
+
+
+def test_snapshot_restores_a_battery_state_that_was_already_overridden(adb, serial) -> None:  # type: ignore[no-untyped-def]
+    from bridge.device import connect
+
+    conditions = Conditions(connect(serial, adb.server))
+    conditions.set_charging(False)  # frozen by cmd battery unplug before the snapshot starts
+    before = conditions.read()
+    with conditions.snapshot():
+        conditions.set_charging(True)
+        assert conditions.read().charging
+    after = conditions.read()
+    assert (after.charging, after.plugged, after.battery_level) == (before.charging, before.plugged, before.battery_level)
+    conditions.device.shell("cmd battery reset", check=True)
