@@ -169,6 +169,21 @@ class ConditionsState:
     def app(self, package: str) -> AppConditions:
         return next(app for app in self.apps if app.package == package)
 
+    def to_json_object(self, package: str) -> dict[str, object]:
+        """The one JSON form of the conditions (``device status --json``, ``watch --json``)."""
+        app = self.app(package)
+        return {
+            "battery_level": self.battery_level, "plugged": self.plugged, "charging": self.charging,
+            "battery_not_low": self.battery_not_low, "storage_not_low": self.storage_not_low,
+            "wifi_enabled": self.wifi_enabled, "wifi_ssid": self.wifi_ssid,
+            "wifi_metered": self.wifi_metered.value if self.wifi_metered else None,
+            "cellular_enabled": self.cellular_enabled, "airplane_mode": self.airplane_mode,
+            "screen_on": self.screen_on, "deep_idle_state": self.deep_idle_state, "dozing": self.dozing,
+            "doze_forced": self.doze_forced, "battery_saver": self.battery_saver,
+            "app": {"package": app.package, "standby_bucket": app.standby_bucket.name,
+                    "background_mode": app.background_mode.value, "background_restricted": app.background_restricted},
+        }
+
 
 # ---------------------------------------------------------------------------- polling
 def wait_until(

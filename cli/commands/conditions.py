@@ -74,24 +74,9 @@ def _apply(ctx: click.Context, change: Callable[[Conditions, str], None], done: 
     conditions = Conditions(options.device())
     change(conditions, package)
     if options.json:
-        emit_json({"done": done, "status": _status_document(conditions.read([package]), package)})
+        emit_json({"done": done, "status": conditions.read([package]).to_json_object(package)})
     else:
         console().print(done, markup=False)
-
-
-def _status_document(state: Any, package: str) -> dict[str, Any]:
-    app = state.app(package)
-    return {
-        "battery_level": state.battery_level, "plugged": state.plugged, "charging": state.charging,
-        "battery_not_low": state.battery_not_low, "storage_not_low": state.storage_not_low,
-        "wifi_enabled": state.wifi_enabled, "wifi_ssid": state.wifi_ssid,
-        "wifi_metered": state.wifi_metered.value if state.wifi_metered else None,
-        "cellular_enabled": state.cellular_enabled, "airplane_mode": state.airplane_mode,
-        "screen_on": state.screen_on, "deep_idle_state": state.deep_idle_state, "dozing": state.dozing,
-        "doze_forced": state.doze_forced, "battery_saver": state.battery_saver,
-        "app": {"package": app.package, "standby_bucket": app.standby_bucket.name,
-                "background_mode": app.background_mode.value, "background_restricted": app.background_restricted},
-    }
 
 
 @device.command()
@@ -102,7 +87,7 @@ def status(ctx: click.Context) -> None:
 
     options: GlobalOptions = ctx.find_object(GlobalOptions)  # type: ignore[assignment]
     package: str = ctx.meta["jobctl.package"]
-    document = _status_document(Conditions(options.device()).read([package]), package)
+    document = Conditions(options.device()).read([package]).to_json_object(package)
     if options.json:
         emit_json(document)
         return
@@ -231,7 +216,7 @@ def reset(ctx: click.Context) -> None:
     conditions = Conditions(options.device())
     steps = reset_conditions(conditions, package)
     if options.json:
-        emit_json({"done": list(steps), "status": _status_document(conditions.read([package]), package)})
+        emit_json({"done": list(steps), "status": conditions.read([package]).to_json_object(package)})
         return
     out = console()
     for step in steps:

@@ -112,21 +112,6 @@ def stops(options: GlobalOptions, namespace: str | None, job_id: int | None) -> 
 
 
 # ---------------------------------------------------------------------------- watch
-def _condition_values(state: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "battery_level": state.battery_level, "plugged": state.plugged, "charging": state.charging,
-        "battery_not_low": state.battery_not_low, "storage_not_low": state.storage_not_low,
-        "wifi": state.wifi_enabled, "wifi_ssid": state.wifi_ssid,
-        "wifi_metered": state.wifi_metered.value if state.wifi_metered else None,
-        "cellular": state.cellular_enabled, "airplane_mode": state.airplane_mode, "screen_on": state.screen_on,
-        "deep_idle": state.deep_idle_state, "battery_saver": state.battery_saver,
-    }
-    for app in state.apps:
-        values["standby_bucket"] = app.standby_bucket.name
-        values["background_restricted"] = app.background_restricted
-    return values
-
-
 def _event_line(event: Any) -> str:
     job = "" if event.job_id is None else (f"job {event.namespace}:{event.job_id}" if event.namespace
                                            else f"job {event.job_id}")
@@ -159,7 +144,7 @@ def watch(options: GlobalOptions, json_lines: bool, duration: float | None) -> N
     deadline = None if duration is None else time.monotonic() + duration
     try:
         with options.session() as session:
-            previous = _condition_values(session.conditions.read([protocol.HELPER_PACKAGE]))
+            previous = session.conditions.read([protocol.HELPER_PACKAGE]).to_json_object(protocol.HELPER_PACKAGE)
             if as_json:
                 _json_line({"type": "conditions", "at": datetime.now(UTC).isoformat(), **previous})
             else:
@@ -179,7 +164,7 @@ def watch(options: GlobalOptions, json_lines: bool, duration: float | None) -> N
                         out.print(f"{_clock(event.wall_ms)} {event.seq:>6} {_event_line(event)}", markup=False)
                 if time.monotonic() >= next_poll:
                     next_poll = time.monotonic() + CONDITION_POLL_SECONDS
-                    current = _condition_values(session.conditions.read([protocol.HELPER_PACKAGE]))
+                    current = session.conditions.read([protocol.HELPER_PACKAGE]).to_json_object(protocol.HELPER_PACKAGE)
                     for name, value in current.items():
                         if previous.get(name) != value:
                             if as_json:
