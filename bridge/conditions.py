@@ -466,10 +466,7 @@ class Conditions:
         return refreeze if dump.updates_stopped else reset
 
     def _battery_level(self) -> int:
-        level = parse_battery_dump(self._run("dumpsys battery")).level
-        if level is None:
-            raise ConditionError("dumpsys battery printed no level")
-        return level
+        return _require_level(parse_battery_dump(self._run("dumpsys battery")).level)
 
     def _set_level_forced(self, level: int) -> int:
         """``cmd battery set -f level N`` (``-f`` right after the verb, ref §3.1); the new seq."""

@@ -137,9 +137,9 @@ class Helper:
         return self.info()
 
     def install(self, apk_path: str) -> None:
-        """Install (replacing any other version) and grant what the helper needs."""
-        if self.status().installed:
-            self.device.shell(["pm", "uninstall", protocol.HELPER_PACKAGE])
+        """Install (replacing any other version, whatever its signature) and grant what the
+        helper needs. ``pm uninstall`` of an absent package only prints a Failure line."""
+        self.device.shell(["pm", "uninstall", protocol.HELPER_PACKAGE])
         self.device.install(apk_path, replace=True, grant_permissions=True)
         self.grant_permissions()
 

@@ -159,10 +159,11 @@ class Session:
     def __init__(self, device: Device, helper: Helper | None = None, from_seq: int | None = None) -> None:
         self.device = device
         self.helper = helper or Helper(device)
-        self.helper.ensure_ready()
+        info = self.helper.ensure_ready()
         self.conditions = Conditions(device)
         self.log = EventLog()
-        self.events = EventStream(self.helper, from_seq, on_event=self.log.append)
+        start = info.journal_next_seq if from_seq is None else from_seq
+        self.events = EventStream(self.helper, start, on_event=self.log.append)
 
     def schedule(self, spec: JobSpec) -> Job:
         """Validate, schedule, and return the job's handle (``JobSpecError`` before the device is touched)."""

@@ -26,7 +26,6 @@ from pathlib import Path
 
 from bridge.adb.server import AdbServer, ServerAddress
 from bridge.errors import JobctlError
-from bridge.sim.device import Extension
 from bridge.sim.server import Fleet, FleetSpec
 
 RECORD_DIR = "sims"
@@ -114,18 +113,11 @@ def records(state_dir: Path | None = None) -> list[SimRecord]:
 # --------------------------------------------------------------------------------------
 # The daemon process itself.
 # --------------------------------------------------------------------------------------
-def _extensions() -> tuple[Extension, ...]:
-    """The Android model every daemon's devices run."""
-    from bridge.sim import android
-
-    return (android.install,)
-
-
 async def serve(spec: FleetSpec, adb_server: ServerAddress, state_dir: Path | None, log_file: str,
                 on_ready: Callable[[SimRecord], Awaitable[None]] | None = None) -> None:
     """Run a fleet until SIGTERM/SIGINT; announce it in ``state_dir`` while it runs."""
     logger = logging.getLogger("jobctl.sim")
-    fleet = Fleet(spec, _extensions(), logger)
+    fleet = Fleet(spec, logger=logger)
     await fleet.start()
     control_path = _control_path(state_dir) if state_dir is not None else None
     control_server = await _serve_control(fleet, control_path) if control_path is not None else None

@@ -22,18 +22,12 @@ from bridge.sim.server import DeviceServer, Fleet, FleetSpec
 T = TypeVar("T")
 
 
-def android_extensions() -> tuple[Extension, ...]:
-    from bridge.sim import android
-
-    return (android.install,)
-
-
 class SimHarness:
     """A :class:`Fleet` served from a daemon thread's event loop."""
 
     def __init__(self, spec: FleetSpec | None = None, extensions: Iterable[Extension] | None = None) -> None:
         self.spec = spec or FleetSpec()
-        self.fleet = Fleet(self.spec, android_extensions() if extensions is None else extensions)
+        self.fleet = Fleet(self.spec, extensions)
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name="jobctl-sim", daemon=True)
         self._connected: list[tuple[AdbServer, str]] = []

@@ -112,6 +112,12 @@ class DeviceServer:
             await asyncio.wait(tasks, timeout=5)
 
 
+def android_extensions() -> tuple[Extension, ...]:
+    from bridge.sim import android
+
+    return (android.install,)
+
+
 @dataclass(frozen=True)
 class FleetSpec:
     """What ``jobctl sim start`` / ``sim run`` asked for."""
@@ -134,10 +140,12 @@ class FleetSpec:
 class Fleet:
     """Several virtual devices, each on its own port, in one event loop."""
 
-    def __init__(self, spec: FleetSpec, extensions: Iterable[Extension] = (),
+    def __init__(self, spec: FleetSpec, extensions: Iterable[Extension] | None = None,
                  logger: logging.Logger | None = None) -> None:
+        """``extensions``: what runs behind each device's shell; the Android model by default,
+        ``()`` for a bare transport with only the shell's builtins."""
         self.spec = spec
-        self.extensions = tuple(extensions)
+        self.extensions = android_extensions() if extensions is None else tuple(extensions)
         self.log = logger or logging.getLogger("jobctl.sim")
         self.servers: list[DeviceServer] = []
 
