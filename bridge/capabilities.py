@@ -63,7 +63,7 @@ class ShellDevice(Protocol):
     serial: str
 
     def shell(self, command: str | Sequence[str], *, stdin: bytes | None = ..., timeout: float | None = ...,
-              check: bool = ...) -> ShellResult: ...
+              check: bool = ..., idempotent: bool = ...) -> ShellResult: ...
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def parse_probe(serial: str, text: str) -> Capabilities:
 
 def probe(device: ShellDevice) -> Capabilities:
     """Probe ``device`` in one round trip (``getprop`` ×3 + ``cmd jobscheduler help``, exit 255 is fine, ref §0)."""
-    return parse_probe(device.serial, device.shell(PROBE_COMMAND).text)
+    return parse_probe(device.serial, device.shell(PROBE_COMMAND, idempotent=True).text)
 
 
 _CACHE: "weakref.WeakKeyDictionary[object, Capabilities]" = weakref.WeakKeyDictionary()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import enum
 import ipaddress
 import re
+import shlex
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -326,8 +327,10 @@ class Conditions:
 
     # -- shell ------------------------------------------------------------------------
     def _run(self, command: str | Sequence[str]) -> str:
-        """Run a command that must succeed; its stdout."""
-        return self.device.shell(command, check=True).text
+        """Run a command that must succeed; its stdout. Every command here reads a condition or
+        sets it to a value, so it is safe to send again after a lost connection (and restoring
+        the device's conditions survives a pulled cable or an adb server restart)."""
+        return self.device.shell(command, check=True, idempotent=True).text
 
     def _wait(self, read: Callable[[], T], predicate: Callable[[T], bool], what: str) -> T:
         return wait_until(read, predicate, self.timeout, what=f"{self.device.serial}: {what}",
@@ -380,9 +383,9 @@ class Conditions:
 
     # -- validation -------------------------------------------------------------------
     def _check_package(self, package: str) -> None:
-        if not isinstance(package, str) or not _PACKAGE_NAME.match(package):
+        if not isinstance(package, str) or not _PACKAGE_NAME.fullmatch(package):
             raise InvalidConditionError(f"not a package name: {package!r}")
-        result = self.device.shell(["pm", "path", package])
+        result = self.device.shell(["pm", "path", package], idempotent=True)
         if result.exit_code != 0 or "package:" not in result.text:
             raise UnknownPackageError(f"package {package} is not installed on {self.device.serial}")
 
@@ -591,6 +594,11 @@ class Conditions:
         ``cmd netpolicy set metered-network SSID true|false|none`` (``None`` = automatic), then
         poll ``cmd netpolicy list wifi-networks`` (ref §4)."""
         override = MeteredOverride.of(metered)
+        if ssid is not None and (not isinstance(ssid, str) or not ssid or ssid != ssid.strip()
+                                 or len(ssid.splitlines()) != 1 or "\0" in ssid):
+            # `cmd netpolicy list wifi-networks` prints one network per line, trimmed: such a
+            # name could be set but never read back (or restored).
+            raise InvalidConditionError(f"an SSID must be one line without leading or trailing blanks: {ssid!r}")
         if ssid is None:
             ssid = parse_wifi_ssid(self._run("cmd wifi status"))
             if ssid is None:
@@ -733,11 +741,13 @@ class Conditions:
             ("saver", "settings get global low_power"),
         ]
         for index, package in enumerate(packages):
-            if not _PACKAGE_NAME.match(package):
+            if not isinstance(package, str) or not _PACKAGE_NAME.fullmatch(package):
                 raise InvalidConditionError(f"not a package name: {package!r}")
-            commands.append((f"app{index}", f"am get-standby-bucket {package}; "
-                                            f"cmd appops get {package} {RUN_ANY_IN_BACKGROUND}"))
-        parts = split_sections(self.device.shell(sectioned(commands)).text, [name for name, _ in commands])
+            quoted = shlex.quote(package)  # a package name needs no quoting; this keeps it so
+            commands.append((f"app{index}", f"am get-standby-bucket {quoted}; "
+                                            f"cmd appops get {quoted} {RUN_ANY_IN_BACKGROUND}"))
+        parts = split_sections(self.device.shell(sectioned(commands), idempotent=True).text,
+                               [name for name, _ in commands])
         return _state_from(parts, packages)
 
     # -- helpers ----------------------------------------------------------------------

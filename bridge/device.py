@@ -2,9 +2,18 @@
 
 Commands run over the shell v2 protocol, so stdout, stderr and the exit status arrive
 separately and exactly. Each call is one connection to the adb server addressed by transport
-id (no per-call ``host:version`` probe, no sleep on close); if the server has renumbered the
-device since (it reconnected), the id is looked up again by serial and the call retried --
-safe, because the request failed before any device service was opened.
+id (no per-call ``host:version`` probe, no sleep on close).
+
+Cables get pulled, adb servers restart, devices reboot. What a call does then depends on
+where it broke:
+
+* **before the command reached the device** (the adb server is down, the device is offline or
+  gone, the server renumbered it): nothing happened on the device, so every call waits for the
+  device to be back (up to :attr:`Device.reconnect_timeout`) and is sent again;
+* **after it reached the device** (the connection died before the exit status came back): the
+  call is sent again only if the caller declared it ``idempotent`` (a read, or setting a value);
+  otherwise it raises :class:`~bridge.errors.OutcomeUnknownError`, because repeating it could
+  do it twice (enqueue work twice, stop a job that the first attempt started…).
 """
 
 from __future__ import annotations
@@ -12,11 +21,12 @@ from __future__ import annotations
 import os
 import shlex
 import socket
+import time
 import uuid
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bridge.adb.protocol import (
     SHELL_CLOSE_STDIN,
@@ -29,19 +39,29 @@ from bridge.adb.protocol import (
 )
 from bridge.adb.server import AdbServer
 from bridge.errors import (
+    AdbServerError,
     CommandFailedError,
     CommandTimeoutError,
     DeviceConnectionError,
     DeviceNotFoundError,
     DeviceOfflineError,
+    InvalidCommandError,
     JobctlError,
     MultipleDevicesError,
+    OutcomeUnknownError,
+    shown_command,
 )
 
 if TYPE_CHECKING:
     from bridge.capabilities import Capabilities
 
+T = TypeVar("T")
+
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_RECONNECT_TIMEOUT = 30.0
+"""How long a call waits for a vanished device to come back (an adb server restart takes about
+a second; a phone's reboot, 30 to 90)."""
+RECONNECT_POLL = 0.1
 
 
 @dataclass(frozen=True)
@@ -104,10 +124,11 @@ def find_device(serial: str | None = None, server: AdbServer | None = None) -> D
     return chosen
 
 
-def connect(serial: str | None = None, server: AdbServer | None = None) -> "Device":
+def connect(serial: str | None = None, server: AdbServer | None = None,
+            reconnect_timeout: float = DEFAULT_RECONNECT_TIMEOUT) -> "Device":
     """A :class:`Device` for ``serial`` (see :func:`find_device`)."""
     server = server or AdbServer()
-    return Device(server, find_device(serial, server))
+    return Device(server, find_device(serial, server), reconnect_timeout)
 
 
 @dataclass(frozen=True)
@@ -153,17 +174,38 @@ def command_line(command: str | Sequence[str]) -> str:
     return " ".join(shlex.quote(str(word)) for word in command)
 
 
+class _Interrupted(Exception):
+    """The connection broke after the command reached the device (internal to this module)."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(cause)
+        self.cause = cause
+
+
+_UNREACHABLE = (AdbServerError, DeviceOfflineError, DeviceNotFoundError)
+"""Failures before a service was opened: nothing reached the device."""
+
+
 class Device:
     """One device, addressed through an adb server."""
 
-    def __init__(self, server: AdbServer, info: DeviceInfo) -> None:
+    def __init__(self, server: AdbServer, info: DeviceInfo,
+                 reconnect_timeout: float = DEFAULT_RECONNECT_TIMEOUT) -> None:
         self.server = server
         self.info = info
         self.serial = info.serial
         self._transport_id = info.transport_id
+        self.reconnect_timeout = reconnect_timeout
+        """Seconds a call waits for the device to be reachable again (0: fail at once)."""
+        self.reconnects = 0
+        """How many times a call waited for the device and went on (for tests and tools)."""
 
     def __repr__(self) -> str:
         return f"Device({self.serial!r}, transport_id={self._transport_id})"
+
+    def with_reconnect_timeout(self, seconds: float) -> "Device":
+        """The same device, with calls that wait ``seconds`` for it to come back (0: fail at once)."""
+        return Device(self.server, replace(self.info, transport_id=self._transport_id), seconds)
 
     # -- connections -------------------------------------------------------------------
     def _refresh_transport(self) -> None:
@@ -190,8 +232,43 @@ class Device:
                 raise self._map_failure(message, service) from None
             except OSError as error:
                 conn.close()
-                raise DeviceConnectionError(f"{self.serial}: adb connection failed: {error}") from None
+                raise AdbServerError(f"{self.serial}: the adb server at {self.server.address} dropped the "
+                                     f"request: {error}") from None
         raise AssertionError("unreachable")
+
+    def wait_until_back(self, deadline: float, cause: BaseException) -> None:
+        """Wait until the adb server lists this device as ``device`` again (it may have a new
+        transport id), or raise ``cause`` once ``deadline`` (``time.monotonic()``) has passed."""
+        while True:
+            try:
+                info = next((d for d in list_devices(self.server) if d.serial == self.serial), None)
+            except AdbServerError:
+                info = None
+            if info is not None and info.state == "device":
+                self._transport_id = info.transport_id
+                self.reconnects += 1
+                return
+            if time.monotonic() >= deadline:
+                raise cause
+            time.sleep(RECONNECT_POLL)
+
+    def _reconnecting(self, attempt: Callable[[], T], command: str, idempotent: bool) -> T:
+        """Run ``attempt``; after a failure that nothing on the device saw (or any connection
+        loss, when ``idempotent``), wait for the device and run it again until the deadline."""
+        deadline: float | None = None
+        while True:
+            try:
+                return attempt()
+            except _UNREACHABLE as error:
+                failure: JobctlError = error
+            except _Interrupted as lost:
+                if not idempotent:
+                    raise OutcomeUnknownError(self.serial, command, lost.cause) from None
+                failure = DeviceConnectionError(f"{self.serial}: connection lost during `{shown_command(command)}` "
+                                                f"({lost.cause}) and the device did not come back")
+            if deadline is None:
+                deadline = time.monotonic() + self.reconnect_timeout
+            self.wait_until_back(deadline, failure)
 
     def _map_failure(self, message: str, service: str) -> JobctlError:
         if "offline" in message or "unauthorized" in message:
@@ -208,9 +285,22 @@ class Device:
         stdin: bytes | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
         check: bool = False,
+        idempotent: bool = False,
     ) -> CommandResult:
-        """Run a command; a sequence is quoted word by word, a string is a shell line."""
+        """Run a command; a sequence is quoted word by word, a string is a shell line.
+
+        ``idempotent``: running it twice does no more than running it once (a read, setting a
+        value), so it is sent again if the connection breaks mid-command. Otherwise such a break
+        raises :class:`~bridge.errors.OutcomeUnknownError`. Either way a call that never reached
+        the device waits for it (see the module's docstring)."""
         line = command_line(command)
+        if "\0" in line:
+            # adbd (and execve) end a string at NUL: the device would run a cut-off line.
+            raise InvalidCommandError(f"a device command cannot contain a NUL byte: {shown_command(line)!r}")
+        result = self._reconnecting(lambda: self._shell_once(line, stdin, timeout), line, idempotent)
+        return result.check() if check else result
+
+    def _shell_once(self, line: str, stdin: bytes | None, timeout: float | None) -> CommandResult:
         stdout, stderr = bytearray(), bytearray()
         exit_code: int | None = None
         conn = self.open_service(f"shell,v2,raw:{line}", timeout)
@@ -227,19 +317,21 @@ class Device:
                 elif packet_id == SHELL_EXIT:
                     exit_code = data[0] if data else 255
         except socket.timeout:
-            raise CommandTimeoutError(f"{self.serial}: `{line}` did not finish within {timeout} s") from None
+            raise CommandTimeoutError(f"{self.serial}: `{shown_command(line)}` did not finish within {timeout} s") from None
         except OSError as error:
-            raise DeviceConnectionError(f"{self.serial}: connection lost during `{line}`: {error}") from None
+            raise _Interrupted(str(error) or type(error).__name__) from None
         finally:
             conn.close()
         if exit_code is None:
-            raise DeviceConnectionError(f"{self.serial}: connection lost during `{line}` (no exit status)")
-        result = CommandResult(line, bytes(stdout), bytes(stderr), exit_code)
-        return result.check() if check else result
+            raise _Interrupted("no exit status")
+        return CommandResult(line, bytes(stdout), bytes(stderr), exit_code)
 
     def stream(self, command: str | Sequence[str]) -> "ShellStream":
         """Start a long-running command (``logcat``…) and read its stdout as it comes."""
-        return ShellStream(self.open_service(f"shell,v2,raw:{command_line(command)}", timeout=None))
+        line = command_line(command)
+        if "\0" in line:
+            raise InvalidCommandError(f"a device command cannot contain a NUL byte: {shown_command(line)!r}")
+        return ShellStream(self.open_service(f"shell,v2,raw:{line}", timeout=None))
 
     def open_socket(self, address: str, timeout: float | None = DEFAULT_TIMEOUT) -> socket.socket:
         """A raw byte stream to a device-side socket (``localabstract:NAME``, ``tcp:PORT``…)."""
@@ -248,7 +340,7 @@ class Device:
 
     # -- properties --------------------------------------------------------------------
     def getprop(self, name: str) -> str:
-        return self.shell(["getprop", name], check=True).text.strip()
+        return self.shell(["getprop", name], check=True, idempotent=True).text.strip()
 
     @cached_property
     def api_level(self) -> int:
@@ -278,20 +370,33 @@ class Device:
         return adbutils.AdbDevice(client, serial=self.serial)
 
     def push(self, data: bytes, remote_path: str, mode: int = 0o644) -> None:
-        """Write ``data`` to ``remote_path`` on the device."""
+        """Write ``data`` to ``remote_path`` on the device (again, if the connection broke)."""
         import io
 
-        try:
-            self._adbutils_device().sync.push(io.BytesIO(data), remote_path, mode=mode)
-        except Exception as error:  # adbutils raises several unrelated types here
-            raise DeviceConnectionError(f"{self.serial}: push to {remote_path} failed: {error}") from None
+        def attempt() -> None:
+            self._sync(lambda d: d.sync.push(io.BytesIO(data), remote_path, mode=mode), f"push to {remote_path}")
+
+        self._reconnecting(attempt, f"push {remote_path}", idempotent=True)
 
     def pull(self, remote_path: str) -> bytes:
-        """The bytes of ``remote_path`` on the device."""
+        """The bytes of ``remote_path`` on the device (read again, if the connection broke)."""
+        return self._reconnecting(
+            lambda: bytes(self._sync(lambda d: d.sync.read_bytes(remote_path), f"pull of {remote_path}")),
+            f"pull {remote_path}", idempotent=True)
+
+    def _sync(self, operation: Callable[[Any], T], what: str) -> T:
+        """One adbutils sync operation; a failure while the device is not online is a lost
+        connection (:class:`_Interrupted`), otherwise a real error."""
         try:
-            return bytes(self._adbutils_device().sync.read_bytes(remote_path))
-        except Exception as error:
-            raise DeviceConnectionError(f"{self.serial}: pull of {remote_path} failed: {error}") from None
+            return operation(self._adbutils_device())
+        except Exception as error:  # adbutils raises several unrelated types here
+            try:
+                online = any(d.serial == self.serial and d.state == "device" for d in list_devices(self.server))
+            except AdbServerError:
+                online = False
+            if not online:
+                raise _Interrupted(f"{what}: {error}") from None
+            raise DeviceConnectionError(f"{self.serial}: {what} failed: {error}") from None
 
     def install(self, apk_path: str, *, replace: bool = True, grant_permissions: bool = False) -> None:
         """Push an APK and ``pm install`` it; raise :class:`InstallError` with its reason."""
@@ -301,9 +406,9 @@ class Device:
         self.push(data, remote)
         flags = ["-r"] * replace + ["-t"] + ["-g"] * grant_permissions
         try:
-            result = self.shell(["pm", "install", *flags, remote], timeout=300)
+            result = self.shell(["pm", "install", *flags, remote], timeout=300, idempotent=True)
         finally:
-            self.shell(["rm", "-f", remote])
+            self.shell(["rm", "-f", remote], idempotent=True)
         output = result.text + result.error_text
         if "Success" not in output:
             reason = output.split("[", 1)[1].split("]", 1)[0] if "Failure [" in output else "UNKNOWN"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import enum
 import re
+import shlex
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -132,7 +133,7 @@ def _job_argv(verb: str, package: str, job_id: int, namespace: str | None) -> li
 
 def _package_flags(device: Device, package: str) -> tuple[bool | None, bool | None]:
     """``(stopped, notLaunched)`` of user 0 from ``dumpsys package PKG`` (None if not printed)."""
-    for line in device.shell(["dumpsys", "package", package]).text.splitlines():
+    for line in device.shell(["dumpsys", "package", package], idempotent=True).text.splitlines():
         match = _PACKAGE_FLAGS.search(line)
         if match:
             return match.group(1) == "true", match.group(2) == "true"
@@ -143,9 +144,10 @@ class _Commands:
     """The ``jobctl`` commands a blocker can point at."""
 
     def __init__(self, job_id: int, namespace: str | None, package: str) -> None:
-        self.ns = f" --namespace {namespace}" if namespace is not None else ""
+        # Quoted: the advice is a command line to paste into a shell (a namespace is any string).
+        self.ns = f" --namespace {shlex.quote(namespace)}" if namespace is not None else ""
         self.job_id = job_id
-        self.pkg = "" if package == protocol.HELPER_PACKAGE else f" --package {package}"
+        self.pkg = "" if package == protocol.HELPER_PACKAGE else f" --package {shlex.quote(package)}"
 
     def device(self, *words: str, per_app: bool = False) -> str:
         return "jobctl device " + " ".join(words) + (self.pkg if per_app else "")
@@ -252,16 +254,16 @@ def diagnose(session_or_device: Session | Device, job_id: int, namespace: str | 
     """
     device, conditions = _device_and_conditions(session_or_device)
     commands = _Commands(job_id, namespace, package)
-    answer = device.shell(_job_argv("get-job-state", package, job_id, namespace)).text
+    answer = device.shell(_job_argv("get-job-state", package, job_id, namespace), idempotent=True).text
     job_state = parse_job_state(answer) if answer.strip() else parse_job_state(f"unknown({package})")
     if not job_state.exists:
-        ns = f" --namespace {namespace}" if namespace is not None else ""
+        ns = f" --namespace {shlex.quote(namespace)}" if namespace is not None else ""
         blocker = Blocker(BlockerKind.NOT_SCHEDULED,
                           f"{package} has no job {job_id}" + (f" in namespace {namespace}" if namespace else "")
                           + ": it was never scheduled, finished, or was cancelled",
                           f"jobctl schedule {job_id}{ns}")
         return Diagnosis(job_id, namespace, package, False, False, False, (), None, None, (), (), (blocker,))
-    dump = parse_jobscheduler_dump(device.shell(["dumpsys", "jobscheduler", package]).text)
+    dump = parse_jobscheduler_dump(device.shell(["dumpsys", "jobscheduler", package], idempotent=True).text)
     job = dump.job(job_id, namespace)
     state = conditions.read([package])
     stopped, never_launched = _package_flags(device, package)
@@ -381,9 +383,9 @@ def reset_conditions(conditions: Conditions, package: str = protocol.HELPER_PACK
     conditions.set_battery_saver(False)
     done.append(RESET_STEPS[4])
     device = conditions.device
-    device.shell("cmd battery reset", check=True)
+    device.shell("cmd battery reset", check=True, idempotent=True)
     done.append(RESET_STEPS[5])
-    device.shell(["cmd", "devicestoragemonitor", "reset", "-f"], check=True)
+    device.shell(["cmd", "devicestoragemonitor", "reset", "-f"], check=True, idempotent=True)
     done.append(RESET_STEPS[6])
     conditions.set_doze(False)
     done.append(RESET_STEPS[7])

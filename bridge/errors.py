@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 
+COMMAND_SHOWN = 80
+"""How much of a device command line an error message shows."""
+
+
+def shown_command(command: str) -> str:
+    """A command line as error messages show it: its start only. A helper request carries the
+    job's extras in its command line, and error messages end up in CI logs (the whole line stays
+    in the exception's ``command`` attribute)."""
+    return command if len(command) <= COMMAND_SHOWN else command[:COMMAND_SHOWN - 1] + "…"
+
+
 class JobctlError(Exception):
     """Base class of jobctl's errors."""
 
@@ -27,6 +38,22 @@ class DeviceConnectionError(JobctlError):
     """The connection to the device broke during a call; the call's outcome is unknown."""
 
 
+class OutcomeUnknownError(DeviceConnectionError):
+    """The connection broke after a command reached the device and before its answer came back,
+    and the command is not idempotent, so it was not sent again: it may or may not have taken
+    effect. Read the device's state (``jobctl jobs``, ``jobctl stops``) before repeating it."""
+
+    def __init__(self, serial: str, command: str, cause: str) -> None:
+        super().__init__(f"{serial}: connection lost during `{shown_command(command)}` ({cause}); it may or may not have "
+                         "taken effect and was not repeated because repeating it is not safe")
+        self.serial = serial
+        self.command = command
+
+
+class InvalidCommandError(JobctlError, ValueError):
+    """A device command that cannot be sent as it is (refused before the device is touched)."""
+
+
 class CommandTimeoutError(JobctlError):
     """A device command did not finish before its deadline."""
 
@@ -36,7 +63,7 @@ class CommandFailedError(JobctlError):
 
     def __init__(self, command: str, exit_code: int, stderr: str) -> None:
         detail = stderr.strip().splitlines()[-1] if stderr.strip() else "no error output"
-        super().__init__(f"`{command}` exited with {exit_code}: {detail}")
+        super().__init__(f"`{shown_command(command)}` exited with {exit_code}: {detail}")
         self.command = command
         self.exit_code = exit_code
         self.stderr = stderr

@@ -40,6 +40,9 @@ class EventStream:
     def __init__(self, helper: Helper, from_seq: int | None = None,
                  on_event: Callable[[JobEvent], None] | None = None) -> None:
         self.helper = helper
+        # The reader thread reconnects on its own terms (and must notice close() at once), so
+        # its device calls fail fast instead of waiting for the device inside one call.
+        self._reader = Helper(helper.device.with_reconnect_timeout(0))
         self._on_event = on_event
         self.next_seq = helper.info().journal_next_seq if from_seq is None else from_seq
         self.resyncs = 0
@@ -68,6 +71,14 @@ class EventStream:
             if event is not None:
                 yield event
 
+    def catch_up(self) -> None:
+        """Deliver now whatever the journal holds beyond the last delivered event (one
+        ``run-as`` read; does not wake the app)."""
+        try:
+            self._resync()
+        except EventsDroppedError as error:
+            self._queue.put(error)
+
     def close(self) -> None:
         self._closed.set()
         stream = self._stream
@@ -86,7 +97,7 @@ class EventStream:
         while not self._closed.is_set():
             try:
                 self._resync()  # whatever happened while we were not listening
-                self._stream = self.helper.device.stream(protocol.LOGCAT_COMMAND)
+                self._stream = self._reader.device.stream(protocol.LOGCAT_COMMAND)
                 for line in self._stream.lines():
                     if self._closed.is_set():
                         return
@@ -115,7 +126,7 @@ class EventStream:
     def _resync(self) -> None:
         """Deliver every journal event from ``next_seq`` on, in order."""
         with self._lock:
-            readback = self.helper.read_journal(self.next_seq)
+            readback = self._reader.read_journal(self.next_seq)
             if readback.dropped_before_seq is not None and readback.dropped_before_seq > self.next_seq:
                 missing = (self.next_seq, readback.dropped_before_seq)
                 self.next_seq = readback.dropped_before_seq
@@ -130,7 +141,9 @@ class EventStream:
                 self.resyncs += 1
 
     def _deliver(self, event: JobEvent) -> None:
+        """To ``on_event`` when given (the queue then carries only errors), else to the queue."""
         self.next_seq = event.seq + 1
         if self._on_event is not None:
             self._on_event(event)
-        self._queue.put(event)
+        else:
+            self._queue.put(event)

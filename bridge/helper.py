@@ -30,9 +30,16 @@ HELPER_APK_ENV = "JOBCTL_HELPER_APK"
 """Where a built helper APK is, when not at the checkout's default place."""
 DEFAULT_APK = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                            "android-helper", "build", "jobctl-helper.apk")
-EXPECTED_VERSION_CODE = protocol.PROTOCOL_VERSION * 1000 + 1
+EXPECTED_VERSION_CODE = protocol.PROTOCOL_VERSION * 1000 + 2
 """The helper build this jobctl ships (PROTOCOL.md §1: ``PROTOCOL_VERSION * 1000 + BUILD``)."""
 POST_NOTIFICATIONS = "android.permission.POST_NOTIFICATIONS"
+IDEMPOTENT_COMMANDS = frozenset({protocol.Command.INFO, protocol.Command.LIST, protocol.Command.JOURNAL,
+                                 protocol.Command.CANCEL, protocol.Command.CANCEL_ALL, protocol.Command.RESET})
+"""Commands sent again when the connection breaks mid-call: repeating them changes nothing
+(a repeated cancel finds the job already gone; its answer describes the state at the repeat).
+``schedule`` is not among them (scheduling again stops the job if it started meanwhile, stop
+reason 1), nor ``enqueue`` (the work would be queued twice): a break during those raises
+:class:`~bridge.errors.OutcomeUnknownError`."""
 
 
 @dataclass(frozen=True)
@@ -55,12 +62,14 @@ class Helper:
 
     def call(self, request: protocol.HelperRequest) -> Any:
         """Send one request; return its typed result or raise :class:`HelperError`."""
+        idempotent = request.command in IDEMPOTENT_COMMANDS
         if request.needs_inbox:
             name = f"req-{request.request_id or self._next_id()}".replace(" ", "-")[:64]
-            self.device.shell(protocol.inbox_write_command(name), stdin=request.to_json().encode(), check=True)
-            output = self.device.shell(protocol.inbox_broadcast_command(name), timeout=300)
+            self.device.shell(protocol.inbox_write_command(name), stdin=request.to_json().encode(), check=True,
+                              idempotent=True)  # writing the same file again
+            output = self.device.shell(protocol.inbox_broadcast_command(name), timeout=300, idempotent=idempotent)
         else:
-            output = self.device.shell(protocol.broadcast_command(request), timeout=120)
+            output = self.device.shell(protocol.broadcast_command(request), timeout=120, idempotent=idempotent)
         return protocol.decode_result(request.command, self._response(output.text + output.error_text))
 
     def _call_through_activity(self, request: protocol.HelperRequest) -> Any:
@@ -70,14 +79,14 @@ class Helper:
         try:
             answer = self._poll_reply(read)
         finally:
-            self.device.shell(remove)
+            self.device.shell(remove, idempotent=True)
         return protocol.decode_result(request.command, protocol.decode_response(answer))
 
     def _poll_reply(self, read_command: str, interval: float = 0.2, timeout: float = 10.0) -> str:
         """The activity writes its reply on a background thread: read until a complete line (§2.5)."""
         deadline = time.monotonic() + timeout
         while True:
-            text = self.device.shell(read_command).text
+            text = self.device.shell(read_command, idempotent=True).text
             if text.endswith("\n"):
                 return text.strip()
             if time.monotonic() > deadline:
@@ -139,23 +148,24 @@ class Helper:
     def install(self, apk_path: str) -> None:
         """Install (replacing any other version, whatever its signature) and grant what the
         helper needs. ``pm uninstall`` of an absent package only prints a Failure line."""
-        self.device.shell(["pm", "uninstall", protocol.HELPER_PACKAGE])
+        self.device.shell(["pm", "uninstall", protocol.HELPER_PACKAGE], idempotent=True)
         self.device.install(apk_path, replace=True, grant_permissions=True)
         self.grant_permissions()
 
     def uninstall(self) -> bool:
-        return "Success" in self.device.shell(["pm", "uninstall", protocol.HELPER_PACKAGE]).text
+        return "Success" in self.device.shell(["pm", "uninstall", protocol.HELPER_PACKAGE], idempotent=True).text
 
     def grant_permissions(self) -> None:
         """POST_NOTIFICATIONS is a runtime permission from API 33 (user-initiated jobs' notice)."""
         if self.device.api_level >= 33:
-            self.device.shell(["pm", "grant", protocol.HELPER_PACKAGE, POST_NOTIFICATIONS])
+            self.device.shell(["pm", "grant", protocol.HELPER_PACKAGE, POST_NOTIFICATIONS], idempotent=True)
 
     def leave_never_bucket(self) -> None:
         """Move the helper from the NEVER standby bucket (where a never-launched app sits, and
         where its jobs do not run) to ACTIVE. This changes what you measure: an ACTIVE app gets
         the most generous quotas. jobctl never does it unless asked."""
-        self.device.shell(["am", "set-standby-bucket", protocol.HELPER_PACKAGE, "active"], check=True)
+        self.device.shell(["am", "set-standby-bucket", protocol.HELPER_PACKAGE, "active"], check=True,
+                          idempotent=True)
 
     # -- commands ------------------------------------------------------------------------
     def schedule(self, spec: JobSpec) -> protocol.JobRef:
@@ -190,7 +200,7 @@ class Helper:
         for _ in range(3):
             # cat exits 1 while previous.jsonl does not exist yet (before the first rotation) and
             # its errors go to /dev/null; only run-as's own errors reach stderr.
-            result = self.device.shell(protocol.JOURNAL_READ_COMMAND)
+            result = self.device.shell(protocol.JOURNAL_READ_COMMAND, idempotent=True)
             if result.error_text.strip():
                 raise HelperMissingError(f"cannot read the helper's journal: {result.error_text.strip()}")
             readback = protocol.parse_journal(result.text, from_seq)

@@ -28,6 +28,7 @@ _END_KINDS = frozenset({EventKind.STOPPED, EventKind.FINISHED})
 
 # cmd jobscheduler's error exits (JobSchedulerShellCommand, aosp-shell-interface.md §0)
 _EXIT_NO_PACKAGE, _EXIT_NO_JOB, _EXIT_CONSTRAINTS = 24, 23, 22
+_IDEMPOTENT_VERBS = frozenset({"stop", "timeout", "get-job-state"})
 
 
 class EventLog:
@@ -45,6 +46,22 @@ class EventLog:
     def snapshot(self) -> list[JobEvent]:
         with self._changed:
             return list(self._events)
+
+    def __len__(self) -> int:
+        with self._changed:
+            return len(self._events)
+
+    def get(self, index: int, timeout: float) -> JobEvent | None:
+        """The ``index``-th event of the session, waiting up to ``timeout`` for it; None if it
+        has not arrived by then (follow the log with an index of your own)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while index >= len(self._events):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._changed.wait(left)
+            return self._events[index]
 
     def wait_for(self, predicate: EventPredicate, timeout: float, start: int = 0, what: str = "event") -> JobEvent:
         """The first event at index ≥ ``start`` matching ``predicate``."""
@@ -85,7 +102,10 @@ class Job:
         argv = ["cmd", "jobscheduler", verb, *options, "-u", "0"]
         if self.namespace is not None:
             argv += ["-n", self.namespace]
-        result = self.session.device.shell([*argv, protocol.HELPER_PACKAGE, str(self.job_id)])
+        # Stopping a stopped job, or reading a state, again changes nothing; running it again could
+        # run it twice, so a connection lost during `run` raises OutcomeUnknownError.
+        result = self.session.device.shell([*argv, protocol.HELPER_PACKAGE, str(self.job_id)],
+                                           idempotent=verb in _IDEMPOTENT_VERBS)
         if result.exit_code == _EXIT_NO_JOB and not missing_ok:
             raise JobNotFoundError(f"no job {self.job_id} (namespace {self.namespace}) for {protocol.HELPER_PACKAGE}")
         if result.exit_code == _EXIT_NO_PACKAGE:
@@ -136,8 +156,22 @@ class Job:
                 if run.job_id == self.job_id and run.namespace == self.namespace]
 
     def wait_until(self, predicate: EventPredicate, timeout: float = 30.0, what: str = "matching event") -> JobEvent:
-        return self.session.log.wait_for(lambda e: self._mine(e) and predicate(e), timeout, self._since,
-                                         f"{what} for job {self.job_id}")
+        """The first of this job's events (since the last completed wait) matching ``predicate``.
+
+        Before giving up it reads the journal once: a live line can vanish with no later line
+        to reveal the gap (a log storm right after the job's last event)."""
+        def wanted(event: JobEvent) -> bool:
+            return self._mine(event) and predicate(event)
+
+        description = f"{what} for job {self.job_id}"
+        try:
+            return self.session.log.wait_for(wanted, timeout, self._since, description)
+        except WaitTimeoutError as timed_out:
+            try:
+                self.session.events.catch_up()
+            except JobctlError:
+                raise timed_out from None  # the device is away: the timeout is the answer
+            return self.session.log.wait_for(wanted, 0, self._since, description)
 
     def wait_started(self, timeout: float = 30.0) -> JobEvent:
         return self.wait_until(lambda e: e.kind is EventKind.STARTED, timeout, "start")

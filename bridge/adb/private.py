@@ -59,6 +59,16 @@ class PrivateAdbServer:
             time.sleep(0.02)
         return self
 
+    def restart(self, timeout: float = 20.0) -> None:
+        """Kill this server and start it again on the same port with the same key and HOME."""
+        self.server.kill()
+        deadline = time.monotonic() + timeout
+        while self.server.is_running():
+            if time.monotonic() > deadline:
+                raise AdbServerError(f"the adb server on port {self.port} did not exit")
+            time.sleep(0.02)
+        self.start(timeout)
+
     def stop(self, timeout: float = 10.0) -> None:
         """Kill this server and wait until its port is free."""
         if self.server.is_running():

@@ -51,6 +51,11 @@ class HostConnection:
         self.close()
 
     def close(self) -> None:
+        """Close; a thread blocked reading this connection wakes up (close alone would not wake it)."""
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # not connected (any more)
         self.sock.close()
 
     def settimeout(self, timeout: float | None) -> None:

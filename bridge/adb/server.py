@@ -122,6 +122,17 @@ class AdbServer:
         except (OSError, AdbServerError):
             pass
 
+    def restart(self, timeout: float = 20.0) -> None:
+        """Kill the server, wait until its port is free, start it again (devices reconnect by
+        themselves: USB ones are enumerated again, jobctl's virtual ones replug)."""
+        self.kill()
+        deadline = time.monotonic() + timeout
+        while self.is_running():
+            if time.monotonic() > deadline:
+                raise AdbServerError(f"the adb server at {self.address} did not exit")
+            time.sleep(0.05)
+        self.ensure_running(timeout)
+
     def query(self, request: str) -> str:
         """A ``host:`` request answered by OKAY and a length-prefixed string."""
         with self.connect() as conn:

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from cli.context import GlobalOptions, console, emit_json
+from cli.parsing import OneLineCommand, check_namespace
 
 CONDITION_POLL_SECONDS = 1.0
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m|h)?$")
@@ -41,12 +42,12 @@ class DurationType(click.ParamType):
         return seconds
 
 
-namespace_option = click.option("--namespace", "-n", metavar="NS", default=None,
+namespace_option = click.option("--namespace", "-n", metavar="NS", default=None, callback=check_namespace,
                                 help="The job's namespace (API 34+; default: none).")
 
 
 # ---------------------------------------------------------------------------- why
-@click.command()
+@click.command(cls=OneLineCommand)
 @click.argument("job_id", type=int, metavar="JOB_ID")
 @namespace_option
 @click.pass_obj
@@ -79,7 +80,7 @@ def why(options: GlobalOptions, job_id: int, namespace: str | None) -> None:
 
 
 # ---------------------------------------------------------------------------- stops
-@click.command()
+@click.command(cls=OneLineCommand)
 @namespace_option
 @click.option("--job", "job_id", type=int, metavar="ID", default=None, help="Only this job id.")
 @click.pass_obj
@@ -130,7 +131,7 @@ def _json_line(document: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-@click.command()
+@click.command(cls=OneLineCommand)
 @click.option("--json", "json_lines", is_flag=True, help="Stream JSON lines (one object per event or change).")
 @click.option("--duration", type=DurationType(), default=None, metavar="DURATION",
               help="Stop after this long (30, 500ms, 30s, 2m); default: until Ctrl-C.")
@@ -152,12 +153,15 @@ def watch(options: GlobalOptions, json_lines: bool, duration: float | None) -> N
                 out.print(f"{_clock()} conditions " + " ".join(f"{k}={v}" for k, v in previous.items()),
                           markup=False)
             next_poll = time.monotonic() + CONDITION_POLL_SECONDS
+            cursor = len(session.log)
             while deadline is None or time.monotonic() < deadline:
                 wait = next_poll - time.monotonic()
                 if deadline is not None:
                     wait = min(wait, deadline - time.monotonic())
-                event = session.events.get(timeout=max(wait, 0.0))
+                session.events.get(timeout=0)  # raises what the stream reported (events it lost)
+                event = session.log.get(cursor, timeout=max(wait, 0.0))
                 if event is not None:
+                    cursor += 1
                     if as_json:
                         _json_line({"type": "event", "at": event.wall_time.isoformat(), **event.to_json_object()})
                     else:

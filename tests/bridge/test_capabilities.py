@@ -42,7 +42,7 @@ class ProbeDevice:
         self.lines: list[str] = []
 
     def shell(self, command: str | Sequence[str], *, stdin: bytes | None = None, timeout: float | None = 60,
-              check: bool = False) -> CommandResult:
+              check: bool = False, idempotent: bool = False) -> CommandResult:
         line = command_line(command)
         self.lines.append(line)
         return CommandResult(line, self.text.encode(), b"", 255)

@@ -45,7 +45,7 @@ class FakeDevice:
         return self
 
     def shell(self, command: str | Sequence[str], *, stdin: bytes | None = None, timeout: float | None = 60,
-              check: bool = False) -> CommandResult:
+              check: bool = False, idempotent: bool = False) -> CommandResult:
         line = command_line(command)
         self.lines.append(line)
         if line not in self.script:
