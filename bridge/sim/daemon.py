@@ -21,11 +21,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bridge.adb.server import AdbServer, ServerAddress
 from bridge.errors import JobctlError
+from bridge.sim import faults
+from bridge.sim.cable import Cable
 from bridge.sim.server import Fleet, FleetSpec
 
 RECORD_DIR = "sims"
@@ -139,11 +142,14 @@ async def serve(spec: FleetSpec, adb_server: ServerAddress, state_dir: Path | No
         loop.add_signal_handler(signum, stop.set)
     for server in fleet.servers:
         logger.info("serving %s on %s", server.device.serial, server.address)
+    cables = [Cable(server, adb_server.host, adb_server.port, logger=logger).plug() for server in fleet.servers]
     if on_ready is not None:
         await on_ready(record)
     try:
         await stop.wait()
     finally:
+        for cable in cables:
+            await cable.unplug()
         if path is not None:
             path.unlink(missing_ok=True)
         if control_server is not None:
@@ -155,8 +161,12 @@ async def serve(spec: FleetSpec, adb_server: ServerAddress, state_dir: Path | No
 
 
 def _control_path(state_dir: Path) -> Path:
+    """``<state>/sims/<pid>.sock``, in a directory only this user may enter (0700): a Unix
+    socket's own mode guards ``connect`` on Linux, but not on every system (unix(7): "portable
+    programs should not rely on this feature for security"); its directory's mode does."""
     folder = state_dir / RECORD_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
     return folder / f"{os.getpid()}.sock"
 
 
@@ -166,7 +176,7 @@ async def _serve_control(fleet: Fleet, path: Path) -> asyncio.AbstractServer:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while line := await reader.readline():
-                writer.write(json.dumps(_control_request(fleet, line)).encode() + b"\n")
+                writer.write(json.dumps(await _control_request(fleet, line)).encode() + b"\n")
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
@@ -176,12 +186,14 @@ async def _serve_control(fleet: Fleet, path: Path) -> asyncio.AbstractServer:
     path.unlink(missing_ok=True)
     old_umask = os.umask(0o077)
     try:
-        return await asyncio.start_unix_server(handle, path=str(path))
+        server = await asyncio.start_unix_server(handle, path=str(path))
     finally:
         os.umask(old_umask)
+    path.chmod(0o600)  # bind() under umask 077 gives 0700; a socket needs no execute bit
+    return server
 
 
-def _control_request(fleet: Fleet, line: bytes) -> dict[str, object]:
+async def _control_request(fleet: Fleet, line: bytes) -> dict[str, object]:
     try:
         request = json.loads(line)
         op = request["op"]
@@ -190,7 +202,24 @@ def _control_request(fleet: Fleet, line: bytes) -> dict[str, object]:
     if op == "stats":
         return {"ok": True, "devices": [server.device.stats() | {"address": server.address}
                                         for server in fleet.servers]}
+    if op == "fault":
+        return await _fault_request(fleet, request)
     return {"ok": False, "error": f"unknown op {op!r}"}
+
+
+async def _fault_request(fleet: Fleet, request: dict[str, Any]) -> dict[str, object]:
+    """``{"op": "fault", "device": ADDRESS-OR-SERIAL (optional: every device), "kind": …}``."""
+    wanted = request.get("device")
+    servers = [s for s in fleet.servers if wanted in (None, s.address, s.device.serial)]
+    if not servers:
+        return {"ok": False, "error": f"no device {wanted!r} in this daemon"}
+    results = []
+    for server in servers:
+        try:
+            results.append({"address": server.address, **await faults.apply(server.device.faults, request)})
+        except faults.FaultError as error:
+            return {"ok": False, "error": str(error)}
+    return {"ok": True, "devices": results}
 
 
 def control(record: SimRecord, request: dict[str, object], timeout: float = 10.0) -> dict[str, object]:
@@ -241,14 +270,14 @@ def start(spec: FleetSpec, server: AdbServer | None = None, state_dir: Path | No
     server = server or AdbServer()
     state_dir = state_dir or default_state_dir()
     logs = state_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    logs.mkdir(mode=0o700, parents=True, exist_ok=True)  # the log is this user's business only
     log_path = logs / f"sim-{int(time.time() * 1000)}.log"
     command = [
         sys.executable, "-m", DAEMON_MODULE, "--state-dir", str(state_dir), "--count", str(spec.count),
         "--api", str(spec.api_level), "--port", str(spec.first_port), "--host", spec.host,
         "--speed", repr(spec.speed), "--adb-server", str(server.address), "--log-file", str(log_path),
     ] + (["--no-helper"] if not spec.helper else [])
-    with open(log_path, "ab") as log:
+    with open(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as log:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True, env=_daemon_env())
     record_path = state_dir / RECORD_DIR / f"{process.pid}.json"
@@ -289,14 +318,8 @@ def wait_online(server: AdbServer, addresses: Sequence[str], deadline: float) ->
 
 def stop_record(record: SimRecord, server: AdbServer | None = None, state_dir: Path | None = None,
                 timeout: float = 10.0) -> None:
-    """Disconnect a daemon's devices and stop it."""
+    """Stop a daemon, then disconnect its devices (in that order: its cables would plug them in again)."""
     server = server or AdbServer(ServerAddress.parse(record.adb_server))
-    if server.is_running():
-        for device in record.devices:
-            try:
-                server.disconnect_device(device.address)
-            except JobctlError:
-                pass
     if record.alive:
         os.kill(record.pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
@@ -304,6 +327,12 @@ def stop_record(record: SimRecord, server: AdbServer | None = None, state_dir: P
             time.sleep(0.02)
         if record.alive:
             os.kill(record.pid, signal.SIGKILL)
+    if server.is_running():
+        for device in record.devices:
+            try:
+                server.disconnect_device(device.address)
+            except JobctlError:
+                pass
     path = (state_dir or default_state_dir()) / RECORD_DIR / f"{record.pid}.json"
     path.unlink(missing_ok=True)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bridge.sim.clock import VirtualClock
+from bridge.sim.faults import FaultInjector
 from bridge.sim.fs import MemoryFileSystem
 from bridge.sim.logcat import LogBuffer
 from bridge.sim.props import DeviceIdentity, build_properties
@@ -125,6 +126,8 @@ class VirtualDevice:
         """Called with False when the device goes down for a reboot and True when it is back
         (the transport drops and restores its adb connections)."""
         self._reboot: asyncio.Task[None] | None = None
+        self.faults = FaultInjector(self)
+        """Faults to inject (dropped connections, slow commands, lmk kills…), see :mod:`bridge.sim.faults`."""
         from bridge.sim.shell.builtins import install_builtins
 
         install_builtins(self)

@@ -14,7 +14,9 @@ through the shell's ``ls``/``cat``/``rm``/``mkdir`` and redirections:
 * errors as :class:`FsError` carrying a stdlib :mod:`errno` number, so callers can print the
   same ``strerror`` texts bionic does (``No such file or directory``, ``Is a directory``, ...).
 
-Not modelled: permission checks (every caller may read and write everything), hard links,
+Permission checks are :meth:`MemoryFileSystem.check_access` (owner, group and other bits, search
+permission on every directory on the way, root exempt), which the shell applies to what it
+opens as its uid; SELinux is not modelled, nor are checks in ``sync:`` (adb push/pull). Not modelled: hard links,
 sockets and fifos, xattrs/SELinux labels, and concurrent access (one asyncio loop owns it).
 """
 
@@ -37,6 +39,17 @@ DEFAULT_CAPACITY_BYTES = 2 * 1024**3
 ROOT_UID = 0
 SHELL_UID = 2000
 SDCARD_RW_GID = 1015
+SDCARD_R_GID = 1028
+R_OK, W_OK, X_OK = os.R_OK, os.W_OK, os.X_OK
+SHELL_GROUPS = frozenset({SHELL_UID, SDCARD_RW_GID, SDCARD_R_GID})
+"""The shell's own group and, of the supplementary groups adbd gives it (packages/modules/adb
+daemon/main.cpp ``drop_privileges``: adb, log, input, inet, net_bt*, sdcard_r, sdcard_rw, …),
+the ones that decide access to files this model holds."""
+
+
+def groups_of(uid: int) -> frozenset[int]:
+    """The groups a process of ``uid`` runs with (an app: its own gid only)."""
+    return SHELL_GROUPS if uid == SHELL_UID else frozenset({uid})
 MAX_SYMLINK_HOPS = 40
 """Linux's MAXSYMLINKS: more hops than this give ELOOP."""
 
@@ -293,6 +306,41 @@ class MemoryFileSystem:
         if not node.is_symlink:
             raise FsError(errno_codes.EINVAL, path)
         return node.target
+
+    def check_access(self, path: str, uid: int, want: int) -> None:
+        """``access(2)`` for a process of ``uid``: raise ``FsError(EACCES)`` unless every
+        directory on the way grants search (x) and the file grants ``want`` (R_OK/W_OK/X_OK
+        bits). A path that does not exist yet needs write and search on its directory (to be
+        created). Root may do anything. Raises ``FsError(ENOENT)`` as lookups do."""
+        if uid == ROOT_UID:
+            return
+        real = self.realpath(path)
+        groups = groups_of(uid)
+        parts = _split(real)
+        node = self.root
+        for name in parts[:-1]:
+            if not self._permits(node, uid, groups, X_OK):
+                raise FsError(errno_codes.EACCES, path)
+            child = node.children.get(name)
+            if child is None:
+                raise FsError(errno_codes.ENOENT, path)
+            node = child
+        target = node.children.get(parts[-1]) if parts else node
+        if target is None:  # to be created (when writing): the directory must let us write and search it
+            if not want & W_OK:
+                raise FsError(errno_codes.ENOENT, path)
+            if not self._permits(node, uid, groups, W_OK | X_OK):
+                raise FsError(errno_codes.EACCES, path)
+            return
+        if parts and not self._permits(node, uid, groups, X_OK):
+            raise FsError(errno_codes.EACCES, path)
+        if not self._permits(target, uid, groups, want):
+            raise FsError(errno_codes.EACCES, path)
+
+    @staticmethod
+    def _permits(node: _Node, uid: int, groups: frozenset[int], want: int) -> bool:
+        shift = 6 if uid == node.uid else 3 if node.gid in groups else 0
+        return (stat_bits.S_IMODE(node.mode) >> shift) & want == want
 
     def read_bytes(self, path: str) -> bytes:
         node = self._lookup(path)

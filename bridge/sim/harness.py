@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from concurrent.futures import Future
 from types import TracebackType
 from typing import Any, TypeVar
 
 from bridge.adb.server import AdbServer
 from bridge.errors import JobctlError
+from bridge.sim.cable import Cable
 from bridge.sim.device import Extension, VirtualDevice
 from bridge.sim.server import DeviceServer, Fleet, FleetSpec
 
@@ -31,11 +32,21 @@ class SimHarness:
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name="jobctl-sim", daemon=True)
         self._connected: list[tuple[AdbServer, str]] = []
+        self.cables: list[Cable] = []
+        """One per device once connected with ``replug``: plugs it in again after an adb server restart."""
 
     def call(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = 60.0) -> T:
         """Run ``coroutine`` on the devices' loop and return its result."""
         future: Future[T] = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
         return future.result(timeout)
+
+    def run(self, function: Callable[[], T], timeout: float | None = 60.0) -> T:
+        """Call ``function`` on the devices' loop (what touches a device must run there) and
+        return its result: ``sim.run(lambda: sim.devices[0].faults.reboot())``."""
+        async def call() -> T:
+            return function()
+
+        return self.call(call(), timeout)
 
     def start(self) -> "SimHarness":
         self._thread.start()
@@ -54,8 +65,9 @@ class SimHarness:
     def addresses(self) -> list[str]:
         return [server.address for server in self.fleet.servers]
 
-    def connect(self, server: AdbServer, timeout: float = 15.0) -> list[str]:
-        """``adb connect`` every device to ``server`` and wait until each is ``device``."""
+    def connect(self, server: AdbServer, timeout: float = 15.0, replug: bool = True) -> list[str]:
+        """``adb connect`` every device to ``server`` and wait until each is ``device``.
+        ``replug``: keep them plugged in across adb server restarts, as USB does (:mod:`bridge.sim.cable`)."""
         from bridge.sim.daemon import wait_online
 
         for address in self.addresses:
@@ -64,9 +76,24 @@ class SimHarness:
                 raise JobctlError(f"adb connect {address}: {answer}")
             self._connected.append((server, address))
         wait_online(server, self.addresses, time.monotonic() + timeout)
+        if replug:
+            host, port = server.address.host, server.address.port
+            self.cables += [Cable(device_server, host, port) for device_server in self.servers]
+            self.call(self._plug_all())
         return self.addresses
 
+    async def _plug_all(self) -> None:
+        for cable in self.cables:
+            cable.plug()
+
+    async def _unplug_all(self) -> None:
+        for cable in self.cables:
+            await cable.unplug()
+
     def stop(self) -> None:
+        if self._thread.is_alive():
+            self.call(self._unplug_all())  # before disconnecting, or the cables would plug back in
+        self.cables.clear()
         for server, address in self._connected:
             try:
                 if server.is_running():

@@ -37,6 +37,11 @@ class DeviceServer:
         return int(self._server.sockets[0].getsockname()[1])
 
     @property
+    def listening(self) -> bool:
+        """Accepting connections (False while offline or rebooting)."""
+        return self._server is not None and self._server.is_serving()
+
+    @property
     def address(self) -> str:
         """What ``adb connect`` takes, and the serial the adb server will list."""
         return f"{self.host}:{self.port}"
@@ -59,6 +64,7 @@ class DeviceServer:
             await self.bind()
         self._device = device
         device.power_listeners.append(self._on_power)
+        device.faults.drop_connections = self.drop_connections
         assert self._server is not None
         await self._server.start_serving()
 

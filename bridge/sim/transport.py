@@ -36,6 +36,13 @@ FEATURES = ("shell_v2", "cmd", "stat_v2", "ls_v2", "fixed_push_mkdir", "abb_exec
 READ_CHUNK = 256 * 1024
 
 
+def loggable_service(name: str) -> str:
+    """What of a service name may go to a log: its kind, not its argument. A shell service's
+    argument is a command line, which can carry a job's extras (secrets stay out of logs)."""
+    kind, colon, argument = name.partition(":")
+    return f"{kind[:40]!r} ({len(argument)}-byte argument)" if colon else repr(kind[:40])
+
+
 class StreamClosed(Exception):
     """The stream was closed by the host (or the connection died) while a service wrote to it."""
 
@@ -161,6 +168,10 @@ class AdbdConnection:
             return
         self.writer.write(encode(message, self.version))
 
+    def abort(self) -> None:
+        """Cut the TCP connection now, unsent bytes and all (a pulled cable)."""
+        self.writer.transport.abort()
+
     def forget(self, local_id: int) -> None:
         self.streams.pop(local_id, None)
 
@@ -230,7 +241,7 @@ class AdbdConnection:
         service = self.resolve_service(name, self.device) if remote_id else None
         if service is None:
             self.device.counters.streams_refused += 1
-            self.log.info("%s: refusing service %r", self.device.serial, name[:200])
+            self.log.info("%s: refusing service %s", self.device.serial, loggable_service(name))
             self.send(Message(Command.CLSE, 0, remote_id))
             return
         local_id = next(self._next_local_id)
@@ -250,7 +261,7 @@ class AdbdConnection:
         except asyncio.CancelledError:
             raise
         except Exception:  # a bug in one service must not take the device down
-            self.log.exception("%s: service %r failed", self.device.serial, stream.service[:200])
+            self.log.exception("%s: service %s failed", self.device.serial, loggable_service(stream.service))
         finally:
             if not self.writer.is_closing():
                 try:

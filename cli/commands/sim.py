@@ -1,4 +1,4 @@
-"""``jobctl sim start|stop|status|run|stats``: virtual devices."""
+"""``jobctl sim start|stop|status|run|stats|fault``: virtual devices and the faults they can suffer."""
 
 from __future__ import annotations
 
@@ -169,3 +169,154 @@ def run(options: GlobalOptions, api: int, count: int, port: int, host: str, spee
         click.echo("Ctrl-C stops")
 
     asyncio.run(daemon.serve(spec, server.address, None, "", announce))
+
+
+# ----------------------------------------------------------------------- fault injection
+@sim.group()
+def fault() -> None:
+    """Inject faults into running virtual devices (pulled cable, slow device, lmk, reboot…).
+
+    Each applies to the device named by -s/ANDROID_SERIAL (its adb serial, e.g.
+    127.0.0.1:5560), or to every device of every running daemon when none is named.
+    """
+
+
+def _send_fault(options: GlobalOptions, state_dir: Path | None, request: dict[str, object]) -> None:
+    from bridge.sim import daemon
+
+    running = [record for record in daemon.records(state_dir) if record.alive]
+    serial = options.serial
+    if serial is not None:
+        running = [r for r in running if any(serial in (d.address, d.serial_number) for d in r.devices)]
+        if not running:
+            raise daemon.SimError(f"no running virtual device is called {serial!r} (see `jobctl sim status`)")
+    if not running:
+        raise daemon.SimError("no virtual devices are running (start some with `jobctl sim start`)")
+    results: list[dict[str, object]] = []
+    for record in running:
+        answer = daemon.control(record, {"op": "fault", "device": serial, **request})
+        results += answer["devices"]  # type: ignore[arg-type]
+    if options.json:
+        emit_json(results)
+    elif request["kind"] == "list":
+        _print_fault_list(results)
+    else:
+        for result in results:
+            address = result.pop("address")
+            click.echo(f"{address}: " + ", ".join(f"{k}={v}" for k, v in result.items()))
+
+
+def _print_fault_list(results: list[dict[str, object]]) -> None:
+    for result in results:
+        armed = result["armed"]
+        fired = result["fired"]
+        assert isinstance(armed, list) and isinstance(fired, list)
+        click.echo(f"{result['address']}: {len(armed)} armed, {len(fired)} fired")
+        for entry in armed:
+            details = " ".join(f"{k}={v}" for k, v in entry.items() if k != "id")
+            click.echo(f"  armed #{entry['id']}: {details}")
+        for entry in fired[-20:]:
+            click.echo(f"  fired at {entry['elapsed']:.3f}s: {entry['kind']} {entry['detail']}")
+
+
+@fault.command()
+@state_dir_option
+@click.pass_obj
+def drop(options: GlobalOptions, state_dir: Path | None) -> None:
+    """Pull the cable now: every adb connection (running commands, logcat streams) dies."""
+    _send_fault(options, state_dir, {"kind": "drop"})
+
+
+@fault.command("drop-on")
+@click.argument("pattern")
+@click.option("--when", "when", type=click.Choice(["before", "after", "mid-output"]), default="after",
+              show_default=True, help="Drop before the command runs, after it ran, or mid-output.")
+@click.option("--after-bytes", type=click.IntRange(0), default=0, help="With --when mid-output: bytes let through.")
+@click.option("--times", type=click.IntRange(0), default=1, show_default=True, help="How many commands (0: every one).")
+@state_dir_option
+@click.pass_obj
+def drop_on(options: GlobalOptions, pattern: str, when: str, after_bytes: int, times: int,
+            state_dir: Path | None) -> None:
+    """Arm: drop the connection on the next shell command containing PATTERN."""
+    if after_bytes and when != "mid-output":
+        raise click.BadParameter("--after-bytes only goes with --when mid-output", param_hint="--after-bytes")
+    request: dict[str, object] = {"kind": "arm", "action": f"drop-{when}", "pattern": pattern, "times": times}
+    if when == "mid-output":
+        request["after_bytes"] = after_bytes
+    _send_fault(options, state_dir, request)
+
+
+@fault.command()
+@click.option("--delay-ms", type=click.IntRange(1, 600_000), required=True, help="Added latency per command.")
+@click.option("--on", "pattern", default="", help="Only commands containing this text (default: all).")
+@click.option("--times", type=click.IntRange(0), default=0, show_default=True, help="How many commands (0: every one).")
+@state_dir_option
+@click.pass_obj
+def slow(options: GlobalOptions, delay_ms: int, pattern: str, times: int, state_dir: Path | None) -> None:
+    """Arm: answer shell commands late (a loaded or throttled device)."""
+    _send_fault(options, state_dir, {"kind": "arm", "action": "delay", "pattern": pattern, "times": times,
+                                     "delay": delay_ms / 1000})
+
+
+@fault.command()
+@click.option("--package", default="dev.jobctl.helper", show_default=True, help="Whose process to kill.")
+@state_dir_option
+@click.pass_obj
+def lmk(options: GlobalOptions, package: str, state_dir: Path | None) -> None:
+    """Kill an app's process as the low-memory killer does (its running jobs are rescheduled)."""
+    _send_fault(options, state_dir, {"kind": "lmk", "package": package})
+
+
+@fault.command()
+@state_dir_option
+@click.pass_obj
+def reboot(options: GlobalOptions, state_dir: Path | None) -> None:
+    """Reboot the device (it goes offline and comes back; only persisted jobs survive)."""
+    _send_fault(options, state_dir, {"kind": "reboot"})
+
+
+@fault.command("overflow-logcat")
+@click.option("--lines", type=click.IntRange(1, 1_000_000), default=None,
+              help="Filler lines to write (default: the buffer's whole capacity).")
+@state_dir_option
+@click.pass_obj
+def overflow_logcat(options: GlobalOptions, lines: int | None, state_dir: Path | None) -> None:
+    """Flood the log buffer so older lines are pruned before a lagging reader sees them."""
+    _send_fault(options, state_dir, {"kind": "overflow-logcat", "lines": lines})
+
+
+@fault.command()
+@click.option("--id", "fault_id", type=int, default=None, help="Only this armed fault (default: all).")
+@state_dir_option
+@click.pass_obj
+def clear(options: GlobalOptions, fault_id: int | None, state_dir: Path | None) -> None:
+    """Disarm armed faults."""
+    _send_fault(options, state_dir, {"kind": "clear", "id": fault_id})
+
+
+@fault.command("list")
+@state_dir_option
+@click.pass_obj
+def list_faults(options: GlobalOptions, state_dir: Path | None) -> None:
+    """Armed faults and the faults that fired, per device."""
+    _send_fault(options, state_dir, {"kind": "list"})
+
+
+@fault.command("restart-adb")
+@state_dir_option
+@click.pass_obj
+def restart_adb(options: GlobalOptions, state_dir: Path | None) -> None:
+    """Kill and restart the adb server the virtual devices are plugged into; they replug."""
+    from bridge.adb.server import AdbServer, ServerAddress
+    from bridge.sim import daemon
+
+    addresses = sorted({record.adb_server for record in daemon.records(state_dir) if record.alive})
+    if not addresses:
+        raise daemon.SimError("no virtual devices are running (start some with `jobctl sim start`)")
+    for address in addresses:
+        AdbServer(ServerAddress.parse(address)).restart()
+    if options.json:
+        emit_json([{"adb_server": a, "restarted": True} for a in addresses])
+    else:
+        for address in addresses:
+            click.echo(f"adb server {address}: restarted")

@@ -168,8 +168,10 @@ def test_cat_missing_file_uses_toybox_text() -> None:
 
 
 def test_cat_directory() -> None:
-    (result,) = shell("cat /data")
-    assert result.stderr == b"cat: /data: Is a directory\n"
+    (result,) = shell("cat /data/local/tmp")
+    assert result.stderr == b"cat: /data/local/tmp: Is a directory\n"
+    (result,) = shell("cat /data")  # system 0771: the shell may pass through, not read
+    assert result.stderr == b"cat: /data: Permission denied\n"
 
 
 def test_ls_lists_names_one_per_line() -> None:
@@ -193,8 +195,10 @@ def test_ls_long_format() -> None:
 def test_ls_dash_d_and_dash_a() -> None:
     (result,) = shell("ls -d /data/local/tmp")
     assert result.text == "/data/local/tmp\n"
-    (result,) = shell("ls -a /data/local")
-    assert result.text == ".\n..\ntmp\n"
+    _, result = shell("mkdir /data/local/tmp/d; echo > /data/local/tmp/d/f", "ls -a /data/local/tmp/d")
+    assert result.text == ".\n..\nf\n"
+    (result,) = shell("ls -a /data/local")  # root 0751 (init.rc): no read for the shell
+    assert (result.exit_code, result.text, result.stderr) == (1, "", b"ls: /data/local: Permission denied\n")
 
 
 def test_ls_unknown_option() -> None:

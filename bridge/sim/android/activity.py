@@ -53,6 +53,7 @@ from bridge.sim.android._shell import (
     illegal_argument,
     parse_java_int,
     parse_java_long,
+    security_exception,
 )
 from bridge.sim.android.system import AndroidSystem, BinderService, BroadcastResult, Change, Intent, Topic
 from bridge.sim.shell.command import Invocation
@@ -354,11 +355,15 @@ class ActivityManagerService:
         self._system.log("I", "ActivityManager", f"Start proc {record.pid}:{package}/{user_id_string(facts.uid)}")
         return record
 
-    def kill_process(self, package: str, reason: str) -> bool:
+    def kill_process(self, package: str, reason: str, announce: bool = True) -> bool:
+        """End the app's process; ``announce``: ActivityManager logs its ``Killing`` line (it
+        does for its own kills, not for lmkd's, see :mod:`bridge.sim.faults`)."""
         record = self.processes.pop(package, None)
         if record is None:
             return False
-        self._system.log("I", "ActivityManager", f"Killing {record.pid}:{package}/{user_id_string(record.uid)} (adj 0): {reason}")
+        if announce:
+            self._system.log("I", "ActivityManager",
+                             f"Killing {record.pid}:{package}/{user_id_string(record.uid)} (adj 0): {reason}")
         app = self._system.apps.get(package)
         if app is not None:
             app.on_process_died()
@@ -505,7 +510,7 @@ class ActivityManagerService:
         parsed = parse_intent(cursor)
         intent = parsed.intent(FLAG_RECEIVER_FROM_SHELL)
         inv.out(f"Broadcasting: {intent_string(intent, tuple(parsed.categories), parsed.mime)}\n")
-        result = self.deliver_broadcast(intent)
+        result = self.deliver_broadcast(intent, caller_uid=inv.uid)
         line = f"Broadcast completed: result={result.code}"
         if result.data is not None:
             line += f', data="{result.data}"'
@@ -529,24 +534,49 @@ class ActivityManagerService:
         if on_activity_start is not None and on_activity_start(intent):
             self.top_package = None
 
-    def deliver_broadcast(self, intent: Intent) -> BroadcastResult:
-        """Ordered delivery to manifest receivers of app models (explicit or ``-p``), shell ref §7.3."""
+    def _caller_package(self, uid: int) -> str:
+        facts = self._system.packages.by_uid(uid)
+        return facts.package if facts is not None else "null"
+
+    def _holds(self, uid: int, permission: str | None, owner_uid: int) -> bool:
+        """``ActivityManager.checkComponentPermission`` for an exported component: no permission,
+        the component's own uid, root and system pass; anyone else must hold ``permission``."""
+        if permission is None or uid == owner_uid:
+            return True
+        check = getattr(self._system.packages, "check_uid_permission", None)
+        return bool(check(uid, permission)) if check is not None else uid in (0, 1000, 2000)
+
+    def deliver_broadcast(self, intent: Intent, caller_uid: int = 2000) -> BroadcastResult:
+        """Ordered delivery to manifest receivers of app models, shell ref §7.3.
+
+        The model's manifests carry no intent filters, and a receiver without one can only be
+        reached by an explicit component ("a component with no intent filters can receive only
+        explicit intents"), so only explicit broadcasts are delivered. The receiver's
+        ``android:permission`` is checked against the sender's uid as ``BroadcastQueue`` does
+        (``checkComponentPermission``; a denial is logged as ``Permission Denial: broadcasting
+        Intent { … } from PKG (…, uid=U) requires PERM due to receiver PKG/CLASS`` -- the model
+        leaves out the caller's pid, which it does not track) and the receiver is skipped: the
+        ordered result stays ``result=0`` without data."""
         result = BroadcastResult()
         package = intent.component.partition("/")[0] if intent.component else intent.package
-        if package is None:
-            return result  # implicit: manifest receivers do not get it (Android 8+)
+        if package is None or not intent.component:
+            return result  # implicit or package-only: no receiver of the model matches it
         facts = self._system.packages.get(package)
         if facts is None:
             return result
         if self._system.packages.is_stopped(package) and not intent.flags & FLAG_INCLUDE_STOPPED_PACKAGES:
             return result
-        receivers = [c for c in facts.components if c.kind == "receiver"]
-        if intent.component:
-            receivers = [c for c in receivers if c.name == intent.component.partition("/")[2]]
+        receivers = [c for c in facts.components if c.kind == "receiver"
+                     and c.name == intent.component.partition("/")[2]]
         if not receivers:
             return result
-        if not any(c.exported for c in receivers):
-            self._system.log("W", "BroadcastQueue", f"Permission Denial: broadcasting {intent_string(intent)} from com.android.shell (uid=2000) is not exported from uid {facts.uid}")
+        caller = self._caller_package(caller_uid)
+        if not any(c.exported for c in receivers) and caller_uid not in (0, 1000, facts.uid):
+            self._system.log("W", "BroadcastQueue", f"Permission Denial: broadcasting {intent_string(intent)} from {caller} (uid={caller_uid}) is not exported from uid {facts.uid}")
+            return result
+        receiver = receivers[0]
+        if not self._holds(caller_uid, receiver.permission, facts.uid):
+            self._system.log("W", "BroadcastQueue", f"Permission Denial: broadcasting {intent_string(intent)} from {caller} (uid={caller_uid}) requires {receiver.permission} due to receiver {package}/{receiver.name}")
             return result
         app = self._system.apps.get(package)
         if app is None:
@@ -581,6 +611,13 @@ class ActivityManagerService:
         else:
             inv.err(f"Error: Activity not started, unable to resolve {intent_string(intent, tuple(parsed.categories))}\n")
             return 1
+        activity = next((c for c in activities if c.name == target.partition("/")[2]), None)
+        owner = facts.uid if facts is not None else -1
+        if activity is not None and not self._holds(inv.uid, activity.permission, owner):
+            # ActivityTaskSupervisor.checkStartAnyActivityPermission: a SecurityException that
+            # ``am start`` reports like any exception of the command (the model omits the pid).
+            raise security_exception(f"Permission Denial: starting {intent_string(dataclasses.replace(intent, component=target))} "
+                                     f"from null (uid={inv.uid}) requires {activity.permission}")
         cold = target.partition("/")[0] not in self.processes
         self.launch(target.partition("/")[0])
         self._show_activity(dataclasses.replace(intent, component=target))

@@ -14,7 +14,8 @@ import struct
 from dataclasses import dataclass
 
 from bridge.sim.device import VirtualDevice
-from bridge.sim.streams import InputStream
+from bridge.sim.faults import CommandFault, FaultAction
+from bridge.sim.streams import BufferOutput, InputStream, OutputStream
 from bridge.sim.transport import AdbStream
 
 ID_STDIN, ID_STDOUT, ID_STDERR, ID_EXIT, ID_CLOSE_STDIN, ID_WINDOW_SIZE = 0, 1, 2, 3, 4, 5
@@ -68,6 +69,27 @@ class StreamOutput:
         await self._stream.flush()
 
 
+class CutOutput:
+    """Passes the first ``budget`` bytes of output on, then cuts the connection (a fault)."""
+
+    def __init__(self, inner: OutputStream, stream: AdbStream, budget: list[int]) -> None:
+        self._inner = inner
+        self._stream = stream
+        self._budget = budget  # shared by stdout and stderr
+
+    def write(self, data: bytes | str) -> None:
+        payload = data.encode() if isinstance(data, str) else bytes(data)
+        if self._budget[0] <= 0:
+            return
+        self._inner.write(payload[:self._budget[0]])
+        self._budget[0] -= len(payload)
+
+    async def drain(self) -> None:
+        await self._inner.drain()
+        if self._budget[0] <= 0 and not self._stream.closed:
+            self._stream.connection.abort()
+
+
 async def _pump_v2_stdin(stream: AdbStream, stdin: InputStream) -> None:
     """Move stdin frames from the host into the command's stdin; ignore window changes."""
     source = stream.input
@@ -96,6 +118,14 @@ async def serve_shell(options: ShellOptions, command_line: str, stream: AdbStrea
         else:
             stream.queue(message.encode())
         return
+    fault = device.faults.take(command_line)
+    if fault is not None and fault.action is FaultAction.DROP_BEFORE:
+        stream.connection.abort()
+        return
+    if fault is not None and fault.action is FaultAction.DELAY:
+        await asyncio.sleep(fault.delay)
+    stdout: OutputStream
+    stderr: OutputStream
     if options.protocol_v2:
         stdin = InputStream()
         pump = asyncio.create_task(_pump_v2_stdin(stream, stdin))
@@ -103,8 +133,15 @@ async def serve_shell(options: ShellOptions, command_line: str, stream: AdbStrea
     else:
         stdin, pump = stream.input, None
         stdout = stderr = StreamOutput(stream, None)
+    if fault is not None and fault.action in (FaultAction.DROP_AFTER, FaultAction.DROP_MID_OUTPUT):
+        stdout, stderr = _faulted_outputs(fault, stream, stdout, stderr)
     try:
         status = await device.run_shell(command_line, stdin, stdout, stderr, stream.hangup)
+        if fault is not None and fault.action in (FaultAction.DROP_AFTER, FaultAction.DROP_MID_OUTPUT):
+            if fault.action is FaultAction.DROP_MID_OUTPUT and not stream.closed:
+                await stream.flush()  # what fitted in the budget reaches the host, the exit never does
+            stream.connection.abort()
+            return
         if options.protocol_v2:
             stream.queue(frame(ID_EXIT, bytes([status & 0xFF])))
         await stream.flush()
@@ -114,3 +151,12 @@ async def serve_shell(options: ShellOptions, command_line: str, stream: AdbStrea
     finally:
         if pump is not None:
             pump.cancel()
+
+
+def _faulted_outputs(fault: CommandFault, stream: AdbStream, stdout: OutputStream,
+                     stderr: OutputStream) -> tuple[OutputStream, OutputStream]:
+    """Where a faulted command's output goes: nowhere (dropped after), or cut after N bytes."""
+    if fault.action is FaultAction.DROP_AFTER:
+        return BufferOutput(), BufferOutput()
+    budget = [fault.after_bytes]
+    return CutOutput(stdout, stream, budget), CutOutput(stderr, stream, budget)

@@ -27,7 +27,7 @@ import stat as stat_bits
 import time
 from typing import TYPE_CHECKING
 
-from bridge.sim.fs import FileStat, FsError, normalize_path
+from bridge.sim.fs import R_OK, FileStat, FsError, normalize_path
 from bridge.sim.logcat import logcat_command
 from bridge.sim.shell.command import Command, Invocation
 
@@ -174,6 +174,7 @@ async def cmd_cat(inv: Invocation) -> int:
             inv.stdout.write(await inv.stdin.read())
         else:
             try:
+                inv.device.fs.check_access(inv.path(path), inv.uid, R_OK)
                 inv.stdout.write(inv.device.fs.read_bytes(inv.path(path)))
             except FsError as exc:
                 _perror(inv, path, exc)
@@ -355,6 +356,12 @@ def cmd_ls(inv: Invocation) -> int:
     render(sorted(files))
     for index, path in enumerate(sorted(dirs)):
         listing: list[tuple[str, FileStat, str]] = []
+        try:
+            fs.check_access(inv.path(path), inv.uid, R_OK)
+        except FsError as exc:
+            inv.err(f"ls: {path}: {exc.strerror}\n")
+            status = 1
+            continue
         if all_:
             here = fs.stat(inv.path(path))
             parent = fs.stat(normalize_path(inv.path(path)) + "/..")
@@ -455,6 +462,7 @@ async def cmd_sh(inv: Invocation) -> int:
         return 2
     elif args:
         try:
+            inv.device.fs.check_access(inv.path(args[0]), inv.uid, R_OK)
             line = inv.device.fs.read_bytes(inv.path(args[0])).decode("utf-8", "replace")
         except FsError as exc:
             inv.err(f"{name}: {args[0]}: {exc.strerror}\n")

@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bridge.sim.fs import FsError, MemoryFileSystem, normalize_path
+from bridge.sim.fs import R_OK, W_OK, FsError, MemoryFileSystem, normalize_path
 from bridge.sim.shell.command import SHELL_UID, Invocation, invoke, resolve_path
 from bridge.sim.shell.parser import (
     AndOr,
@@ -371,6 +371,7 @@ class ShellInterpreter:
         path = resolve_path(self.cwd, shown)
         if redirect.op == "<":
             try:
+                fs.check_access(path, self.uid, R_OK)
                 return InputStream.of(fs.read_bytes(path))
             except FsError as exc:
                 stderr.write(f"{self.name}: can't open {shown}: {exc.strerror}\n")
@@ -379,8 +380,9 @@ class ShellInterpreter:
             st = fs.stat(path)
             if st is not None and st.is_dir:
                 raise FsError(errno_codes.EISDIR, path)
+            fs.check_access(path, self.uid, W_OK)
             if redirect.op == ">" or st is None:
-                fs.write_bytes(path, b"", mode=0o100666 & ~0o022, append=redirect.op == ">>")
+                fs.write_bytes(path, b"", mode=0o100666 & ~0o022, append=redirect.op == ">>", uid=self.uid)
         except FsError as exc:
             stderr.write(f"{self.name}: can't create {shown}: {exc.strerror}\n")
             return None
