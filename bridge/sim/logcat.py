@@ -14,6 +14,13 @@ Fidelity notes, with the AOSP files they come from (``system/logging``):
 * filters follow ``android_log_addFilterRule``: ``TAG`` alone is ``TAG:V``, ``*`` alone is
   ``*:D``, the default for tags without a rule is ``*:V``, ``-s`` is ``*:S``, the latest rule
   for a tag wins, priorities are letters (any case) or digits.
+* output reaches adb in chunks, not line by line: logcat writes each entry to its stdout (a
+  pipe to adbd), and adbd's ``Subprocess::PassOutput`` (``daemon/shell_service.cpp``) reads
+  up to a packet's capacity from that fd at a time, so entries written while the previous
+  packet was in flight travel together. The command therefore waits for delivery only when a
+  pipe's worth (:data:`PIPE_CAPACITY`, Linux's default 16 pages) is unsent or when it has
+  caught up with the buffer -- not after every line, which would cap a follower at one adb
+  round trip per entry and let a busy app outrun it.
 * ``logcat/logcat.cpp``: ``-t N`` implies ``-d``; ``-t``/``-T`` ask logd for the last N entries
   of the selected buffers *before* tag filtering; ``--------- beginning of <buffer>`` is printed
   before the first printed entry of each buffer (``-D`` also prints ``switch to``); errors are
@@ -57,6 +64,8 @@ DEFAULT_BUFFERS = frozenset({"main", "system", "crash", "kernel"})
 
 DEFAULT_CAPACITY = 16384
 """Entries kept before the oldest are dropped."""
+PIPE_CAPACITY = 65536
+"""Bytes a pipe holds before its writer blocks (pipe(7): 16 pages since Linux 2.6.11)."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +147,15 @@ class LogBuffer:
         return list(self._entries)
 
     def entries_after(self, seq: int) -> list[LogEntry]:
-        return [e for e in self._entries if e.seq > seq]
+        """Entries newer than ``seq``, oldest first. Scans from the newest end, so a follower
+        that is nearly caught up pays for what is new, not for the whole buffer."""
+        fresh: list[LogEntry] = []
+        for entry in reversed(self._entries):
+            if entry.seq <= seq:
+                break
+            fresh.append(entry)
+        fresh.reverse()
+        return fresh
 
     @property
     def last_seq(self) -> int:
@@ -466,6 +483,8 @@ class _Printer:
         self.started: set[str] = set()
         self.last_buffer: str | None = None
         self.printed = 0
+        self.unsent = 0
+        """Characters written since the last :meth:`flush`."""
 
     @property
     def done(self) -> bool:
@@ -486,9 +505,17 @@ class _Printer:
                 self.inv.out(f"--------- {word} {entry.buffer}\n")
             self.started.add(entry.buffer)
             self.last_buffer = entry.buffer
-        self.inv.out(format_entry(entry, self.req.fmt, self.tz_offset))
+        text = format_entry(entry, self.req.fmt, self.tz_offset)
+        self.inv.out(text)
+        self.unsent += len(text)
         self.printed += 1
         return True
+
+    async def flush(self, caught_up: bool) -> None:
+        """Wait for delivery once a pipe's worth is unsent, or when nothing more is waiting."""
+        if self.unsent and (caught_up or self.unsent >= PIPE_CAPACITY or self.done):
+            self.unsent = 0
+            await self.inv.stdout.drain()
 
 
 def _tz_offset(inv: "Invocation") -> int:
@@ -529,17 +556,19 @@ async def logcat_command(inv: "Invocation") -> int:
     if req.tail:
         backlog = backlog[-req.tail:]
     last_seq = log.last_seq
-    for entry in backlog:
+    for index, entry in enumerate(backlog):
         if inv.hangup.is_set() or printer.done:
             break
         if printer.emit(entry):
-            await inv.stdout.drain()
+            await printer.flush(caught_up=index == len(backlog) - 1)
+    await printer.flush(caught_up=True)
     if req.dump or printer.done or inv.hangup.is_set():
         return 0
     async with aclosing(log.follow(last_seq, inv.hangup)) as stream:
         async for entry in stream:
-            if printer.selected(entry) and printer.emit(entry):
-                await inv.stdout.drain()
+            if printer.selected(entry):
+                printer.emit(entry)
+            await printer.flush(caught_up=entry.seq >= log.last_seq)
             if printer.done:
                 break
     return 0

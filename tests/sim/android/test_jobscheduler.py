@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -504,15 +505,22 @@ def test_persisted_without_permission_is_rejected() -> None:
     assert system.jobs.jobs == {}
 
 
-def test_150_job_limit() -> None:
+def test_150_job_limit_counts_before_adding_with_a_strict_greater_than() -> None:
+    """``countJobsForUid(uid) > MAX_JOBS_PER_APP`` before tracking: 151 jobs fit, the 152nd throws."""
     system = make_system()
     for n in range(150):
         system.jobs.schedule(UID, PKG, job(n, requires_charging=True))
+    system.jobs.schedule(UID, PKG, job(3, requires_charging=True))  # replacing at 150 is fine
+    system.jobs.schedule(UID, PKG, job(150, requires_charging=True))  # the 151st distinct job
+    assert len(system.jobs.jobs) == 151
     with pytest.raises(IllegalStateException) as e:
         system.jobs.schedule(UID, PKG, job(999, requires_charging=True))
     assert str(e.value) == "java.lang.IllegalStateException: Apps may not schedule more than 150 distinct jobs"
-    system.jobs.schedule(UID, PKG, job(3, requires_charging=True))  # replacing is fine
-    assert len(system.jobs.jobs) == 150
+    with pytest.raises(IllegalStateException):  # the count includes the job a reschedule replaces
+        system.jobs.schedule(UID, PKG, job(3, requires_charging=True, requires_device_idle=True))
+    system.jobs.enqueue(UID, PKG, job(3, requires_charging=True), JobWorkItem())  # the fast path skips it
+    assert len(system.jobs.jobs) == 151
+    assert system.jobs.jobs[(UID, None, 3)].job == job(3, requires_charging=True)
 
 
 def test_validation_messages() -> None:
@@ -549,6 +557,65 @@ def test_shell_errors_and_exit_codes() -> None:
         assert await shell(system, "cancel", PKG) == (
             f"Canceling all jobs for {PKG} in user 0\nNo matching jobs found.\n", "", 0)
         assert await shell(system, "reset-execution-quota", PKG) == ("", "", 0)
+
+    run(body())
+
+
+def test_a_forced_run_keeps_running_when_the_constraint_it_skipped_is_re_evaluated() -> None:
+    """``run -f`` sets ``overrideState`` FULL and nothing clears it while the job runs, so the
+    next evaluation does not stop it as not ready (it has lost nothing)."""
+    async def body() -> None:
+        system = make_system()
+        app = FakeApp(system)
+        system.apps[PKG] = app  # type: ignore[assignment]
+        system.jobs.schedule(UID, PKG, job(1, requires_charging=True, min_latency_ms=3_600_000))
+        assert (await shell(system, "run", "-f", PKG, "1"))[0] == "Running job [FORCED]\n"
+        assert len(app.started) == 1
+        system.battery.level = 40  # type: ignore[attr-defined]
+        system.publish(Change(Topic.BATTERY))  # any change re-evaluates every job
+        await settle()
+        assert app.stopped == []
+        assert "active" in (await shell(system, "get-job-state", PKG, "1"))[0].split()
+
+    run(body())
+
+
+def test_a_periodic_job_that_finished_waits_for_its_next_window() -> None:
+    """``setPeriodic`` gives the JobInfo early and late constraints, so the JobStatus that
+    ``getRescheduleJobForPeriodic`` makes for the next period requires TIMING_DELAY too."""
+    async def body() -> None:
+        system = make_system()
+        app = FakeApp(system, keep_running=False)  # onStartJob returns false: the run ends at once
+        system.apps[PKG] = app  # type: ignore[assignment]
+        system.jobs.schedule(UID, PKG, job(1, periodic=True, interval_ms=900_000, flex_ms=300_000))
+        await shell(system, "run", "-f", PKG, "1")
+        for _ in range(20):
+            await settle()
+        assert len(app.started) == 1
+        [next_period] = system.jobs.jobs.values()
+        assert next_period.earliest_ms >= system.jobs.now() + 900_000 - 300_000 - 1_000
+        assert (await shell(system, "get-job-state", PKG, "1"))[0].split() == ["waiting"]
+
+    run(body())
+
+
+def test_quota_timing_sessions_end_24_hours_later() -> None:
+    """QuotaController ``deleteObsoleteSessionsLocked``: sessions that ended ``MAX_PERIOD_MS``
+    (24 h) ago are dropped, so the record of finished runs stays bounded."""
+    async def body() -> None:
+        system = make_system(speed=1_000_000)  # a virtual day in about 0.09 real seconds
+        system.apps[PKG] = FakeApp(system, keep_running=False)  # type: ignore[assignment]
+        system.jobs.schedule(UID, PKG, job(1))
+        await settle()
+        [(_, first_end)] = system.jobs.quota_used[PKG]
+        deadline = time.monotonic() + 10
+        while system.jobs.now() <= first_end + 24 * 3_600_000:
+            assert time.monotonic() < deadline, "the virtual clock did not pass a day"
+            await asyncio.sleep(0.005)
+        system.jobs.schedule(UID, PKG, job(2))
+        await settle()
+        [(start, _)] = system.jobs.quota_used[PKG]
+        assert start > first_end + 24 * 3_600_000
 
     run(body())
 

@@ -2,8 +2,11 @@
 
 Fidelity notes (frameworks/base ``apex/jobscheduler/service/java/com/android/server/job/``):
 
-* ``JobSchedulerService.scheduleAsPackage``: the 150-job limit per uid is checked before the
-  new job is added (``IllegalStateException``; 100 before Android 12); an existing job with the
+* ``JobSchedulerService.scheduleAsPackage``: the 150-job limit per uid is
+  ``mJobs.countJobsForUid(uId) > MAX_JOBS_PER_APP``, checked before the new job is tracked and
+  counting the job it replaces (``IllegalStateException``; 100 before Android 12): an app can
+  hold 151 jobs, and with 151 even a reschedule of one of them throws; only the enqueue fast
+  path (same JobInfo, work added to the existing job) skips it. An existing job with the
   same (uid, namespace, id) is replaced and, if running, stopped with CANCELLED_BY_APP
   (``cancelJobImplLocked(…, STOP_REASON_CANCELLED_BY_APP, INTERNAL_STOP_REASON_CANCELED,
   "job rescheduled by app")``).
@@ -16,6 +19,9 @@ Fidelity notes (frameworks/base ``apex/jobscheduler/service/java/com/android/ser
   ``cancelled due to unsatisfied constraints``; a RESTRICTED-bucket job losing a dynamic
   constraint gets APP_STANDBY / RESTRICTED_BUCKET, ``cancelled due to restricted bucket``
   (``JobConcurrencyManager.stopNonReadyActiveJobsLocked``).
+* ``run -f``/``run -s`` set ``JobStatus.overrideState`` (``executeRunCommand``); nothing clears
+  it while the job runs (``isConstraintsSatisfied`` keeps answering true for OVERRIDE_FULL), so
+  losing a constraint does not stop a forced run. Rescheduling creates a new JobStatus without it.
 * ``JobServiceContext``: the execution limit (regular 10 min; expedited 3 min; user-initiated
   12 h [I]) ends in onStopJob with TIMEOUT/INTERNAL_TIMEOUT and the log line
   ``Client timed out while executing (no jobFinished received). Sending onStop: …`` (13+;
@@ -91,12 +97,19 @@ QUOTA_WINDOW_MS = {
 }
 """QuotaController defaults: 10 min allowed per window (ACTIVE's window is 10 min, so an
 ACTIVE app never runs out)."""
+QUOTA_MAX_PERIOD_MS = 24 * HOUR_MS
+"""QuotaController ``MAX_PERIOD_MS``: ``deleteObsoleteSessionsLocked`` forgets timing sessions
+that ended this long ago (no window looks further back), so the record stays bounded."""
 HISTORY_SIZE = 100
 RECENTLY_COMPLETED = 20
 DEFAULT_TRIGGER_UPDATE_DELAY = 10_000
 DEFAULT_TRIGGER_MAX_DELAY = 120_000
 
 Cancel = tuple[StopReason, int, str]
+PERIODIC_CONSTRAINTS = C.TIMING_DELAY | C.DEADLINE
+"""``JobInfo.Builder.setPeriodic`` sets ``mHasEarlyConstraint = mHasLateConstraint = true``, so
+every JobStatus of a periodic job -- the first and each one ``getRescheduleJobForPeriodic`` /
+``getRescheduleJobForFailureLocked`` copies from it -- requires TIMING_DELAY and DEADLINE."""
 
 
 def max_jobs_per_uid(api_level: int) -> int:
@@ -276,6 +289,13 @@ class JobSchedulerService:
             return True
         return self.quota_window_used(js.package, bucket, now) < QUOTA_ALLOWED_MS
 
+    def _save_timing_session(self, package: str, start: int, end: int) -> None:
+        """``saveTimingSession``, then ``deleteObsoleteSessionsLocked``: sessions that ended
+        ``MAX_PERIOD_MS`` (24 h) ago or earlier are dropped."""
+        sessions = self.quota_used.setdefault(package, [])
+        sessions.append((start, end))
+        sessions[:] = [s for s in sessions if s[1] > end - QUOTA_MAX_PERIOD_MS]
+
     def reset_execution_quota(self, package: str, user: int = 0) -> None:
         self.quota_used.pop(package, None)
         self.request_pump()
@@ -417,7 +437,9 @@ class JobSchedulerService:
         params = self._params_for(js, handle, facts)
         js.changed_uris, js.changed_authorities = [], []
         js.content_triggered = False
-        js.override = Override.NONE
+        # The shell's override (``run -f``/``run -s``) stays on this JobStatus while it runs:
+        # AOSP sets ``overrideState`` only in ``executeRunCommand`` and a finished job is either
+        # dropped or replaced by a fresh JobStatus, so a forced job is not stopped as "not ready".
         ex = Execution(handle, js, params, self.now(), self.clock.wall_time())
         self.active[handle] = ex
         self.history.append(HistoryEvent(self.now(), True, js))
@@ -471,7 +493,7 @@ class JobSchedulerService:
         now = self.now()
         js = ex.status
         if not js.job.user_initiated:
-            self.quota_used.setdefault(js.package, []).append((ex.started_ms, now))
+            self._save_timing_session(js.package, ex.started_ms, now)
         self.history.append(HistoryEvent(now, False, js, debug))
         self.completed.append(Completed(js, now, debug))
         wall = self.clock.wall_time()
@@ -522,14 +544,18 @@ class JobSchedulerService:
         new.num_system_stops = system_stops
         if delay:
             new.required |= C.TIMING_DELAY
+        if js.job.periodic:
+            new.required |= PERIODIC_CONSTRAINTS
         return new
 
     def _reschedule_periodic(self, js: JobStatus, now: int) -> JobStatus:
         interval, flex = js.job.interval_ms, js.job.flex_ms
         base = js.latest_ms if js.latest_ms != NO_LATEST_RUNTIME and js.latest_ms > now else now
         latest = base + interval
-        return JobStatus(js.job, js.uid, js.package, js.namespace, now, earliest_ms=latest - flex,
-                         latest_ms=latest, work=js.work.carry_over(), ident=next(self._idents))
+        new = JobStatus(js.job, js.uid, js.package, js.namespace, now, earliest_ms=latest - flex,
+                        latest_ms=latest, work=js.work.carry_over(), ident=next(self._idents))
+        new.required |= PERIODIC_CONSTRAINTS  # or the next period would start at once, again and again
+        return new
 
     def _replace(self, old: JobStatus, new: JobStatus) -> None:
         new.last_successful_run_wall = old.last_successful_run_wall
@@ -661,7 +687,10 @@ class JobSchedulerService:
             existing.work.enqueue(work)
             self.request_pump()
             return RESULT_SUCCESS
-        if existing is None and sum(1 for k in self.jobs if k[0] == uid) > max_jobs_per_uid(self.api_level) - 1:
+        # mJobs.countJobsForUid(uid) > MAX_JOBS_PER_APP, taken before the new job is tracked and
+        # counting the job it would replace: an app may hold 151 jobs, and at 151 even
+        # rescheduling one of them throws (only the enqueue fast path above skips the check).
+        if sum(1 for k in self.jobs if k[0] == uid) > max_jobs_per_uid(self.api_level):
             self.system.log("W", "JobScheduler", f"Too many jobs for uid {uid}")
             raise IllegalStateException(
                 f"Apps may not schedule more than {max_jobs_per_uid(self.api_level)} distinct jobs"
@@ -685,7 +714,7 @@ class JobSchedulerService:
             latest = now + job.interval_ms
             js = JobStatus(job, uid, package, namespace, now, earliest_ms=latest - job.flex_ms,
                            latest_ms=latest, ident=next(self._idents))
-            js.required |= C.TIMING_DELAY | C.DEADLINE
+            js.required |= PERIODIC_CONSTRAINTS
         else:
             js = JobStatus(job, uid, package, namespace, now, ident=next(self._idents))
         js.bucket = self.bucket(package)
