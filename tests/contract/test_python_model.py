@@ -4,7 +4,7 @@ Mirrors ``android-helper/test/dev/jobctl/helper/testing/ContractRunner.java`` an
 (``FakeScheduler``, ``FakePacer``, ``FakeJobSession``, ``FakeClock``) as
 ``tests/contract/README.md`` describes them: a fake clock, an in-memory scheduler with the
 README's rules, scripts run to their end on the fake clock, and a check that the logcat lines of
-each step are exactly the journal lines.
+each step are the journal's PROTOCOL.md §5.4 messages (and the step's ``expect_logcat``, if any).
 """
 
 from __future__ import annotations
@@ -310,9 +310,11 @@ class Runner:
             raise Mismatch(f"{where}: unknown step kind")
         events = list(self.journal.read(from_seq, 1 << 62).events)
         live = self.lines[line_from:]
-        stored = [jsonio.write(e) for e in events]
-        if live != stored:
-            raise Mismatch(f"{where}: logcat lines {live} differ from journal {stored}")
+        expected = [expected_live_message(e) for e in events]
+        if live != expected:
+            raise Mismatch(f"{where}: logcat lines {live} differ from the journal's §5.4 messages {expected}")
+        if "expect_logcat" in step:
+            _expect(f"{where} logcat", step["expect_logcat"], live)
         if response is not None:
             _expect(f"{where} response", step.get("expect_response"), response)
         _expect(f"{where} events", step.get("expect_events", []), events)
@@ -373,6 +375,18 @@ class Runner:
             reschedule = session.finished_with_reschedule is True
         if not reschedule and job.spec.periodic_interval_ms is None and not job.queue:
             self.scheduler.jobs.pop((job.spec.namespace, job_id), None)
+
+
+def expected_live_message(event: dict[str, Any]) -> str:
+    """README: the runner's own statement of PROTOCOL.md §5.4 (not the model's code): the journal
+    line, or the ``log_truncated`` stand-in above 4000 bytes or for an event carrying job extras."""
+    line = jsonio.write(event)
+    spec = event.get("spec")
+    extras = isinstance(spec, dict) and any(
+        isinstance(spec.get(key), dict) and len(spec[key]) > 0 for key in ("extras", "transient_extras"))
+    if len(line) <= 4000 and not extras:
+        return line
+    return jsonio.write({key: event[key] for key in ("seq", "elapsed_ms", "wall_ms", "kind")} | {"log_truncated": True})
 
 
 def _expect(what: str, expected: Any, actual: Any) -> None:

@@ -26,8 +26,19 @@ Sources (AOSP ``frameworks/base/services/core/java/com/android/server/pm/``):
   message after the code].
 * App ids come from ``Settings.acquireAndRegisterNewAppIdLPw``: the lowest free id from 10000
   (so an update keeps its uid and a reinstall after uninstall gets the lowest free one).
-* ``system/core/run-as/run-as.cpp``: ``run-as: unknown package: PKG`` / ``run-as: package not
-  debuggable: PKG`` (exit 1); the command runs with the app's uid in its data directory.
+* ``system/core/run-as/run-as.cpp``: a caller that is neither the shell (2000) nor root gets
+  ``run-as: only 'shell' or 'root' users can run this program``; then ``run-as: unknown package:
+  PKG`` / ``run-as: package not debuggable: PKG`` (exit 1); the command runs with the app's uid in
+  its data directory.
+* Permission holders (:meth:`PackageManagerService.check_uid_permission`, the check
+  ``ActivityManager.checkComponentPermission`` makes for a protected receiver or activity): root
+  and the system uid hold every permission; the shell uid what ``com.android.shell`` requests
+  (``frameworks/base/packages/Shell/AndroidManifest.xml``, e.g. ``DUMP``); an app what it
+  requested and was granted. ``DUMP``, ``READ_LOGS`` and the other
+  ``signature|privileged|development`` permissions of ``core/res/AndroidManifest.xml`` are never
+  granted to a third-party app at install, but ``pm grant`` may grant them (``BasePermission
+  .enforceDeclaredUsedAndRuntimeOrDevelopment``: only runtime and development permissions are
+  changeable).
 
 A fresh install is *stopped* and in the NEVER standby bucket (shell ref §5.4, §7.4); an update
 keeps both, its uid, data and granted permissions, and kills the app's process.
@@ -47,6 +58,9 @@ from dataclasses import dataclass, field
 from bridge.sim.android._shell import (
     ERROR,
     FIRST_APPLICATION_UID,
+    ROOT_UID,
+    SHELL_UID,
+    SYSTEM_UID,
     ArgCursor,
     JavaException,
     VerbTable,
@@ -71,7 +85,29 @@ RUNTIME_PERMISSIONS: frozenset[str] = frozenset(
 )
 """Dangerous (runtime) permissions of the platform manifest (``core/res/AndroidManifest.xml``)."""
 
-KNOWN_PERMISSIONS: frozenset[str] = RUNTIME_PERMISSIONS | frozenset(
+DEVELOPMENT_PERMISSIONS: frozenset[str] = frozenset(
+    "android.permission." + name
+    for name in (
+        "WRITE_SECURE_SETTINGS DUMP READ_LOGS SET_DEBUG_APP SET_PROCESS_LIMIT SET_ALWAYS_FINISH "
+        "SIGNAL_PERSISTENT_PROCESSES"
+    ).split()
+)
+"""``protectionLevel="signature|privileged|development"`` ("Permissions for special development
+tools" in ``core/res/AndroidManifest.xml``): not granted to a third-party app at install, grantable
+with ``pm grant``."""
+
+SHELL_PERMISSIONS: frozenset[str] = frozenset(
+    "android.permission." + name
+    for name in (
+        "DUMP WRITE_SECURE_SETTINGS SET_DEBUG_APP SET_PROCESS_LIMIT SET_ALWAYS_FINISH "
+        "SIGNAL_PERSISTENT_PROCESSES PACKAGE_USAGE_STATS BATTERY_STATS FORCE_STOP_PACKAGES "
+        "CHANGE_APP_IDLE_STATE DEVICE_POWER INTERACT_ACROSS_USERS INTERACT_ACROSS_USERS_FULL"
+    ).split()
+)
+"""The part of ``com.android.shell``'s ``<uses-permission>`` list the model checks (the uid 2000
+holds them all: the Shell package is platform-signed)."""
+
+KNOWN_PERMISSIONS: frozenset[str] = RUNTIME_PERMISSIONS | DEVELOPMENT_PERMISSIONS | frozenset(
     "android.permission." + name
     for name in (
         "INTERNET ACCESS_NETWORK_STATE ACCESS_WIFI_STATE RECEIVE_BOOT_COMPLETED WAKE_LOCK "
@@ -196,9 +232,20 @@ class PackageManagerService:
         record = self._packages.get(package)
         if record is None or permission not in record.facts.requested_permissions:
             return False
-        if permission in RUNTIME_PERMISSIONS:
+        if permission in RUNTIME_PERMISSIONS or permission in DEVELOPMENT_PERMISSIONS:
             return permission in record.granted
         return True
+
+    def check_uid_permission(self, uid: int, permission: str) -> bool:
+        """Whether ``uid`` holds ``permission`` (``ActivityManager.checkComponentPermission``:
+        "Root, system server get to do everything"; the shell uid holds com.android.shell's list;
+        an app uid what its package holds)."""
+        if uid in (ROOT_UID, SYSTEM_UID):
+            return True
+        if uid == SHELL_UID:
+            return permission in SHELL_PERMISSIONS
+        record = next((r for r in self._packages.values() if r.facts.uid == uid and not r.system), None)
+        return record is not None and self.is_granted(record.facts.package, permission)
 
     def is_system(self, package: str) -> bool:
         record = self._packages.get(package)
@@ -308,7 +355,7 @@ class PackageManagerService:
         runtime = [p for p in manifest.permissions if p in RUNTIME_PERMISSIONS]
         if options.grant_all or manifest.target_sdk < 23:
             record.granted |= set(runtime)
-        record.granted &= set(runtime)
+        record.granted &= set(runtime) | (set(manifest.permissions) & DEVELOPMENT_PERMISSIONS)
         self._write_code(record, apk)
         self._make_data_dir(record)
         activity = getattr(self._system, "activity", None)
@@ -519,7 +566,7 @@ class PackageManagerService:
             raise illegal_argument(f"Unknown permission: {permission}")
         if permission not in record.facts.requested_permissions:
             raise security_exception(f"Package {package} has not requested permission {permission}")
-        if permission not in RUNTIME_PERMISSIONS:
+        if permission not in RUNTIME_PERMISSIONS and permission not in DEVELOPMENT_PERMISSIONS:
             raise security_exception(
                 f"Permission {permission} requested by {package} is not a changeable permission type"
             )
@@ -646,6 +693,9 @@ class PackageManagerService:
         args = inv.args
         if not args:
             inv.err("usage: run-as <package-name> [--user <uid>] <command> [<args>]\n")
+            return 1
+        if inv.uid not in (ROOT_UID, SHELL_UID):
+            inv.err("run-as: only 'shell' or 'root' users can run this program\n")
             return 1
         package, rest = args[0], args[1:]
         if rest[:1] == ["--user"]:

@@ -113,7 +113,7 @@ def test_preinstalled_helper_is_stopped_never_bucket_and_run_as_works() -> None:
         assert system.packages.is_stopped(PACKAGE)
         assert (await dev.shell(f"am get-standby-bucket {PACKAGE}")).text.strip() == "50"
         listing = (await dev.shell("pm list packages --show-versioncode dev.jobctl")).text
-        assert "package:dev.jobctl.helper versionCode:1001" in listing
+        assert "package:dev.jobctl.helper versionCode:1002" in listing
         assert (await dev.shell("run-as dev.jobctl.helper id")).exit_code == 0
         # Nothing ran yet: no process, no journal.
         assert not system.apps[PACKAGE].alive
@@ -130,7 +130,7 @@ def test_info_cold_starts_the_process_and_streams_to_logcat() -> None:
     async def body() -> None:
         dev = device()
         result = await ok(dev, {"v": 1, "id": "h-1", "cmd": "info"})
-        assert result == {"package": PACKAGE, "helper_version": "1.1", "version_code": 1001,
+        assert result == {"package": PACKAGE, "helper_version": "1.2", "version_code": 1002,
                           "protocol_version": 1, "protocol_versions": [1], "api_level": 34,
                           "journal": {"first_seq": 1, "next_seq": 2}}
         raw = (await dev.shell(f"{BROADCAST} --es req '{{\"v\":1,\"id\":\"h-2\",\"cmd\":\"info\"}}'")).text
@@ -179,7 +179,9 @@ def test_scheduled_job_runs_end_to_end() -> None:
         assert events[7]["elapsed_ms"] - started["elapsed_ms"] >= 3500  # waited on the device clock
         assert_consistent(events)
         live = [line for line in (await dev.shell("logcat -d -v raw -s jobctl:I")).text.splitlines() if line.startswith("{")]
-        assert live == [json.dumps(e, separators=(",", ":")) for e in events]
+        # PROTOCOL.md §5.4/§9: the scheduled event carries extras, so logcat gets the stand-in
+        stand_in = {k: events[1][k] for k in ("seq", "elapsed_ms", "wall_ms", "kind")} | {"log_truncated": True}
+        assert live == [json.dumps(e, separators=(",", ":")) for e in [events[0], stand_in, *events[2:]]]
         assert (await ok(dev, {"v": 1, "cmd": "list"}))["jobs"] == []
 
     run(body)
@@ -378,7 +380,7 @@ def test_bad_input_gives_structured_errors_and_no_events() -> None:
         assert (await error({"v": 1, "cmd": "frobnicate"}))["message"] == "unknown command: frobnicate"
         unsupported = await error({"v": 2, "cmd": "info"})
         assert unsupported == {"code": "unsupported_version", "message": "unsupported protocol version: 2", "type": None,
-                               "details": {"supported": [1], "helper_version": "1.1", "version_code": 1001}}
+                               "details": {"supported": [1], "helper_version": "1.2", "version_code": 1002}}
         rejected = await error({"v": 1, "cmd": "schedule",
                                 "spec": {"job_id": 1, "expedited": True, "min_latency_ms": 1000}})
         assert rejected == {"code": "platform_exception", "message": "An expedited job cannot have a time delay",
@@ -402,18 +404,18 @@ def test_bad_input_gives_structured_errors_and_no_events() -> None:
 def test_job_limit_is_the_platform_exception() -> None:
     async def body() -> None:
         dev = device()
-        for job_id in range(150):
+        for job_id in range(151):  # countJobsForUid > 150 before adding: 151 jobs fit
             await ok(dev, {"v": 1, "cmd": "schedule", "spec": {"job_id": job_id, "min_latency_ms": 3_600_000}})
         before = await journal(dev)
-        code, response = await command(dev, {"v": 1, "cmd": "schedule", "spec": {"job_id": 150}})
+        code, response = await command(dev, {"v": 1, "cmd": "schedule", "spec": {"job_id": 151}})
         assert code == 2
         assert response["error"] == {"code": "platform_exception", "type": "java.lang.IllegalStateException",
                                      "message": "Apps may not schedule more than 150 distinct jobs", "details": None}
-        code, response = await command(dev, {"v": 1, "cmd": "enqueue", "spec": {"job_id": 151}, "items": [{"tag": "x"}]})
+        code, response = await command(dev, {"v": 1, "cmd": "enqueue", "spec": {"job_id": 152}, "items": [{"tag": "x"}]})
         assert response["error"]["details"] == {"enqueued": 0}
         assert await journal(dev) == before
-        assert kinds(before).count("scheduled") == 150
-        assert len((await ok(dev, {"v": 1, "cmd": "list"}))["jobs"]) == 150
+        assert kinds(before).count("scheduled") == 151
+        assert len((await ok(dev, {"v": 1, "cmd": "list"}))["jobs"]) == 151
 
     run(body)
 
@@ -505,7 +507,7 @@ def test_pm_install_and_uninstall_register_the_model() -> None:
         result = await dev.shell("pm install /data/local/tmp/helper.apk")
         assert result.text.strip() == "Success", result
         assert isinstance(dev.android.apps[PACKAGE], HelperApp)
-        assert (await ok(dev, {"v": 1, "cmd": "info"}))["version_code"] == 1001
+        assert (await ok(dev, {"v": 1, "cmd": "info"}))["version_code"] == 1002
         assert (await dev.shell(f"pm uninstall {PACKAGE}")).text.strip() == "Success"
         assert PACKAGE not in dev.android.apps
         gone = (await dev.shell(f"{BROADCAST} --es req '{{}}'")).text.splitlines()

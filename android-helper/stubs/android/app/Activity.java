@@ -35,4 +35,9 @@ public class Activity extends ContextWrapper {
     public void finish() {
         throw new RuntimeException("Stub!");
     }
+
+    /** API 34: the launcher's uid, or Process.INVALID_UID (-1) unless it shared its identity. */
+    public int getLaunchedFromUid() {
+        throw new RuntimeException("Stub!");
+    }
 }

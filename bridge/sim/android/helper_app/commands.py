@@ -129,10 +129,15 @@ class CommandHandler:
             return failure(None, CommandError(ErrorCode.FORBIDDEN, f"uid {sender_uid} may not command the helper"))
         return self.handle(inline, inbox_name)
 
-    def handle_activity(self, inline: str | None, inbox_name: str | None, reply: str | None) -> Response:
-        """``ScheduleActivity`` (§2.5): handle the request, write the reply to the outbox.
+    def handle_activity(self, inline: str | None, inbox_name: str | None, reply: str | None,
+                        launcher_uid: int = UNKNOWN_UID, own_uid: int = UNKNOWN_UID) -> Response:
+        """``ScheduleActivity`` (§2.5): the launcher uid check (``getLaunchedFromUid()``, API 34;
+        ``CommandHandler.handleActivity``), handle the request, write the reply to the outbox.
         Without a valid ``reply`` name nothing is written (the host times out)."""
-        response = self.handle(inline, inbox_name)
+        if launcher_uid != UNKNOWN_UID and not may_command(launcher_uid, own_uid):
+            response = failure(None, CommandError(ErrorCode.FORBIDDEN, f"uid {launcher_uid} may not command the helper"))
+        else:
+            response = self.handle(inline, inbox_name)
         if reply is not None:
             try:
                 self._inbox.write_reply(reply, response.json)

@@ -46,9 +46,19 @@ class Slice:
     next_seq: int
 
 
+def carries_job_extras(event: dict[str, Any]) -> bool:
+    """A ``scheduled`` event echoes the request's SPEC: non-empty ``extras`` or ``transient_extras``."""
+    spec = event.get("spec")
+    if not isinstance(spec, dict):
+        return False
+    return any(isinstance(spec.get(key), dict) and bool(spec[key]) for key in ("extras", "transient_extras"))
+
+
 def live_message(event: dict[str, Any], line: str) -> str:
-    """The logcat message for an event: the line, or the §5.4 stub above 4000 bytes."""
-    if len(line) <= LOG_LINE_MAX_BYTES:
+    """The logcat message for an event (§5.4): the line, or the ``log_truncated`` stand-in when the
+    line is longer than 4000 bytes or the event carries job extras values, which are never written
+    to logcat (PROTOCOL.md §9; ``Journal.liveMessage``)."""
+    if len(line) <= LOG_LINE_MAX_BYTES and not carries_job_extras(event):
         return line
     return jsonio.write(
         {

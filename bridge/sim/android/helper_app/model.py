@@ -158,9 +158,10 @@ class HelperApp:
         if not (intent.component or "").endswith(SCHEDULE_ACTIVITY_CLASS):
             return False
         process = self.process()
+        launcher = int(getattr(intent, "sender_uid", UNKNOWN_UID)) if self._system.api_level >= 34 else UNKNOWN_UID
         try:
             process.handler.handle_activity(_string_extra(intent, "req"), _string_extra(intent, "req_file"),
-                                            _string_extra(intent, "reply"))
+                                            _string_extra(intent, "reply"), launcher, process.uid)
         except Exception as exc:  # noqa: BLE001 - the activity never crashes the app
             self._system.log("E", LOG_TAG, f"ScheduleActivity failed: {exc}")
         return True

@@ -82,6 +82,18 @@ public final class CommandHandler {
         return handle(inlineRequest, inboxName);
     }
 
+    /**
+     * The schedule activity's entry (PROTOCOL.md §2.5): when the platform reports the launcher
+     * ({@code getLaunchedFromUid()}, API 34), the same uid rule as the receiver.
+     */
+    public Response handleActivity(int launcherUid, int ownUid, String inlineRequest, String inboxName) {
+        if (launcherUid != Protocol.UNKNOWN_UID && !Protocol.mayCommand(launcherUid, ownUid)) {
+            return failure(null, new CommandError(CommandError.FORBIDDEN,
+                    "uid " + launcherUid + " may not command the helper"));
+        }
+        return handle(inlineRequest, inboxName);
+    }
+
     /** A response for a request that failed outside the handler (e.g. helper storage unusable). */
     public static Response internalFailure(Throwable e) {
         return failure(null, internal(e));

@@ -167,9 +167,13 @@ public final class Journal {
         return seq;
     }
 
-    /** The logcat message for an event (PROTOCOL.md §5.4). */
+    /**
+     * The logcat message for an event (PROTOCOL.md §5.4): the journal line, or the
+     * {@code log_truncated} stand-in when the line is longer than 4000 bytes or when the event
+     * carries job extras values, which are never written to logcat (PROTOCOL.md §9).
+     */
     static String liveMessage(Map<String, Object> event, String line) {
-        if (line.length() <= LOG_LINE_MAX_BYTES) {
+        if (line.length() <= LOG_LINE_MAX_BYTES && !carriesJobExtras(event)) {
             return line;
         }
         Map<String, Object> stub = new LinkedHashMap<String, Object>();
@@ -179,6 +183,20 @@ public final class Journal {
         stub.put("kind", event.get("kind"));
         stub.put("log_truncated", Boolean.TRUE);
         return JsonWriter.write(stub);
+    }
+
+    /** A {@code scheduled} event echoes the request's SPEC: non-empty extras or transient extras. */
+    static boolean carriesJobExtras(Map<String, Object> event) {
+        Object spec = event.get("spec");
+        if (!(spec instanceof Map)) {
+            return false;
+        }
+        Map<?, ?> fields = (Map<?, ?>) spec;
+        return isNonEmptyMap(fields.get("extras")) || isNonEmptyMap(fields.get("transient_extras"));
+    }
+
+    private static boolean isNonEmptyMap(Object value) {
+        return value instanceof Map && !((Map<?, ?>) value).isEmpty();
     }
 
     private static long seqOf(Map<String, Object> event) {

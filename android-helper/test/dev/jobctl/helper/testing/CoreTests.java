@@ -326,7 +326,39 @@ public final class CoreTests {
             isTrue(Protocol.mayCommand(0, 10123), "root");
             isTrue(Protocol.mayCommand(10123, 10123), "self");
             isTrue(!Protocol.mayCommand(10124, 10123), "other app");
-            eq(1001, Protocol.VERSION_CODE);
+            eq(1002, Protocol.VERSION_CODE);
+        });
+        check.test("a launcher that shared its identity must be shell, root or the helper", () -> {
+            File dir = tempDir();
+            CommandHandler handler = handler(dir, journal(new File(dir, "journal"), 100, new MemorySink()));
+            String info = "{\"v\":1,\"cmd\":\"info\"}";
+            eq("{\"v\":1,\"id\":null,\"ok\":false,\"error\":{\"code\":\"forbidden\","
+                    + "\"message\":\"uid 10124 may not command the helper\",\"type\":null,\"details\":null}}",
+                    handler.handleActivity(10124, 10123, info, null).json);
+            isTrue(handler.handleActivity(Protocol.UNKNOWN_UID, 10123, info, null).ok, "unknown launcher (am start)");
+            isTrue(handler.handleActivity(2000, 10123, info, null).ok, "shell");
+        });
+        check.test("job extras never reach logcat: the scheduled event is logged as the stand-in", () -> {
+            File dir = tempDir();
+            MemorySink sink = new MemorySink();
+            Journal journal = journal(new File(dir, "journal"), 100, sink);
+            CommandHandler handler = handler(dir, journal);
+            isTrue(handler.handle("{\"v\":1,\"cmd\":\"schedule\",\"spec\":{\"job_id\":1,"
+                    + "\"extras\":{\"token\":\"s3cr3t-extra\"}}}", null).ok, "schedule with extras");
+            isTrue(handler.handle("{\"v\":1,\"cmd\":\"schedule\",\"spec\":{\"job_id\":2,"
+                    + "\"transient_extras\":{\"token\":\"s3cr3t-transient\"}}}", null).ok, "transient extras");
+            isTrue(handler.handle("{\"v\":1,\"cmd\":\"schedule\",\"spec\":{\"job_id\":3,\"extras\":{}}}", null).ok,
+                    "empty extras");
+            eq("{\"seq\":1,\"elapsed_ms\":5,\"wall_ms\":7,\"kind\":\"scheduled\",\"log_truncated\":true}",
+                    sink.lines.get(0));
+            eq("{\"seq\":2,\"elapsed_ms\":5,\"wall_ms\":7,\"kind\":\"scheduled\",\"log_truncated\":true}",
+                    sink.lines.get(1));
+            eq("{\"seq\":3,\"elapsed_ms\":5,\"wall_ms\":7,\"kind\":\"scheduled\",\"job_id\":3,\"namespace\":null,"
+                    + "\"spec\":{\"job_id\":3,\"extras\":{}}}", sink.lines.get(2));
+            String stored = new String(Files.readAllBytes(new File(dir, "journal/current.jsonl").toPath()),
+                    StandardCharsets.UTF_8);
+            isTrue(stored.contains("s3cr3t-extra") && stored.contains("s3cr3t-transient"),
+                    "the private journal keeps the full events");
         });
         check.test("activity replies land atomically in the outbox", () -> {
             File dir = tempDir();

@@ -1,0 +1,1 @@
+"""Security properties: network exposure, who may command the helper, private storage, secrets in logs."""
