@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
@@ -25,6 +26,7 @@ from bridge.errors import HelperError, HelperProtocolError
 from bridge.model.enums import BackoffPolicy, NetworkType, PendingReason, Priority
 from bridge.model.events import EventKind, JobEvent
 from bridge.model.script import (
+    STEP_OPS,
     Estimate,
     Finish,
     Hold,
@@ -105,22 +107,31 @@ def encode_step(step: JobStep) -> dict[str, Any]:
     raise TypeError(f"not a script step: {step!r}")
 
 
-def decode_step(obj: Mapping[str, Any]) -> JobStep:
-    """Inverse of :func:`encode_step`; raises :class:`HelperProtocolError` on an unknown op."""
-    op = obj.get("op")
+def decode_step(obj: Mapping[str, Any], path: str = "step") -> JobStep:
+    """Inverse of :func:`encode_step`; raises :class:`HelperProtocolError` (a
+    :class:`FieldError` naming ``path``) on an unknown op or a value of the wrong type."""
+    f = _Fields.of(obj, path)
+    op = f.raw.get("op")
+    if not isinstance(op, str) or op not in _OP_FIELDS:
+        raise FieldError(f.path_of("op"), f"unknown op: {op!r}", f"unknown script op: {op!r}")
+    f.allow_only("op", *_OP_FIELDS[op])
     if op == "sleep":
-        return Sleep(obj["ms"])
+        return Sleep(f.req_long("ms"))
     if op == "transfer":
-        return Transfer(obj["down"], obj["up"], obj.get("ms") or 0, obj.get("chunks") or 1)
+        return Transfer(f.req_long("down"), f.req_long("up"), f.long_or("ms", 0), f.long_or("chunks", 1))
     if op == "estimate":
-        return Estimate(obj["down"], obj["up"])
+        return Estimate(f.req_long("down"), f.req_long("up"))
     if op == "work":
         return Work()
     if op == "finish":
-        return Finish(bool(obj.get("reschedule") or False))
-    if op == "hold":
-        return Hold()
-    raise HelperProtocolError(f"unknown script op: {op!r}")
+        return Finish(f.bool_or("reschedule", False))
+    return Hold()
+
+
+_OP_FIELDS: dict[str, tuple[str, ...]] = {"sleep": ("ms",), "transfer": ("down", "up", "ms", "chunks"),
+                                          "estimate": ("down", "up"), "work": (), "finish": ("reschedule",),
+                                          "hold": ()}
+"""Each op and its fields (§7.1)."""
 
 
 def encode_job_script(script: JobScript) -> dict[str, Any]:
@@ -130,9 +141,11 @@ def encode_job_script(script: JobScript) -> dict[str, Any]:
     return out
 
 
-def decode_job_script(obj: Mapping[str, Any]) -> JobScript:
-    return JobScript(tuple(decode_step(s) for s in obj.get("steps") or ()),
-                     bool(obj.get("on_stop_reschedule") or False))
+def decode_job_script(obj: Mapping[str, Any], path: str = "script") -> JobScript:
+    f = _Fields.of(obj, path)
+    f.allow_only("steps", "on_stop_reschedule")
+    steps = tuple(decode_step(raw, f"{f.path_of('steps')}[{n}]") for n, raw in enumerate(f.list_or("steps")))
+    return JobScript(steps, f.bool_or("on_stop_reschedule", False))
 
 
 def encode_item_script(script: ItemScript) -> dict[str, Any]:
@@ -142,15 +155,146 @@ def encode_item_script(script: ItemScript) -> dict[str, Any]:
     return out
 
 
-def decode_item_script(obj: Mapping[str, Any]) -> ItemScript:
+def decode_item_script(obj: Mapping[str, Any], path: str = "script") -> ItemScript:
+    f = _Fields.of(obj, path)
+    f.allow_only("steps", "complete")
     steps: list[ItemStep] = []
-    for raw in obj.get("steps") or ():
-        step = decode_step(raw)
+    for n, raw in enumerate(f.list_or("steps")):
+        where = f"{f.path_of('steps')}[{n}]"
+        step = decode_step(raw, where)
         if not isinstance(step, (Sleep, Transfer, Estimate)):
-            raise HelperProtocolError(f"op not allowed in an item script: {raw.get('op')}")
+            op = STEP_OPS[type(step)]
+            raise FieldError(f"{where}.op", f"op not allowed in an item script: {op}",
+                             f"op not allowed in an item script: {op}")
         steps.append(step)
-    complete = obj.get("complete")
-    return ItemScript(tuple(steps), True if complete is None else bool(complete))
+    return ItemScript(tuple(steps), f.bool_or("complete", True))
+
+
+# =============================================================== decoding: typed field access
+
+
+class FieldError(HelperProtocolError):
+    """A SPEC / ITEM / script value of the wrong shape: ``field`` is its path (``spec.periodic``),
+    ``detail`` what is wrong (``expected integer``). The message reads as the helper's
+    ``bad_request`` text (PROTOCOL.md §4): ``field spec.periodic.interval_ms: expected integer``."""
+
+    def __init__(self, field: str, detail: str, message: str | None = None) -> None:
+        super().__init__(message or f"field {field}: {detail}")
+        self.field = field
+        self.detail = detail
+
+
+_INT32 = (-(2**31), 2**31 - 1)
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class _Fields:
+    """Typed, path-aware reading of one JSON/TOML object, as the helper reads it (PROTOCOL.md §6.1):
+    a key whose value is ``null`` counts as absent; every failure is a :class:`FieldError`."""
+
+    def __init__(self, raw: Mapping[str, Any], path: str) -> None:
+        self.raw = raw
+        self.path = path
+
+    @classmethod
+    def of(cls, value: object, path: str) -> _Fields:
+        if not isinstance(value, Mapping):
+            raise FieldError(path, "expected object")
+        for key in value:
+            if not isinstance(key, str):
+                raise FieldError(path, "expected object with string keys")
+        return cls(value, path)
+
+    def path_of(self, key: str) -> str:
+        name = key if key.isprintable() else repr(key)  # keep every message one line
+        return f"{self.path}.{name}" if self.path else name
+
+    def has(self, key: str) -> bool:
+        return self.raw.get(key) is not None
+
+    def allow_only(self, *allowed: str) -> None:
+        for key in self.raw:
+            if key not in allowed:
+                raise FieldError(self.path_of(key), "unknown field", f"unknown field: {self.path_of(key)}")
+
+    def require(self, key: str) -> Any:
+        value = self.raw.get(key)
+        if value is None:
+            raise FieldError(self.path_of(key), "required", f"missing field {key!r} in {self.path or 'the object'}")
+        return value
+
+    def req_long(self, key: str, bounds: tuple[int, int] = _INT64) -> int:
+        value = self.require(key)
+        if not _is_int(value) or not bounds[0] <= value <= bounds[1]:
+            raise FieldError(self.path_of(key), "expected 32-bit integer" if bounds == _INT32 else "expected integer")
+        return int(value)
+
+    def opt_long(self, key: str) -> int | None:
+        return self.req_long(key) if self.has(key) else None
+
+    def long_or(self, key: str, fallback: int) -> int:
+        return self.req_long(key) if self.has(key) else fallback
+
+    def req_string(self, key: str) -> str:
+        value = self.require(key)
+        if not isinstance(value, str):
+            raise FieldError(self.path_of(key), "expected string")
+        return value
+
+    def opt_string(self, key: str) -> str | None:
+        return self.req_string(key) if self.has(key) else None
+
+    def bool_or(self, key: str, fallback: bool) -> bool:
+        if not self.has(key):
+            return fallback
+        value = self.raw[key]
+        if not isinstance(value, bool):
+            raise FieldError(self.path_of(key), "expected boolean")
+        return value
+
+    def opt_object(self, key: str) -> _Fields | None:
+        return _Fields.of(self.raw[key], self.path_of(key)) if self.has(key) else None
+
+    def list_or(self, key: str) -> list[Any]:
+        if not self.has(key):
+            return []
+        value = self.raw[key]
+        if not isinstance(value, (list, tuple)):
+            raise FieldError(self.path_of(key), "expected array")
+        return list(value)
+
+    def int_list(self, key: str) -> tuple[int, ...]:
+        values = self.list_or(key)
+        for n, value in enumerate(values):
+            if not _is_int(value) or not _INT32[0] <= value <= _INT32[1]:
+                raise FieldError(f"{self.path_of(key)}[{n}]", "expected 32-bit integer")
+        return tuple(values)
+
+    def string_list(self, key: str) -> tuple[str, ...]:
+        values = self.list_or(key)
+        for n, value in enumerate(values):
+            if not isinstance(value, str):
+                raise FieldError(f"{self.path_of(key)}[{n}]", "expected string")
+        return tuple(values)
+
+    def extras(self, key: str) -> dict[str, Any]:
+        """``extras``: an object of string -> string / 64-bit integer / boolean / finite number."""
+        table = self.opt_object(key)
+        if table is None:
+            return {}
+        for name, value in table.raw.items():
+            if isinstance(value, (bool, str)):
+                continue
+            if isinstance(value, int) and _INT64[0] <= value <= _INT64[1]:
+                continue
+            if isinstance(value, float) and math.isfinite(value):
+                continue
+            raise FieldError(table.path_of(name), "expected string, integer, boolean or number")
+        return dict(table.raw)
 
 
 # =============================================================== SPEC / ITEM
@@ -217,55 +361,104 @@ def encode_spec(spec: JobSpec) -> dict[str, Any]:
     return out
 
 
-def _priority(value: Any) -> Priority | int | None:
-    if value is None:
+def _priority(f: _Fields) -> Priority | int | None:
+    if not f.has("priority"):
         return None
+    value = f.raw["priority"]
     if isinstance(value, str):
-        return Priority[value.upper()]
-    return value
+        if value.upper() in Priority.__members__:
+            return Priority[value.upper()]
+    elif _is_int(value):
+        return f.req_long("priority", _INT32)
+    raise FieldError(f.path_of("priority"), "expected min, low, default, high, max or integer")
 
 
-def decode_spec(obj: Mapping[str, Any]) -> JobSpec:
-    """A SPEC object (e.g. a ``scheduled`` event's echo) as a :class:`JobSpec`."""
-    unknown = [k for k in obj if k not in _SPEC_KEYS]
+def _network_type(f: _Fields) -> NetworkType | None:
+    name = f.opt_string("network_type")
+    if name is None:
+        return None
+    try:
+        return NetworkType(name)
+    except ValueError:
+        choices = ", ".join(t.value for t in NetworkType)
+        raise FieldError(f.path_of("network_type"),
+                         f"{name!r} is not a valid NetworkType (one of: {choices})") from None
+
+
+def _byte_estimate(f: _Fields, key: str) -> ByteEstimate | None:
+    table = f.opt_object(key)
+    if table is None:
+        return None
+    table.allow_only("down", "up")
+    return ByteEstimate(table.req_long("down"), table.req_long("up"))
+
+
+def decode_spec(obj: Mapping[str, Any], path: str = "spec") -> JobSpec:
+    """A SPEC object (a ``scheduled`` event's echo, a spec file) as a :class:`JobSpec`.
+
+    Checks every field's type as the helper does (PROTOCOL.md §6.1; ``null`` is absent) and
+    raises :class:`FieldError` (a :class:`HelperProtocolError`) naming the first bad field,
+    under ``path``. Value rules (reserved extras, API levels, the platform's) are
+    :mod:`bridge.validation`'s.
+    """
+    f = _Fields.of(obj, path)
+    unknown = [k for k in f.raw if k not in _SPEC_KEYS]
     if unknown:
-        raise HelperProtocolError(f"unknown SPEC field: {unknown[0]}")
-    bytes_ = obj.get("estimated_bytes")
-    req = obj.get("network_request")
-    periodic = obj.get("periodic")
-    backoff = obj.get("backoff")
-    script = obj.get("script")
+        name = unknown[0] if unknown[0].isprintable() else repr(unknown[0])
+        raise FieldError(f.path_of(unknown[0]), "unknown field", f"unknown SPEC field: {name}")
+    job_id = f.req_long("job_id", _INT32)
+    namespace = f.opt_string("namespace")
+    network_type = _network_type(f)
+    request = f.opt_object("network_request")
+    network_request = None
+    if request is not None:
+        request.allow_only("capabilities", "transports", "remove_capabilities")
+        network_request = NetworkRequest(request.int_list("capabilities"), request.int_list("transports"),
+                                         request.int_list("remove_capabilities"))
+    estimated = _byte_estimate(f, "estimated_bytes")
+    min_chunk = f.opt_long("min_chunk_bytes")
+    flags = {name: f.bool_or(name, False) for name in (
+        "requires_charging", "requires_device_idle", "requires_battery_not_low", "requires_storage_not_low")}
+    min_latency = f.opt_long("min_latency_ms")
+    deadline = f.opt_long("override_deadline_ms")
+    periodic_table = f.opt_object("periodic")
+    periodic = None
+    if periodic_table is not None:
+        periodic_table.allow_only("interval_ms", "flex_ms")
+        periodic = Periodic(periodic_table.req_long("interval_ms"), periodic_table.opt_long("flex_ms"))
+    backoff_table = f.opt_object("backoff")
+    backoff = None
+    if backoff_table is not None:
+        backoff_table.allow_only("initial_ms", "policy")
+        initial = backoff_table.req_long("initial_ms")
+        policy = backoff_table.opt_string("policy") or "exponential"
+        if policy.upper() not in BackoffPolicy.__members__:
+            raise FieldError(backoff_table.path_of("policy"), f"unknown backoff policy: {policy!r}")
+        backoff = Backoff(initial, BackoffPolicy[policy.upper()])
+    more = {name: f.bool_or(name, False) for name in (
+        "persisted", "important_while_foreground", "prefetch", "expedited")}
+    priority = _priority(f)
+    user_initiated = f.bool_or("user_initiated", False)
+    triggers = []
+    for n, raw in enumerate(f.list_or("trigger_content_uris")):
+        trigger = _Fields.of(raw, f"{f.path_of('trigger_content_uris')}[{n}]")
+        trigger.allow_only("uri", "descendants")
+        triggers.append(TriggerContentUri(trigger.req_string("uri"), trigger.bool_or("descendants", False)))
+    update_delay = f.opt_long("trigger_content_update_delay_ms")
+    max_delay = f.opt_long("trigger_content_max_delay_ms")
+    extras = f.extras("extras")
+    transient = f.extras("transient_extras")
+    debug_tags = f.string_list("debug_tags")
+    trace_tag = f.opt_string("trace_tag")
+    script = f.opt_object("script")
     return JobSpec(
-        obj["job_id"],
-        namespace=obj.get("namespace"),
-        network_type=NetworkType(obj["network_type"]) if obj.get("network_type") is not None else None,
-        network_request=NetworkRequest(tuple(req.get("capabilities") or ()), tuple(req.get("transports") or ()),
-                                       tuple(req.get("remove_capabilities") or ())) if req else None,
-        estimated_bytes=ByteEstimate(bytes_["down"], bytes_["up"]) if bytes_ else None,
-        min_chunk_bytes=obj.get("min_chunk_bytes"),
-        requires_charging=bool(obj.get("requires_charging")),
-        requires_device_idle=bool(obj.get("requires_device_idle")),
-        requires_battery_not_low=bool(obj.get("requires_battery_not_low")),
-        requires_storage_not_low=bool(obj.get("requires_storage_not_low")),
-        min_latency_ms=obj.get("min_latency_ms"),
-        override_deadline_ms=obj.get("override_deadline_ms"),
-        periodic=Periodic(periodic["interval_ms"], periodic.get("flex_ms")) if periodic else None,
-        backoff=Backoff(backoff["initial_ms"], BackoffPolicy[str(backoff["policy"]).upper()]) if backoff else None,
-        persisted=bool(obj.get("persisted")),
-        important_while_foreground=bool(obj.get("important_while_foreground")),
-        prefetch=bool(obj.get("prefetch")),
-        expedited=bool(obj.get("expedited")),
-        priority=_priority(obj.get("priority")),
-        user_initiated=bool(obj.get("user_initiated")),
-        trigger_content_uris=tuple(TriggerContentUri(t["uri"], bool(t.get("descendants")))
-                                   for t in obj.get("trigger_content_uris") or ()),
-        trigger_content_update_delay_ms=obj.get("trigger_content_update_delay_ms"),
-        trigger_content_max_delay_ms=obj.get("trigger_content_max_delay_ms"),
-        extras=dict(obj.get("extras") or {}),
-        transient_extras=dict(obj.get("transient_extras") or {}),
-        debug_tags=tuple(obj.get("debug_tags") or ()),
-        trace_tag=obj.get("trace_tag"),
-        script=decode_job_script(script) if script is not None else None,
+        job_id, namespace=namespace, network_type=network_type, network_request=network_request,
+        estimated_bytes=estimated, min_chunk_bytes=min_chunk, **flags, min_latency_ms=min_latency,
+        override_deadline_ms=deadline, periodic=periodic, backoff=backoff, **more, priority=priority,
+        user_initiated=user_initiated, trigger_content_uris=tuple(triggers),
+        trigger_content_update_delay_ms=update_delay, trigger_content_max_delay_ms=max_delay, extras=extras,
+        transient_extras=transient, debug_tags=debug_tags, trace_tag=trace_tag,
+        script=decode_job_script(script.raw, script.path) if script is not None else None,
     )
 
 
@@ -291,11 +484,16 @@ def encode_work_item(item: WorkItem) -> dict[str, Any]:
     return out
 
 
-def decode_work_item(obj: Mapping[str, Any]) -> WorkItem:
-    bytes_ = obj.get("estimated_bytes")
-    script = obj.get("script")
-    return WorkItem(obj["tag"], ByteEstimate(bytes_["down"], bytes_["up"]) if bytes_ else None,
-                    obj.get("min_chunk_bytes"), decode_item_script(script) if script is not None else None)
+def decode_work_item(obj: Mapping[str, Any], path: str = "item") -> WorkItem:
+    """An ITEM object (PROTOCOL.md §3.5 ``enqueue``) as a :class:`WorkItem`; raises
+    :class:`FieldError` naming the first bad field under ``path``."""
+    f = _Fields.of(obj, path)
+    f.allow_only("tag", "estimated_bytes", "min_chunk_bytes", "script")
+    tag = f.req_string("tag")
+    estimated = _byte_estimate(f, "estimated_bytes")
+    chunk = f.opt_long("min_chunk_bytes")
+    script = f.opt_object("script")
+    return WorkItem(tag, estimated, chunk, decode_item_script(script.raw, script.path) if script is not None else None)
 
 
 # =============================================================== requests
@@ -475,18 +673,80 @@ class HelperResponse:
 
 
 def decode_response(data: str | Mapping[str, Any]) -> HelperResponse:
-    """Parse a response envelope; a structured error becomes :class:`HelperError` (not raised)."""
+    """Parse a response envelope; a structured error becomes :class:`HelperError` (not raised).
+    Anything that is not an envelope of §3.3 raises :class:`HelperProtocolError`."""
     try:
         obj = json.loads(data) if isinstance(data, str) else data
     except json.JSONDecodeError as exc:
         raise HelperProtocolError(f"helper response is not JSON: {exc}") from None
+    except RecursionError:
+        raise HelperProtocolError("helper response is nested too deeply") from None
     if not isinstance(obj, Mapping) or "ok" not in obj or "v" not in obj:
         raise HelperProtocolError("helper response is not a response envelope")
-    if obj["ok"]:
-        return HelperResponse(obj["v"], obj.get("id"), True, obj.get("result") or {}, None)
-    err = obj.get("error") or {}
-    error = HelperError(str(err.get("code")), err.get("message"), err.get("type"), err.get("details"))
-    return HelperResponse(obj["v"], obj.get("id"), False, None, error)
+    envelope = _Result(obj, "response envelope")
+    version = envelope.int("v")
+    ok = envelope.bool("ok")
+    request_id = envelope.opt_str("id")
+    if ok:
+        result = obj.get("result")
+        if result is not None and not isinstance(result, Mapping):
+            raise HelperProtocolError("malformed response envelope: field result: expected object")
+        return HelperResponse(version, request_id, True, result or {}, None)
+    err = _Result(envelope.obj("error"), "error")
+    details = err.raw.get("details")
+    if details is not None and not isinstance(details, Mapping):
+        raise HelperProtocolError("malformed error: field details: expected object")
+    error = HelperError(err.str("code"), err.opt_str("message"), err.opt_str("type"),
+                        dict(details) if details is not None else None)
+    return HelperResponse(version, request_id, False, None, error)
+
+
+class _Result:
+    """Typed reading of a response object; a missing or mistyped field is a
+    :class:`HelperProtocolError` (``malformed <what>: field <key>: expected …``)."""
+
+    def __init__(self, raw: object, what: str) -> None:
+        if not isinstance(raw, Mapping):
+            raise HelperProtocolError(f"malformed {what}: expected object")
+        self.raw = raw
+        self.what = what
+
+    def _bad(self, key: str, expected: str) -> HelperProtocolError:
+        return HelperProtocolError(f"malformed {self.what}: field {key}: expected {expected}")
+
+    def _get(self, key: str, optional: bool, check: Any, expected: str) -> Any:
+        value = self.raw.get(key)
+        if value is None:
+            if optional:
+                return None
+            raise HelperProtocolError(f"malformed {self.what}: missing field {key}")
+        if not check(value):
+            raise self._bad(key, expected)
+        return value
+
+    def int(self, key: str) -> int:
+        return self._get(key, False, _is_int, "integer")  # type: ignore[no-any-return]
+
+    def opt_int(self, key: str) -> int | None:
+        return self._get(key, True, _is_int, "integer")  # type: ignore[no-any-return]
+
+    def bool(self, key: str) -> bool:
+        return self._get(key, False, lambda v: isinstance(v, bool), "boolean")  # type: ignore[no-any-return]
+
+    def opt_bool(self, key: str) -> bool | None:
+        return self._get(key, True, lambda v: isinstance(v, bool), "boolean")  # type: ignore[no-any-return]
+
+    def str(self, key: str) -> str:
+        return self._get(key, False, lambda v: isinstance(v, str), "string")  # type: ignore[no-any-return]
+
+    def opt_str(self, key: str) -> str | None:
+        return self._get(key, True, lambda v: isinstance(v, str), "string")  # type: ignore[no-any-return]
+
+    def list(self, key: str) -> list[Any]:
+        return list(self._get(key, False, lambda v: isinstance(v, (list, tuple)), "array"))
+
+    def obj(self, key: str) -> Mapping[str, Any]:
+        return self._get(key, False, lambda v: isinstance(v, Mapping), "object")  # type: ignore[no-any-return]
 
 
 def response_from_broadcast(text: str) -> HelperResponse:
@@ -579,54 +839,66 @@ class ResetResult:
 CommandResult = InfoResult | JobRef | EnqueueResult | CancelAllResult | tuple | JournalResult | ResetResult
 
 
-def _pending_job(obj: Mapping[str, Any]) -> PendingJob:
-    reason = obj.get("pending_reason")
-    priority = obj.get("priority")
+def _pending_job(raw: object, index: int) -> PendingJob:
+    job = _Result(raw, f"list result: jobs[{index}]")
+    reason = job.opt_int("pending_reason")
+    priority = job.opt_int("priority")
     return PendingJob(
-        job_id=obj["job_id"], namespace=obj.get("namespace"),
+        job_id=job.int("job_id"), namespace=job.opt_str("namespace"),
         pending_reason=None if reason is None else PendingReason.parse(reason),
-        periodic=obj["periodic"], interval_ms=obj["interval_ms"], flex_ms=obj["flex_ms"],
-        min_latency_ms=obj["min_latency_ms"], override_deadline_ms=obj["override_deadline_ms"],
-        persisted=obj["persisted"], expedited=obj.get("expedited"), user_initiated=obj.get("user_initiated"),
-        prefetch=obj.get("prefetch"),
+        periodic=job.bool("periodic"), interval_ms=job.int("interval_ms"), flex_ms=job.int("flex_ms"),
+        min_latency_ms=job.int("min_latency_ms"), override_deadline_ms=job.int("override_deadline_ms"),
+        persisted=job.bool("persisted"), expedited=job.opt_bool("expedited"),
+        user_initiated=job.opt_bool("user_initiated"), prefetch=job.opt_bool("prefetch"),
         priority=None if priority is None else (Priority(priority) if priority in Priority._value2member_map_
                                                 else priority),
-        requires_network=obj["requires_network"],
-        estimated_download_bytes=obj.get("estimated_download_bytes"),
-        estimated_upload_bytes=obj.get("estimated_upload_bytes"))
+        requires_network=job.bool("requires_network"),
+        estimated_download_bytes=job.opt_int("estimated_download_bytes"),
+        estimated_upload_bytes=job.opt_int("estimated_upload_bytes"))
+
+
+def _event(raw: object, index: int) -> JobEvent:
+    if not isinstance(raw, Mapping):
+        raise HelperProtocolError(f"malformed journal result: events[{index}]: expected object")
+    try:
+        return JobEvent.from_json(raw)
+    except ValueError as exc:
+        raise HelperProtocolError(f"malformed journal result: events[{index}]: {exc}") from None
 
 
 def decode_result(command: Command | str, response: HelperResponse | str | Mapping[str, Any]) -> Any:
-    """The typed result of ``command``'s response; raises the response's :class:`HelperError`.
+    """The typed result of ``command``'s response; raises the response's :class:`HelperError`,
+    or :class:`HelperProtocolError` when a field is missing or of the wrong type.
 
     ``list`` gives a ``tuple[PendingJob, ...]``; the other commands their result class.
     """
     cmd = Command(command) if isinstance(command, str) else command
     resp = response if isinstance(response, HelperResponse) else decode_response(response)
     if not resp.ok:
-        assert resp.error is not None
+        if resp.error is None:
+            raise HelperProtocolError("helper response is neither ok nor an error")
         raise resp.error
-    r = resp.result or {}
-    try:
-        if cmd is Command.INFO:
-            journal = r["journal"]
-            return InfoResult(r["package"], r["helper_version"], r["version_code"], r["protocol_version"],
-                              tuple(r["protocol_versions"]), r["api_level"], journal["first_seq"],
-                              journal["next_seq"])
-        if cmd in (Command.SCHEDULE, Command.CANCEL):
-            return JobRef(r["job_id"], r.get("namespace"))
-        if cmd is Command.ENQUEUE:
-            return EnqueueResult(r["job_id"], r.get("namespace"), r["enqueued"])
-        if cmd is Command.CANCEL_ALL:
-            return CancelAllResult(r["scope"], r.get("namespace"))
-        if cmd is Command.LIST:
-            return tuple(_pending_job(j) for j in r["jobs"])
-        if cmd is Command.JOURNAL:
-            return JournalResult(tuple(JobEvent.from_json(e) for e in r["events"]), r["next_seq"],
-                                 r["first_seq"], r.get("dropped_before_seq"))
-        return ResetResult(bool(r["cleared_journal"]))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise HelperProtocolError(f"malformed {cmd.value} result: {exc}") from None
+    r = _Result(resp.result or {}, f"{cmd.value} result")
+    if cmd is Command.INFO:
+        journal = _Result(r.obj("journal"), "info result: journal")
+        versions = r.list("protocol_versions")
+        if not all(_is_int(v) for v in versions):
+            raise HelperProtocolError("malformed info result: field protocol_versions: expected integers")
+        return InfoResult(r.str("package"), r.str("helper_version"), r.int("version_code"),
+                          r.int("protocol_version"), tuple(versions), r.int("api_level"),
+                          journal.int("first_seq"), journal.int("next_seq"))
+    if cmd in (Command.SCHEDULE, Command.CANCEL):
+        return JobRef(r.int("job_id"), r.opt_str("namespace"))
+    if cmd is Command.ENQUEUE:
+        return EnqueueResult(r.int("job_id"), r.opt_str("namespace"), r.int("enqueued"))
+    if cmd is Command.CANCEL_ALL:
+        return CancelAllResult(r.str("scope"), r.opt_str("namespace"))
+    if cmd is Command.LIST:
+        return tuple(_pending_job(j, n) for n, j in enumerate(r.list("jobs")))
+    if cmd is Command.JOURNAL:
+        events = tuple(_event(e, n) for n, e in enumerate(r.list("events")))
+        return JournalResult(events, r.int("next_seq"), r.int("first_seq"), r.opt_int("dropped_before_seq"))
+    return ResetResult(r.bool("cleared_journal"))
 
 
 # =============================================================== events
@@ -666,6 +938,8 @@ def parse_journal(text: str, from_seq: int = 1) -> JournalReadback:
             events.append(JobEvent.from_json(line))
         except ValueError as exc:
             raise HelperProtocolError(f"bad journal line: {exc}") from None
+        except RecursionError:
+            raise HelperProtocolError("bad journal line: nested too deeply") from None
     dropped: int | None = None
     for event in events:
         if event.kind is EventKind.DROPPED:
@@ -689,3 +963,5 @@ def parse_logcat_line(line: str) -> JobEvent | None:
         return JobEvent.from_json(text)
     except ValueError as exc:
         raise HelperProtocolError(f"bad logcat event line: {exc}") from None
+    except RecursionError:
+        raise HelperProtocolError("bad logcat event line: nested too deeply") from None

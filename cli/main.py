@@ -52,11 +52,12 @@ class LazyGroup(click.Group):
         """Run the subcommand; a jobctl error becomes one line on stderr and its exit code."""
         from bridge.errors import JobctlError
         from cli.exit_codes import ExitCode, for_exception
+        from cli.parsing import one_line
 
         try:
             return super().invoke(ctx)
         except JobctlError as error:
-            click.echo(f"jobctl: error: {error}", err=True)
+            click.echo(f"jobctl: error: {one_line(str(error))}", err=True)
             ctx.exit(for_exception(error))
         except KeyboardInterrupt:
             click.echo("jobctl: interrupted", err=True)

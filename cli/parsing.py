@@ -22,8 +22,10 @@ Syntax (documented for users in docs/cli-json.md, "Input syntax"):
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,32 +41,43 @@ class ParseError(ValueError):
 
 # ----------------------------------------------------------------- durations
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
+_DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)")
 _DURATION_UNITS_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
 DURATION_HELP = "e.g. 500ms, 30s, 15m, 2h, 1h30m"
+MAX_VALUE = 2**63 - 1
+"""The largest duration (ms) or byte count: a Java ``long``."""
+
+
+def _exact(number: str, text: str) -> Fraction:
+    """A decimal number as an exact fraction (no float rounding); refuses absurdly long ones."""
+    if len(number) > 40:
+        raise ParseError(f"{text[:60]!r}… has too many digits")
+    return Fraction(number)
 
 
 def parse_duration(text: str) -> int:
-    """``"500ms"`` -> 500, ``"1h30m"`` -> 5400000, ``"0"`` -> 0; milliseconds."""
+    """``"500ms"`` -> 500, ``"1h30m"`` -> 5400000, ``"0"`` -> 0; milliseconds (exact arithmetic)."""
     body = text.strip().lower()
     if body == "0":
         return 0
-    position, total = 0, 0.0
+    position, total = 0, Fraction(0)
     for match in _DURATION_PART.finditer(body):
         if match.start() != position:
             break
-        total += float(match.group(1)) * _DURATION_UNITS_MS[match.group(2)]
+        total += _exact(match.group(1), text) * _DURATION_UNITS_MS[match.group(2)]
         position = match.end()
     if position == 0 or position != len(body):
         raise ParseError(f"{text!r} is not a duration ({DURATION_HELP})")
-    if total != int(total):
+    if total.denominator != 1:
         raise ParseError(f"{text!r} is not a whole number of milliseconds")
+    if total > MAX_VALUE:
+        raise ParseError(f"{text!r} is too long (at most {MAX_VALUE} ms)")
     return int(total)
 
 
 # ----------------------------------------------------------------- bytes
 
-_BYTES = re.compile(r"^(\d+(?:\.\d+)?)\s*([a-z]*)$")
+_BYTES = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([a-z]*)", re.ASCII)
 _BYTE_UNITS = {
     "": 1, "b": 1,
     "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
@@ -74,17 +87,18 @@ BYTES_HELP = "e.g. 1024, 10KB (=10000), 5MiB (=5242880)"
 
 
 def parse_bytes(text: str) -> int:
-    """``"1024"`` -> 1024, ``"10KB"`` -> 10000, ``"5MiB"`` -> 5242880."""
-    match = _BYTES.match(text.strip().lower())
+    """``"1024"`` -> 1024, ``"10KB"`` -> 10000, ``"5MiB"`` -> 5242880 (exact arithmetic)."""
+    match = _BYTES.fullmatch(text.strip().lower())
     if match is None or match.group(2) not in _BYTE_UNITS:
         raise ParseError(f"{text!r} is not a byte count ({BYTES_HELP}; KB/MB/GB are powers of 1000, "
                          "KiB/MiB/GiB powers of 1024)")
     if match.group(2) == "" and "." in match.group(1):
         raise ParseError(f"{text!r} is not a whole number of bytes")
-    value = float(match.group(1)) * _BYTE_UNITS[match.group(2)] if "." in match.group(1) \
-        else int(match.group(1)) * _BYTE_UNITS[match.group(2)]
-    if value != int(value):
+    value = _exact(match.group(1), text) * _BYTE_UNITS[match.group(2)]
+    if value.denominator != 1:
         raise ParseError(f"{text!r} is not a whole number of bytes")
+    if value > MAX_VALUE:
+        raise ParseError(f"{text!r} is too large (at most {MAX_VALUE} bytes)")
     return int(value)
 
 
@@ -105,13 +119,14 @@ def parse_byte_estimate(text: str, separator: str = ",") -> ByteEstimate:
 
 # ----------------------------------------------------------------- extras
 
-_INT = re.compile(r"^[+-]?\d+$")
-_FLOAT = re.compile(r"^[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?$")
+_INT = re.compile(r"[+-]?[0-9]+")
+_FLOAT = re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 def parse_extra(text: str) -> tuple[str, ExtraValue]:
     """``KEY=VALUE``: ``true``/``false`` -> bool, ``42`` -> int, ``1.5`` -> float, else a string;
-    ``KEY="42"`` (double-quoted) is always the string inside the quotes."""
+    ``KEY="42"`` (double-quoted) is always the string inside the quotes. An integer must fit a
+    Java ``long`` and a number a finite ``double`` (quote it to send it as a string)."""
     key, sep, raw = text.partition("=")
     if not sep or not key:
         raise ParseError(f"{text!r} is not KEY=VALUE")
@@ -120,10 +135,15 @@ def parse_extra(text: str) -> tuple[str, ExtraValue]:
         value = raw[1:-1]
     elif raw in ("true", "false"):
         value = raw == "true"
-    elif _INT.match(raw):
+    elif _INT.fullmatch(raw):
+        if len(raw.lstrip("+-").lstrip("0")) > 19 or not -(2**63) <= int(raw) <= MAX_VALUE:
+            raise ParseError(f"{text!r}: {raw} is out of range for a 64-bit integer "
+                             f"(write {key}=\"{raw}\" for a string)")
         value = int(raw)
-    elif _FLOAT.match(raw):
+    elif _FLOAT.fullmatch(raw):
         value = float(raw)
+        if not math.isfinite(value):
+            raise ParseError(f"{text!r}: {raw} is out of range for a double (write {key}=\"{raw}\" for a string)")
     else:
         value = raw
     return key, value
@@ -230,7 +250,7 @@ def work_item_from_mapping(fields: Mapping[str, Any], index: int = 0, where: str
 
 
 def _parse_count(text: str) -> int:
-    if not _INT.match(text.strip()):
+    if not _INT.fullmatch(text.strip()) or len(text.strip().lstrip("+-").lstrip("0")) > 19:
         raise ParseError(f"{text!r} is not a whole number")
     return int(text)
 
@@ -255,6 +275,8 @@ def read_work_file(path: Path, first_index: int = 0) -> list[WorkItem]:
             entry = json.loads(line)
         except json.JSONDecodeError as error:
             raise ParseError(f"{path}:{number}: not JSON ({error.msg})") from None
+        except RecursionError:
+            raise ParseError(f"{path}:{number}: not JSON (nested too deeply)") from None
         items.append(_work_entry(entry, first_index + len(items), f"{path}:{number}"))
     return items
 
@@ -284,6 +306,8 @@ def read_spec_file(path: Path) -> tuple[dict[str, Any], list[Any]]:
             document = json.loads(text)
         except json.JSONDecodeError as error:
             raise ParseError(f"{path}: not JSON ({error.msg}, line {error.lineno})") from None
+        except RecursionError:
+            raise ParseError(f"{path}: not JSON (nested too deeply)") from None
     else:
         document = _load_toml(text, path)
     if not isinstance(document, dict):
@@ -306,6 +330,19 @@ def spec_from_document(document: Mapping[str, Any], job_id: int, where: str) -> 
         raise ParseError(f"{where}: {detail}") from None
 
 
+def check_spec_values(spec: JobSpec, items: Sequence[WorkItem]) -> None:
+    """The helper protocol's value rules (reserved extras keys, 64-bit numbers, script steps …),
+    which need no device: a :class:`ParseError` (a usage error) before any device is contacted.
+    What depends on the device's API level is checked later, by the session."""
+    from bridge.errors import JobSpecError
+    from bridge.validation import validate_values
+
+    try:
+        validate_values(spec, items)
+    except JobSpecError as error:
+        raise ParseError(str(error)) from None
+
+
 def work_from_document(entries: Sequence[Any], where: str, first_index: int = 0) -> list[WorkItem]:
     return [_work_entry(e, first_index + n, f"{where}: work item {n + 1}") for n, e in enumerate(entries)]
 
@@ -324,6 +361,8 @@ def _load_toml(text: str, path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ParseError(f"{path}: not TOML ({error})") from None
+    except RecursionError:
+        raise ParseError(f"{path}: not TOML (nested too deeply)") from None
 
 
 # ----------------------------------------------------------------- click glue
@@ -383,6 +422,25 @@ BACKOFF = _Parsed("POLICY[,INITIAL]", _backoff)
 TRIGGER_URI = _Parsed("URI[,descendants]", _trigger_uri)
 
 
+class FilePath(click.Path):
+    """``click.Path(dir_okay=False, path_type=Path)`` that refuses a NUL byte (``os.stat`` would
+    raise ``ValueError: embedded null byte``, a traceback) and an empty name (``Path("")`` is the
+    current directory) with a usage error."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and "\0" in value:
+            self.fail(f"{value!r} contains a NUL character", param, ctx)
+        if isinstance(value, str) and not value:
+            self.fail("an empty file name", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+FILE_PATH = FilePath()
+
+
 class WorkSpecType(click.ParamType):
     """``--work SPEC``: kept as text, parsed by :func:`parse_work_spec` once every item's index
     is known; checked here so a bad spec is a usage error before anything runs."""
@@ -405,16 +463,26 @@ class OneLineUsageError(click.UsageError):
 
     def show(self, file: Any = None) -> None:
         hint = f" (see '{self.ctx.command_path} --help')" if self.ctx is not None else ""
-        click.echo(f"jobctl: error: {self.format_message()}{hint}", err=True)
+        click.echo(f"jobctl: error: {one_line(self.format_message())}{hint}", err=True)
 
 
-class OneLineCommand(click.Command):
-    """A command whose usage errors (bad option values, spec files …) are one line on stderr."""
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+"""What :meth:`str.splitlines` splits on."""
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character that would end a line written as its escape (``\\n``), so an
+    error that quotes the user's input (a file name, a key) stays one line."""
+    return "".join(repr(c)[1:-1] if c in _LINE_BREAKS else c for c in text)
+
+
+class _OneLineUsage:
+    """Turns every usage error of a command (bad option values, spec files …) into one line."""
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
         try:
-            return super().make_context(info_name, args, parent, **extra)
+            return super().make_context(info_name, args, parent, **extra)  # type: ignore[misc]
         except OneLineUsageError:
             raise
         except click.UsageError as error:
@@ -422,13 +490,29 @@ class OneLineCommand(click.Command):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            return super().invoke(ctx)  # type: ignore[misc]
         except ParseError as error:
             raise OneLineUsageError(str(error), ctx) from None
         except OneLineUsageError:
             raise
         except click.UsageError as error:
             raise OneLineUsageError(error.format_message(), error.ctx or ctx) from None
+
+
+def check_namespace(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A click callback: a namespace travels as one shell word (``cmd jobscheduler … -n NS``):
+    any text but NUL, which no shell command line can carry."""
+    if value is not None and "\0" in value:
+        raise click.BadParameter(f"{value!r} contains a NUL character", ctx, param)
+    return value
+
+
+class OneLineCommand(_OneLineUsage, click.Command):
+    """A command whose usage errors (bad option values, spec files …) are one line on stderr."""
+
+
+class OneLineGroup(_OneLineUsage, click.Group):
+    """A group whose usage errors (an unknown subcommand, a bad value) are one line on stderr."""
 
 
 # ----------------------------------------------------------------- a spec from the job flags
@@ -508,4 +592,5 @@ def build_spec(job_id: int, values: Mapping[str, Any]) -> tuple[JobSpec, list[Wo
         changes["script"] = JobScript(tuple(steps), on_stop_reschedule=on_stop)
     if changes:
         spec = dataclasses.replace(spec, **changes)
+    check_spec_values(spec, items)
     return spec, items

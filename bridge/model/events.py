@@ -91,7 +91,10 @@ class JobEvent:
 
         Raises :class:`ValueError` on a line that is not an event of PROTOCOL.md §5.
         """
-        obj = json.loads(data) if isinstance(data, str) else data
+        try:
+            obj = json.loads(data) if isinstance(data, str) else data
+        except RecursionError:
+            raise ValueError("event is nested too deeply") from None
         if not isinstance(obj, Mapping):
             raise ValueError("event is not a JSON object")
         for key in _HEADER:
@@ -100,14 +103,24 @@ class JobEvent:
         for key in ("seq", "elapsed_ms", "wall_ms"):
             if not isinstance(obj[key], int) or isinstance(obj[key], bool):
                 raise ValueError(f"event field {key!r} is not an integer")
+        if not isinstance(obj["kind"], str):
+            raise ValueError("event field 'kind' is not a string")
         try:
             kind = EventKind(obj["kind"])
         except ValueError:
             raise ValueError(f"unknown event kind {obj['kind']!r}") from None
         rest = {k: v for k, v in obj.items() if k not in _HEADER}
-        truncated = bool(rest.pop("log_truncated", False))
+        truncated = rest.pop("log_truncated", False)
         job_id = rest.pop("job_id", None)
         namespace = rest.pop("namespace", None)
+        if not isinstance(truncated, bool):
+            raise ValueError("event field 'log_truncated' is not a boolean")
+        if job_id is not None and (not isinstance(job_id, int) or isinstance(job_id, bool)):
+            raise ValueError("event field 'job_id' is not an integer")
+        if namespace is not None and not isinstance(namespace, str):
+            raise ValueError("event field 'namespace' is not a string")
+        if not all(isinstance(k, str) for k in rest):
+            raise ValueError("event keys are not strings")
         return cls(seq=obj["seq"], elapsed_ms=obj["elapsed_ms"], wall_ms=obj["wall_ms"], kind=kind,
                    job_id=job_id, namespace=namespace, fields=MappingProxyType(rest),
                    log_truncated=truncated)

@@ -191,8 +191,8 @@ class JobSpec:
     ) -> None:
         values = dict(locals())
         values.pop("self")
-        values["trigger_content_uris"] = tuple(trigger_content_uris)
-        values["debug_tags"] = tuple(debug_tags)
+        values["trigger_content_uris"] = _as_tuple(trigger_content_uris)
+        values["debug_tags"] = _as_tuple(debug_tags)
         values["extras"] = _as_extras(extras)
         values["transient_extras"] = _as_extras(transient_extras)
         if isinstance(priority, int) and not isinstance(priority, Priority) and priority in Priority._value2member_map_:
@@ -293,5 +293,28 @@ def option_api_level(cls: type, name: str) -> int:
     raise KeyError(name)
 
 
-def _as_extras(value: Mapping[str, ExtraValue] | Extras | None) -> Extras:
-    return extras(value)
+def _as_extras(value: Any) -> Any:
+    """Extras as pairs; a value that is neither a mapping nor a sequence of pairs is kept as it is,
+    for :func:`bridge.validation.validate` to refuse with the field's name (construction never fails)."""
+    if value is None:
+        return ()
+    if isinstance(value, Mapping) or (
+            isinstance(value, (tuple, list)) and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in value)):
+        try:
+            return extras(value)
+        except TypeError:  # an unhashable key
+            pass
+    return value
+
+
+def _as_tuple(value: Any) -> Any:
+    """A list or tuple (or any iterable but text and mappings) as a tuple, None as ``()``; anything
+    else is kept for validation to refuse."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, bytes, Mapping)):
+        return value
+    try:
+        return tuple(value)
+    except TypeError:
+        return value

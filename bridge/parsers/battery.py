@@ -8,9 +8,12 @@ unknown keys, vendor lines included, land in :attr:`BatteryDump.other`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
+
+from bridge.parsers.errors import DeviceOutputError
 
 HEADER = "Current Battery Service state:"
 
@@ -57,19 +60,21 @@ def _bool(text: str) -> bool | None:
 
 
 def _int(text: str) -> int | None:
-    try:
-        return int(text.strip())
-    except ValueError:
-        return None
+    body = text.strip()
+    return int(body) if _INT.fullmatch(body) else None
+
+
+_INT = re.compile(r"-?[0-9]{1,19}")
 
 
 def parse_battery_dump(text: str) -> BatteryDump:
-    """Parse ``dumpsys battery``; raises :class:`ValueError` if the header is missing."""
+    """Parse ``dumpsys battery``; raises :class:`DeviceOutputError` (a ``ValueError``) if the
+    header is missing."""
     lines = text.splitlines()
     try:
         start = next(i for i, line in enumerate(lines) if line.strip() == HEADER)
     except StopIteration:
-        raise ValueError("no 'Current Battery Service state:' section") from None
+        raise DeviceOutputError("no 'Current Battery Service state:' section in dumpsys battery") from None
     values: dict[str, object] = {}
     other: dict[str, str] = {}
     for raw in lines[start + 1:]:

@@ -10,15 +10,17 @@ from __future__ import annotations
 import re
 
 from bridge.model.state import JOB_STATE_TOKENS, JobState
+from bridge.parsers.errors import DeviceOutputError
 
 _UNKNOWN = re.compile(r"^unknown\((.*)\)$")
 
 
 def parse_job_state(text: str) -> JobState:
-    """Parse stdout of ``get-job-state``; raises :class:`ValueError` on empty output."""
+    """Parse stdout of ``get-job-state``; raises :class:`DeviceOutputError` (a ``ValueError``) on
+    empty output."""
     tokens = text.split()
     if not tokens:
-        raise ValueError("empty get-job-state output")
+        raise DeviceOutputError("empty get-job-state output")
     for token in tokens:
         match = _UNKNOWN.match(token)
         if match:

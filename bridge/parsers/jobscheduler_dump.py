@@ -17,24 +17,26 @@ import re
 from dataclasses import dataclass
 
 from bridge.durations import parse_duration_ms
+from bridge.parsers.errors import DeviceOutputError
 from bridge.parsers.uids import UID_PATTERN, parse_uid
 
-_JOB_REF = (rf"(?:#|(?P<ns>.+?):)(?P<uid>{UID_PATTERN})/(?P<job_id>-?\d+)"
+_JOB_REF = (rf"(?:#|(?P<ns>.+?):)(?P<uid>{UID_PATTERN})/(?P<job_id>-?[0-9]+)"
             r"(?: from namespace (?P<ns2>\S+))?")
-_JOB_HEADER = re.compile(rf"^JOB {_JOB_REF}: (?P<hash>[0-9a-f]+) (?P<battery>\S.*)$")
+_JOB_HEADER = re.compile(rf"^JOB {_JOB_REF}: (?P<hash>[0-9a-f]+) (?P<battery>\S.*)$", re.ASCII)
 _ENTRY_HEADER = re.compile(
-    rf"^(?:Pending #\d+|Slot #\d+|ID=\d+): (?:(?P<hash>[0-9a-f]+) )?{_JOB_REF}(?: (?P<battery>\S.*))?$")
-_REGISTERED = re.compile(r"^Registered (?:(\d+) )?jobs:$")
+    rf"^(?:Pending #\d+|Slot #\d+|ID=\d+): (?:(?P<hash>[0-9a-f]+) )?{_JOB_REF}(?: (?P<battery>\S.*))?$", re.ASCII)
+_REGISTERED = re.compile(r"^Registered (?:(\d+) )?jobs:$", re.ASCII)
 _CONSTRAINTS = re.compile(r"^(Required|Satisfied|Unsatisfied|Dynamic|Preferred) constraints:(.*)$")
 _HISTORY = re.compile(
-    rf"^(?P<when>\S+)\s+(?P<label>START-P|STOP-P|START|STOP): {_JOB_REF} (?P<battery>\S+)(?: (?P<reason>.*))?$")
+    rf"^(?P<when>\S+)\s+(?P<label>START-P|STOP-P|START|STOP): {_JOB_REF} (?P<battery>\S+)(?: (?P<reason>.*))?$",
+    re.ASCII)
 _PERIODIC = re.compile(r"^PERIODIC: interval=(\S+) flex=(\S+)$")
-_PRIORITY = re.compile(r"^Priority: (-?\d+)")
-_BACKOFF = re.compile(r"^Backoff: policy=(\d+) initial=(\S+)$")
-_SOURCE = re.compile(rf"^Source: uid=(?P<uid>{UID_PATTERN}) user=(?P<user>\d+) pkg=(?P<pkg>\S+)$")
+_PRIORITY = re.compile(r"^Priority: (-?\d+)", re.ASCII)
+_BACKOFF = re.compile(r"^Backoff: policy=(\d+) initial=(\S+)$", re.ASCII)
+_SOURCE = re.compile(rf"^Source: uid=(?P<uid>{UID_PATTERN}) user=(?P<user>\d+) pkg=(?P<pkg>\S+)$", re.ASCII)
 _TAG = re.compile(rf"^{UID_PATTERN} tag=(?P<tag>\S.*)$")
 _READY = re.compile(r"^Ready: (true|false)\b")
-_WORK_ENTRY = re.compile(r"^#\d+: #(\d+) (\d+)x")
+_WORK_ENTRY = re.compile(r"^#\d+: #(\d+) (\d+)x", re.ASCII)
 _TRIGGER = re.compile(r"^([0-9a-f]+) (\S+)$")
 
 
@@ -144,11 +146,31 @@ def _indent(line: str) -> int:
 def _constraint_set(text: str) -> tuple[frozenset[str], int | None]:
     names, mask = [], None
     for token in text.split():
-        if token.startswith("[0x") and token.endswith("]"):
-            mask = int(token[3:-1], 16)
-        else:
+        if (m := _MASK.fullmatch(token)) is not None:
+            mask = int(m.group(1), 16)
+        elif not (token.startswith("[0x") and token.endswith("]")):
             names.append(token)
     return frozenset(names), mask
+
+
+_MASK = re.compile(r"\[0x([0-9a-fA-F]{1,16})\]")
+
+
+def _number(text: str) -> int | None:
+    """A decimal integer as printed (ASCII digits, at most 19), else None: a line the parser
+    does not understand is skipped, never fatal."""
+    body = text.strip()
+    return int(body) if _NUMBER.fullmatch(body) else None
+
+
+_NUMBER = re.compile(r"-?[0-9]{1,19}")
+
+
+def _uid(text: str) -> int | None:
+    try:
+        return parse_uid(text)
+    except DeviceOutputError:
+        return None
 
 
 def _duration(text: str) -> int | None:
@@ -168,8 +190,11 @@ def _strip_ns(battery: str, namespace: str | None) -> str:
     return battery
 
 
-def _parse_block(header: re.Match[str], body: list[str]) -> DumpedJob:
-    """A job header match plus the (stripped) lines of its block."""
+def _parse_block(header: re.Match[str], body: list[str]) -> DumpedJob | None:
+    """A job header match plus the (stripped) lines of its block (None: an unreadable uid or id)."""
+    uid, job_id = _uid(header.group("uid")), _number(header.group("job_id"))
+    if uid is None or job_id is None:
+        return None
     namespace = _namespace(header)
     battery = (header.group("battery") or "").strip()
     values: dict[str, object] = {}
@@ -202,14 +227,14 @@ def _parse_block(header: re.Match[str], body: list[str]) -> DumpedJob:
         elif (m := _PERIODIC.match(line)) is not None:
             values["periodic_interval_ms"] = _duration(m.group(1))
             values["periodic_flex_ms"] = _duration(m.group(2))
-        elif (m := _PRIORITY.match(line)) is not None:
-            values["priority"] = int(m.group(1))
+        elif (m := _PRIORITY.match(line)) is not None and _number(m.group(1)) is not None:
+            values["priority"] = _number(m.group(1))
         elif line.startswith("Minimum latency: "):
             values["min_latency_ms"] = _duration(line.split(": ", 1)[1])
         elif line.startswith("Max execution delay: "):
             values["max_execution_delay_ms"] = _duration(line.split(": ", 1)[1])
         elif (m := _BACKOFF.match(line)) is not None:
-            values["backoff_policy"] = int(m.group(1))
+            values["backoff_policy"] = _number(m.group(1))
             values["backoff_initial_ms"] = _duration(m.group(2))
         elif line == "Trigger content URIs:":
             section = "triggers"
@@ -221,19 +246,19 @@ def _parse_block(header: re.Match[str], body: list[str]) -> DumpedJob:
             values["tracking"] = frozenset(line[len("Tracking:"):].split())
         elif (m := _READY.match(line)) is not None:
             values.setdefault("ready", m.group(1) == "true")
-        elif line.startswith("Num failures: "):
-            values["num_failures"] = int(line.split(": ", 1)[1])
+        elif line.startswith("Num failures: ") and _number(line.split(": ", 1)[1]) is not None:
+            values["num_failures"] = _number(line.split(": ", 1)[1])
         elif line in ("Pending work:", "Executing work:"):
             section = "pending_work" if line.startswith("Pending") else "executing_work"
         elif (m := _SOURCE.match(line)) is not None:
-            values.setdefault("source_uid", parse_uid(m.group("uid")))
+            values.setdefault("source_uid", _uid(m.group("uid")))
             values.setdefault("source_package", m.group("pkg"))
         elif (m := _TAG.match(line)) is not None:
             values.setdefault("tag", m.group("tag"))
     source_package = values.pop("source_package", None)
     service = str(values.pop("service", None) or _strip_ns(battery, namespace))
     package = service.split("/", 1)[0] if "/" in service else str(source_package or "")
-    return DumpedJob(uid=parse_uid(header.group("uid")), job_id=int(header.group("job_id")),
+    return DumpedJob(uid=uid, job_id=job_id,
                      namespace=namespace, service=service, package=package, battery_name=battery,
                      hash=header.groupdict().get("hash"), trigger_content_uris=tuple(triggers),
                      **values)  # type: ignore[arg-type]
@@ -258,7 +283,9 @@ def _blocks(lines: list[str], start: int, header: re.Pattern[str],
         while i < len(lines) and (not lines[i] or _indent(lines[i]) > level):
             body.append(lines[i].strip())
             i += 1
-        jobs.append(_parse_block(match, body))
+        job = _parse_block(match, body)
+        if job is not None:
+            jobs.append(job)
     return jobs, i
 
 
@@ -267,7 +294,8 @@ def _bool_value(line: str) -> bool | None:
 
 
 def parse_jobscheduler_dump(text: str) -> JobSchedulerDump:
-    """Parse ``dumpsys jobscheduler [PKG]`` output of Android 10-16."""
+    """Parse ``dumpsys jobscheduler [PKG]`` output of Android 10-16. Never raises: what it does
+    not understand is skipped."""
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
     registered: int | None = None
     jobs: list[DumpedJob] = []
@@ -280,7 +308,7 @@ def parse_jobscheduler_dump(text: str) -> JobSchedulerDump:
         line = lines[i]
         stripped = line.strip()
         if _indent(line) == 0 and (m := _REGISTERED.match(stripped)) is not None:
-            registered = int(m.group(1)) if m.group(1) is not None else None
+            registered = _number(m.group(1)) if m.group(1) is not None else None
             found, i = _blocks(lines, i + 1, _JOB_HEADER, 0)
             jobs += found
             continue
@@ -295,12 +323,15 @@ def parse_jobscheduler_dump(text: str) -> JobSchedulerDump:
         if stripped == "Job history:":
             i += 1
             while i < len(lines) and lines[i] and _indent(lines[i]) > 0:
-                if (m := _HISTORY.match(lines[i].strip())) is not None:
+                m = _HISTORY.match(lines[i].strip())
+                uid = _uid(m.group("uid")) if m is not None else None
+                job_id = _number(m.group("job_id")) if m is not None else None
+                if m is not None and uid is not None and job_id is not None:
                     offset = _duration(m.group("when"))
                     namespace = _namespace(m)
                     history.append(HistoryEntry(
-                        offset if offset is not None else 0, m.group("label"), parse_uid(m.group("uid")),
-                        int(m.group("job_id")), namespace, m.group("battery"), m.group("reason")))
+                        offset if offset is not None else 0, m.group("label"), uid,
+                        job_id, namespace, m.group("battery"), m.group("reason")))
                 i += 1
             continue
         if _indent(line) == 0 and stripped.startswith("Battery charging:"):

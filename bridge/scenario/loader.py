@@ -21,7 +21,7 @@ from bridge.errors import (
     JobctlError,
     JobSpecError,
 )
-from bridge.helper_protocol import decode_spec, decode_work_item
+from bridge.helper_protocol import FieldError, decode_spec, decode_work_item
 from bridge.model import (
     HELPER_MIN_SDK,
     JOB_STATE_TOKENS,
@@ -68,16 +68,26 @@ class ScenarioError(JobctlError):
 
     def __init__(self, source: str, message: str, step: int | None = None, action: str | None = None,
                  field: str | None = None) -> None:
-        where = [source]
+        where = [one_line(source)]
         if step is not None:
-            where.append(f"step {step}" + (f" ({action})" if action else ""))
+            where.append(f"step {step}" + (f" ({one_line(action)})" if action else ""))
         if field is not None:
-            where.append(f"field {field}")
-        super().__init__(": ".join([*where, message]))
+            where.append(f"field {one_line(field)}")
+        super().__init__(": ".join([*where, one_line(message)]))
         self.source = source
         self.step = step
         self.field = field
         self.detail = message
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character that would end a line (``\\n``, ``\\r``, ``\\u2028`` …) written as
+    its escape, so that an error naming a user's key or value stays one line."""
+    return "".join(repr(c)[1:-1] if c in _LINE_BREAKS else c for c in text)
+
+
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+"""What :meth:`str.splitlines` splits on."""
 
 
 class _Bad(Exception):
@@ -108,6 +118,8 @@ def parse_scenario(text: str, source: str = "<string>") -> Scenario:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(source, f"invalid TOML: {error}") from None
+    except RecursionError:
+        raise ScenarioError(source, "invalid TOML: arrays or tables nested too deeply") from None
     try:
         _only(document, ("scenario", "step"), "")
         meta = document.get("scenario")
@@ -176,7 +188,7 @@ def _enqueue(body: dict[str, Any], api: int, specs: dict[tuple[str | None, int],
             raise _Bad(f"{where}.tag", "required")
         if "script" in raw:
             _check_script(raw["script"], f"{where}.script", _ITEM_SCRIPT_KEYS)
-        items.append(_decode(lambda item=raw: decode_work_item(item), where))
+        items.append(_decode(lambda item=raw, path=where: decode_work_item(item, path), where))
     try:
         validation.validate_enqueue(spec, items, api)
     except JobSpecError as error:
@@ -400,7 +412,7 @@ def _spec(raw: dict[str, Any], api: int) -> JobSpec:
             raise _Bad(f"job.{key}", "expected true or false")
     if "script" in raw:
         _check_script(raw["script"], "job.script", _SCRIPT_KEYS)
-    spec = _decode(lambda: decode_spec(raw), "job")
+    spec = _decode(lambda: decode_spec(raw, "job"), "job")
     try:
         validation.validate(spec, api)
     except JobSpecError as error:
@@ -411,15 +423,12 @@ def _spec(raw: dict[str, Any], api: int) -> JobSpec:
 def _decode(build: Callable[[], Any], where: str) -> Any:
     try:
         return build()
+    except FieldError as error:
+        raise _Bad(error.field, error.detail) from None
     except HelperProtocolError as error:
-        text = str(error)
-        if text.startswith("unknown SPEC field: "):
-            raise _Bad(f"{where}.{text.removeprefix('unknown SPEC field: ')}", "unknown field") from None
-        raise _Bad(where, text) from None
-    except KeyError as error:
-        raise _Bad(f"{where}.{error.args[0]}", "required") from None
-    except (ValueError, TypeError, AttributeError) as error:
-        raise _Bad(where, f"bad value ({error})") from None
+        raise _Bad(where, str(error)) from None
+    except (KeyError, ValueError, TypeError, AttributeError) as error:
+        raise _Bad(where, f"bad value ({error!r})") from None
 
 
 def _spec_error(error: JobSpecError, api: int) -> _Bad:

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 ON_OFF = click.Choice(["on", "off"], case_sensitive=False)
 BUCKETS = ("active", "working_set", "frequent", "rare", "restricted", "never")
 NETWORKS = ("wifi", "cellular", "none", "airplane", "metered", "unmetered")
-_PACKAGE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
+_PACKAGE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*", re.ASCII)
+"""A Java package name; ``fullmatch`` only (``$`` would let a trailing newline through to the shell)."""
 
 
 class DeviceGroup(click.Group):
@@ -49,7 +50,7 @@ def _one_line_usage_error(error: click.UsageError) -> NoReturn:
 
 
 def _package(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not _PACKAGE_NAME.match(value):
+    if value is not None and not _PACKAGE_NAME.fullmatch(value):
         raise click.BadParameter(f"{value!r} is not a package name", ctx, param)
     return value
 

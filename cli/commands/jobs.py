@@ -8,7 +8,6 @@ a rich table or (``--json``) one JSON document (docs/cli-json.md).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -20,12 +19,14 @@ from cli.parsing import (
     BYTES,
     DURATION,
     EXTRA,
+    FILE_PATH,
     NETWORK_CHOICES,
     PERIODIC,
     PRIORITY_CHOICES,
     TRIGGER_URI,
     WORK_SPEC,
     OneLineCommand,
+    check_namespace,
     OneLineUsageError,
     ParseError,
     build_spec,
@@ -37,14 +38,15 @@ if TYPE_CHECKING:
 
 JOB_ID = click.IntRange(-(2**31), 2**31 - 1)
 
-namespace_option = click.option("--namespace", "-n", metavar="NS",
+
+namespace_option = click.option("--namespace", "-n", metavar="NS", callback=check_namespace,
                                 help="The job's namespace (API 34+; default: the default namespace).")
 
 
 def _spec_flags(function: Callable[..., Any]) -> Callable[..., Any]:
     """The JobInfo.Builder flags, the job-script flags and the work-item flags."""
     options = [
-        click.option("--spec", "spec_file", type=click.Path(dir_okay=False, path_type=Path),
+        click.option("--spec", "spec_file", type=FILE_PATH,
                      help="A whole spec: TOML or JSON (*.json) with PROTOCOL.md SPEC field names; flags override."),
         namespace_option,
         click.option("--requires-charging", is_flag=True, help="setRequiresCharging(true)."),
@@ -81,7 +83,7 @@ def _spec_flags(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--finish-reschedule", is_flag=True, help="Script: end with jobFinished(params, true)."),
         click.option("--work", type=WORK_SPEC, multiple=True,
                      help="A work item (repeatable), e.g. tag=a,download=1MB,duration=2s,incomplete."),
-        click.option("--work-file", type=click.Path(dir_okay=False, path_type=Path),
+        click.option("--work-file", type=FILE_PATH,
                      help="Work items: JSON lines, or TOML ([[work]] tables) for *.toml."),
     ]
     for option in reversed(options):

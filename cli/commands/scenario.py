@@ -13,21 +13,28 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.context import GlobalOptions, console, emit_json
+from cli.parsing import (
+    FILE_PATH,
+    OneLineCommand,
+    OneLineGroup,
+    OneLineUsageError,
+    one_line,
+)
 
 if TYPE_CHECKING:
     from bridge.scenario.model import ScenarioResult
 
 
-@click.group()
+@click.group(cls=OneLineGroup)
 def scenario() -> None:
     """Run declarative TOML scenarios with expectations."""
 
 
-@scenario.command("run")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+@scenario.command("run", cls=OneLineCommand)
+@click.argument("files", nargs=-1, required=True, type=FILE_PATH)
+@click.option("--junit", "junit_path", type=FILE_PATH, metavar="FILE",
               help="Write a JUnit XML report (one testsuite per file).")
-@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+@click.option("--html", "html_path", type=FILE_PATH, metavar="FILE",
               help="Write a self-contained HTML report with a timeline per job.")
 @click.pass_obj
 def run(options: GlobalOptions, files: tuple[Path, ...], junit_path: Path | None, html_path: Path | None) -> None:
@@ -36,6 +43,10 @@ def run(options: GlobalOptions, files: tuple[Path, ...], junit_path: Path | None
     from bridge.scenario.runner import run_scenario
     from cli.exit_codes import ExitCode
 
+    for report in (junit_path, html_path):
+        if report is not None and not report.resolve().parent.is_dir():
+            raise OneLineUsageError(f"cannot write {report}: {report.parent} is not a directory",
+                                    click.get_current_context())
     scenarios, problems = [], []
     for path in files:
         try:
@@ -57,11 +68,11 @@ def run(options: GlobalOptions, files: tuple[Path, ...], junit_path: Path | None
     if junit_path is not None:
         from bridge.scenario.junit import junit_xml
 
-        junit_path.write_text(junit_xml(results), encoding="utf-8")
+        _write_report(junit_path, junit_xml(results))
     if html_path is not None:
         from bridge.scenario.html import html_report
 
-        html_path.write_text(html_report(results), encoding="utf-8")
+        _write_report(html_path, html_report(results))
     passed = all(r.passed for r in results)
     if options.json:
         emit_json({"passed": passed, "files": [_result_json(r) for r in results]})
@@ -69,6 +80,16 @@ def run(options: GlobalOptions, files: tuple[Path, ...], junit_path: Path | None
         _print_summary(results)
     if not passed:
         raise SystemExit(ExitCode.FAILURE)
+
+
+def _write_report(path: Path, text: str) -> None:
+    from cli.exit_codes import ExitCode
+
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        click.echo(f"jobctl: error: cannot write {one_line(str(path))}: {error.strerror or error}", err=True)
+        raise SystemExit(ExitCode.FAILURE) from None
 
 
 def _run_with_progress(session: Any, loaded: Any, run_scenario: Any) -> ScenarioResult:
