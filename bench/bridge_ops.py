@@ -7,6 +7,9 @@
   host, p50 and p95;
 * N devices in parallel vs one: the same operation on each, wall time and the ratio.
 
+:func:`measure` returns the figures as data (``bench/run_all.py`` uses it, with smaller counts
+for ``--quick``).
+
     python -m bench.bridge_ops [--json]
 """
 
@@ -55,10 +58,11 @@ def schedule_cost(device: Device, virtual: VirtualDevice, calls: int = 50) -> di
             "app_process_starts_per_call": (starts1 - starts0) / calls}
 
 
-def enqueue_cost(device: Device, virtual: VirtualDevice) -> dict[str, Any]:
+def enqueue_cost(device: Device, virtual: VirtualDevice, counts: tuple[int, int] = (10, 10_000)) -> dict[str, Any]:
+    """One enqueue call per count (the small one first); keys are the counts as strings."""
     helper = Helper(device)
     figures: dict[str, Any] = {}
-    for count in (10, 10_000):
+    for count in counts:
         spec = JobSpec(2000 + count, requires_charging=True)
         streams0, _ = _counts(virtual)
         start = time.perf_counter()
@@ -68,7 +72,8 @@ def enqueue_cost(device: Device, virtual: VirtualDevice) -> dict[str, Any]:
         assert result.enqueued == count
         figures[str(count)] = {"ms": elapsed, "round_trips": streams1 - streams0}
     helper.cancel_all()
-    figures["round_trip_ratio_10000_vs_10"] = figures["10000"]["round_trips"] / figures["10"]["round_trips"]
+    small, large = (str(c) for c in counts)
+    figures[f"round_trip_ratio_{large}_vs_{small}"] = figures[large]["round_trips"] / figures[small]["round_trips"]
     return figures
 
 
@@ -76,13 +81,16 @@ def event_latency(device: Device, events: int = 100) -> dict[str, float]:
     """From the helper's wall-clock stamp on an event to the JobEvent handed to the caller."""
     latencies: list[float] = []
     with Session(device) as session:
+        cursor = len(session.log)
         for n in range(events):
             session.helper.schedule(JobSpec(3000 + n, requires_charging=True))
-            event = session.events.get(timeout=10)
+            event = session.log.get(cursor, timeout=10)
             while event is not None and event.job_id != 3000 + n:
-                event = session.events.get(timeout=10)
+                cursor += 1
+                event = session.log.get(cursor, timeout=10)
             if event is None:
                 raise RuntimeError(f"no event for job {3000 + n}")
+            cursor += 1
             latencies.append(time.time() * 1000 - event.wall_ms)
         session.helper.cancel_all()
     return {"events": len(latencies), "p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95)}
@@ -108,16 +116,23 @@ def parallel_devices(adb: PrivateAdbServer, count: int = 4, calls: int = 30) -> 
     return {"devices": count, "one_device_s": one, "n_devices_parallel_s": many, "ratio_n_over_one": many / one}
 
 
-def measure() -> dict[str, Any]:
-    with PrivateAdbServer() as adb, SimHarness(FleetSpec()) as sim:
+def measure(adb: PrivateAdbServer | None = None, *, schedule_calls: int = 50,
+            enqueue_counts: tuple[int, int] = (10, 10_000), events: int = 100, parallel_count: int = 4,
+            parallel_calls: int = 30) -> dict[str, Any]:
+    """Every figure as data; on ``adb`` if given, else on a private adb server of its own."""
+    if adb is None:
+        with PrivateAdbServer() as own:
+            return measure(own, schedule_calls=schedule_calls, enqueue_counts=enqueue_counts, events=events,
+                           parallel_count=parallel_count, parallel_calls=parallel_calls)
+    with SimHarness(FleetSpec()) as sim:
         device = connect(sim.connect(adb.server)[0], adb.server)
         virtual = sim.devices[0]
         Helper(device).leave_never_bucket()
         return {
-            "schedule": schedule_cost(device, virtual),
-            "enqueue": enqueue_cost(device, virtual),
-            "event_latency": event_latency(device),
-            "parallel": parallel_devices(adb),
+            "schedule": schedule_cost(device, virtual, schedule_calls),
+            "enqueue": enqueue_cost(device, virtual, enqueue_counts),
+            "event_latency": event_latency(device, events),
+            "parallel": parallel_devices(adb, parallel_count, parallel_calls),
         }
 
 

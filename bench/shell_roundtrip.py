@@ -6,7 +6,8 @@
 (c) plain adbutils (``AdbClient.device(serial).shell``).
 
 Calls are interleaved a, b, c, a, b, c… so that machine noise hits all three alike.
-Prints medians, p95 and the ratios b/a (target ≤ 2) and c/b.
+Prints medians, p95 and the ratios b/a (target ≤ 2) and c/b. :func:`run` returns the same
+figures as data (``bench/run_all.py`` uses it).
 
     python -m bench.shell_roundtrip [--calls 500] [--json]
 """
@@ -19,6 +20,7 @@ import socket
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any
 
 from bridge.adb.private import PrivateAdbServer
 from bridge.device import connect
@@ -48,10 +50,14 @@ def raw_socket_call(port: int, transport_id: int) -> None:
             data += chunk
 
 
-def measure(calls: int) -> dict[str, dict[str, float]]:
+def measure(calls: int, warmup: int = 10, adb: PrivateAdbServer | None = None) -> dict[str, dict[str, float]]:
+    """Median and p95 (ms) per path; on ``adb`` if given, else on a private adb server of its own."""
+    if adb is None:
+        with PrivateAdbServer() as own:
+            return measure(calls, warmup, own)
     import adbutils
 
-    with PrivateAdbServer() as adb, SimHarness(FleetSpec(), extensions=()) as sim:
+    with SimHarness(FleetSpec(), extensions=()) as sim:
         serial = sim.connect(adb.server)[0]
         device = connect(serial, adb.server)
         transport_id = device.info.transport_id
@@ -63,7 +69,7 @@ def measure(calls: int) -> dict[str, dict[str, float]]:
         }
         samples: dict[str, list[float]] = {name: [] for name in paths}
         for name, call in paths.items():  # warm up
-            for _ in range(10):
+            for _ in range(warmup):
                 call()
         for _ in range(calls):
             for name, call in paths.items():
@@ -73,16 +79,22 @@ def measure(calls: int) -> dict[str, dict[str, float]]:
     return {name: {"median_ms": statistics.median(s), "p95_ms": percentile(s, 0.95)} for name, s in samples.items()}
 
 
+def run(calls: int = 500, warmup: int = 10, adb: PrivateAdbServer | None = None) -> dict[str, Any]:
+    """Every figure as data: ``{"calls", "paths": {name: {median_ms, p95_ms}}, "ratios"}``."""
+    figures = measure(calls, warmup, adb)
+    a, b, c = (figures[k]["median_ms"] for k in ("a_raw_socket", "b_bridge", "c_adbutils"))
+    return {"calls": calls, "paths": figures, "ratios": {"b_over_a": b / a, "c_over_b": c / b}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calls", type=int, default=500)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    figures = measure(args.calls)
-    a, b, c = (figures[k]["median_ms"] for k in ("a_raw_socket", "b_bridge", "c_adbutils"))
-    ratios = {"b_over_a": b / a, "c_over_b": c / b}
+    result = run(args.calls)
+    figures, ratios = result["paths"], result["ratios"]
     if args.json:
-        print(json.dumps({"calls": args.calls, "paths": figures, "ratios": ratios}, indent=2))
+        print(json.dumps(result, indent=2))
         return
     print(f"shell round trip of `true`, {args.calls} interleaved calls per path")
     for name, figure in figures.items():

@@ -1,0 +1,208 @@
+"""Every benchmark in one run, and one table of every figure.
+
+* shell round trip (``bench.shell_roundtrip``): raw socket, bridge, adbutils;
+* operations (``bench.bridge_ops``): schedule + ack, enqueue small/large, event latency,
+  N devices in parallel vs one;
+* command-line cold start: ``jobctl --help`` against ``python -c "import click"`` (the floor
+  for a click program), each run N times, interleaved side by side.
+
+Prints one table: name, median, p95, unit, and the ratios. ``--json`` prints the same as one
+JSON document; ``--quick`` runs small counts (a smoke run of a few seconds, not figures to
+publish). Everything runs on one private adb server (never 5037) and in-process virtual
+devices, all stopped at the end.
+
+    python bench/run_all.py [--quick] [--json] [--calls N] [--cold-starts N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as ``python bench/run_all.py``
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import bridge_ops, shell_roundtrip  # noqa: E402
+from bridge.adb.private import PrivateAdbServer  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Settings:
+    shell_calls: int
+    shell_warmup: int
+    schedule_calls: int
+    enqueue_counts: tuple[int, int]
+    events: int
+    parallel_count: int
+    parallel_calls: int
+    cold_starts: int
+
+
+FULL = Settings(shell_calls=500, shell_warmup=10, schedule_calls=50, enqueue_counts=(10, 10_000), events=100,
+                parallel_count=4, parallel_calls=30, cold_starts=20)
+QUICK = Settings(shell_calls=20, shell_warmup=2, schedule_calls=5, enqueue_counts=(10, 1_000), events=5,
+                 parallel_count=2, parallel_calls=3, cold_starts=3)
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    median: float
+    p95: float | None
+    unit: str
+
+
+@dataclass(frozen=True)
+class Ratio:
+    name: str
+    value: float
+    note: str = ""
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    return shell_roundtrip.percentile(samples, fraction)
+
+
+# ------------------------------------------------------------------ cold start
+def jobctl_command() -> list[str]:
+    """The installed ``jobctl`` script next to this interpreter, else ``python -m cli.main``."""
+    beside = Path(sys.executable).with_name("jobctl")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("jobctl")
+    return [found] if found else [sys.executable, "-m", "cli.main"]
+
+
+def cold_start(runs: int) -> dict[str, Any]:
+    """``jobctl --help`` and ``python -c "import click"``, alternating, wall time per process (ms)."""
+    commands = {"jobctl_help": [*jobctl_command(), "--help"],
+                "import_click": [sys.executable, "-c", "import click"]}
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, timeout=60)
+            samples[name].append((time.perf_counter() - start) * 1000)
+    return {
+        "runs": runs,
+        "commands": {name: " ".join(command) for name, command in commands.items()},
+        "paths": {name: {"median_ms": statistics.median(s), "p95_ms": percentile(s, 0.95)}
+                  for name, s in samples.items()},
+    }
+
+
+# ------------------------------------------------------------------ all of it
+def measure(settings: Settings) -> dict[str, Any]:
+    """Run every benchmark; the raw results of each, keyed by benchmark."""
+    with PrivateAdbServer() as adb:
+        shell = shell_roundtrip.run(settings.shell_calls, settings.shell_warmup, adb)
+        ops = bridge_ops.measure(adb, schedule_calls=settings.schedule_calls, enqueue_counts=settings.enqueue_counts,
+                                 events=settings.events, parallel_count=settings.parallel_count,
+                                 parallel_calls=settings.parallel_calls)
+        adb_port = adb.port
+    return {"adb_port": adb_port, "shell_roundtrip": shell, "bridge_ops": ops,
+            "cold_start": cold_start(settings.cold_starts)}
+
+
+def tabulate(raw: dict[str, Any], settings: Settings) -> tuple[list[Figure], list[Ratio]]:
+    shell, ops, cold = raw["shell_roundtrip"]["paths"], raw["bridge_ops"], raw["cold_start"]["paths"]
+    small, large = settings.enqueue_counts
+    enqueue = ops["enqueue"]
+    schedule, latency, parallel = ops["schedule"], ops["event_latency"], ops["parallel"]
+    figures = [
+        Figure("shell round trip: raw socket to the adb server (a)", shell["a_raw_socket"]["median_ms"],
+               shell["a_raw_socket"]["p95_ms"], "ms"),
+        Figure("shell round trip: bridge Device.shell (b)", shell["b_bridge"]["median_ms"],
+               shell["b_bridge"]["p95_ms"], "ms"),
+        Figure("shell round trip: adbutils device.shell (c)", shell["c_adbutils"]["median_ms"],
+               shell["c_adbutils"]["p95_ms"], "ms"),
+        Figure("schedule + acknowledgement", schedule["median_ms"], schedule["p95_ms"], "ms"),
+        Figure("schedule: adb round trips per call", schedule["round_trips_per_call"], None, "count"),
+        Figure("schedule: app_process starts per call", schedule["app_process_starts_per_call"], None, "count"),
+        Figure(f"enqueue {small:,} items (one call)", enqueue[str(small)]["ms"], None, "ms"),
+        Figure(f"enqueue {small:,} items: adb round trips", enqueue[str(small)]["round_trips"], None, "count"),
+        Figure(f"enqueue {large:,} items (one call)", enqueue[str(large)]["ms"], None, "ms"),
+        Figure(f"enqueue {large:,} items: adb round trips", enqueue[str(large)]["round_trips"], None, "count"),
+        Figure(f"event latency, helper event to JobEvent ({latency['events']} events)", latency["p50_ms"],
+               latency["p95_ms"], "ms"),
+        Figure(f"1 device: {settings.parallel_calls} schedules + cancel_all", parallel["one_device_s"], None, "s"),
+        Figure(f"{parallel['devices']} devices in parallel: the same on each", parallel["n_devices_parallel_s"],
+               None, "s"),
+        Figure("cold start: jobctl --help", cold["jobctl_help"]["median_ms"], cold["jobctl_help"]["p95_ms"], "ms"),
+        Figure('cold start: python -c "import click"', cold["import_click"]["median_ms"],
+               cold["import_click"]["p95_ms"], "ms"),
+    ]
+    ratios = [
+        Ratio("bridge / raw socket (b/a)", raw["shell_roundtrip"]["ratios"]["b_over_a"], "target <= 2"),
+        Ratio("adbutils / bridge (c/b)", raw["shell_roundtrip"]["ratios"]["c_over_b"]),
+        Ratio(f"enqueue round trips, {large:,} / {small:,} items", enqueue[f"round_trip_ratio_{large}_vs_{small}"],
+              "the inbox path's one extra trip; independent of the count"),
+        Ratio(f"{parallel['devices']} devices in parallel / 1 device", parallel["ratio_n_over_one"],
+              "in-process devices share one event loop"),
+        Ratio("jobctl --help / import click", cold["jobctl_help"]["median_ms"] / cold["import_click"]["median_ms"]),
+    ]
+    return figures, ratios
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if value == int(value) and abs(value) >= 1 else f"{value:,.3f}"
+
+
+def render(figures: list[Figure], ratios: list[Ratio], settings: Settings, quick: bool) -> str:
+    rows = [(f.name, _number(f.median), _number(f.p95), f.unit) for f in figures]
+    rows += [(r.name, f"{r.value:,.2f}", "-", "ratio" + (f" ({r.note})" if r.note else "")) for r in ratios]
+    header = ("figure", "median", "p95", "unit")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+    lines = [f"{header[0]:<{widths[0]}}  {header[1]:>{widths[1]}}  {header[2]:>{widths[2]}}  {header[3]}"]
+    lines.append("-" * (sum(widths) + 4 + 2 + 30))
+    for index, row in enumerate(rows):
+        if index == len(figures):
+            lines.append("-" * (sum(widths) + 4 + 2 + 30))
+        lines.append(f"{row[0]:<{widths[0]}}  {row[1]:>{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}")
+    mode = "QUICK smoke run: not figures to publish" if quick else "full run"
+    lines.append(f"({mode}; {settings.shell_calls} interleaved shell calls per path, event latency median = p50, "
+                 f"{settings.cold_starts} cold starts each)")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small counts: a smoke run of a few seconds")
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    parser.add_argument("--calls", type=int, help="shell round-trip calls per path (default 500; quick 20)")
+    parser.add_argument("--cold-starts", type=int, help="runs of each cold-start command (default 20; quick 3)")
+    args = parser.parse_args(argv)
+    settings = QUICK if args.quick else FULL
+    if args.calls is not None:
+        settings = Settings(**{**asdict(settings), "shell_calls": args.calls})
+    if args.cold_starts is not None:
+        settings = Settings(**{**asdict(settings), "cold_starts": args.cold_starts})
+    started = time.perf_counter()
+    raw = measure(settings)
+    figures, ratios = tabulate(raw, settings)
+    if args.json:
+        print(json.dumps({
+            "quick": args.quick,
+            "settings": asdict(settings),
+            "seconds": round(time.perf_counter() - started, 3),
+            "figures": [asdict(f) for f in figures],
+            "ratios": [asdict(r) for r in ratios],
+            "raw": raw,
+        }, indent=2))
+    else:
+        print(render(figures, ratios, settings, args.quick))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
