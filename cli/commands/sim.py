@@ -203,7 +203,10 @@ def _send_fault(options: GlobalOptions, state_dir: Path | None, request: dict[st
     else:
         for result in results:
             address = result.pop("address")
-            click.echo(f"{address}: " + ", ".join(f"{k}={v}" for k, v in result.items()))
+            if request["kind"] == "arm":
+                click.echo(f"{address}: armed fault #{result['id']} (see `jobctl sim fault list`)")
+            else:
+                click.echo(f"{address}: " + ", ".join(f"{k}={v}" for k, v in result.items()))
 
 
 def _print_fault_list(results: list[dict[str, object]]) -> None:
