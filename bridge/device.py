@@ -265,9 +265,12 @@ class Device:
                 if not idempotent:
                     raise OutcomeUnknownError(self.serial, command, lost.cause) from None
                 failure = DeviceConnectionError(f"{self.serial}: connection lost during `{shown_command(command)}` "
-                                                f"({lost.cause}) and the device did not come back")
+                                                f"({lost.cause}); still failing after the {self.reconnect_timeout:g} s "
+                                                "reconnect wait")
             if deadline is None:
                 deadline = time.monotonic() + self.reconnect_timeout
+            elif time.monotonic() >= deadline:
+                raise failure  # the device is listed, yet every attempt breaks: give up
             self.wait_until_back(deadline, failure)
 
     def _map_failure(self, message: str, service: str) -> JobctlError:

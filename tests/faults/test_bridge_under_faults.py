@@ -309,6 +309,21 @@ def test_a_device_that_never_comes_back_ends_in_a_clear_error_after_the_wait(
         sim.call(sim.servers[0].come_back())
 
 
+def test_a_read_that_breaks_every_time_gives_up_at_the_deadline(adb: PrivateAdbServer, serial: str,
+                                                               sim: SimHarness) -> None:
+    from bridge.errors import DeviceConnectionError
+
+    device = connect(serial, adb.server, reconnect_timeout=1.0)
+    _arm(sim, CommandFault(FaultAction.DROP_AFTER, "echo never-answered", times=0))
+    started = time.monotonic()
+    try:
+        with pytest.raises(DeviceConnectionError, match="still failing after the 1 s reconnect wait"):
+            device.shell(["echo", "never-answered"], idempotent=True)
+        assert time.monotonic() - started < 10
+    finally:
+        sim.run(sim.devices[0].faults.disarm)
+
+
 def test_a_fresh_event_stream_helper_reads_the_journal_after_a_drop(adb: PrivateAdbServer, serial: str,
                                                                     sim: SimHarness) -> None:
     helper = Helper(connect(serial, adb.server))
