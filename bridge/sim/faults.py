@@ -167,7 +167,7 @@ class FaultInjector:
         record = android.activity.processes.get(package)
         if record is None:
             return False
-        rss_kb, swap_kb = 48_212, 1_024
+        rss_kb, swap_kb = 48_212, 1_024  # sizes differ per process and device; the line's shape is lmkd's
         self.device.log.write(
             "I", LMK_TAG,
             f"Kill '{package}' ({record.pid}), uid {record.uid}, oom_score_adj {CACHED_APP_ADJ} to free "

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -25,13 +24,3 @@ def own_adb() -> Iterator[PrivateAdbServer]:
 def adb_state(adb: PrivateAdbServer, serial: str) -> str | None:
     """The device's state as the adb server lists it (None: not listed)."""
     return next((d.state for d in list_devices(adb.server) if d.serial == serial), None)
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float) -> bool:
-    """Poll ``predicate`` until it holds or ``timeout`` passes; its last answer."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return bool(predicate())

@@ -26,7 +26,8 @@ from bridge.model import EventKind, Hold, JobEvent, JobScript, JobSpec, WorkItem
 from bridge.sim.faults import CommandFault, FaultAction
 from bridge.sim.harness import SimHarness
 from bridge.sim.server import FleetSpec
-from tests.faults.conftest import adb_state, wait_until
+from tests.faults.conftest import adb_state
+from tests.support.waiting import wait_until
 
 HOUR_MS = 3_600_000
 """A delay that keeps a job pending for the whole test."""

@@ -13,7 +13,8 @@ import pytest
 from bridge.adb.private import PrivateAdbServer
 from bridge.device import connect
 from tests.cli.test_sim_and_devices import jobctl
-from tests.faults.conftest import adb_state, wait_until
+from tests.faults.conftest import adb_state
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture

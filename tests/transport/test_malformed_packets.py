@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import socket
 import struct
-import time
 from collections.abc import Callable
 
 import pytest
@@ -19,18 +18,21 @@ from bridge.adb.private import PrivateAdbServer
 from bridge.adb.protocol import SHELL_CLOSE_STDIN, SHELL_STDIN, SHELL_STDOUT
 from bridge.device import connect
 from bridge.sim.harness import SimHarness
-from bridge.sim.wire import DEVICE_MAX_PAYLOAD, HEADER, HEADER_SIZE, Command, Message, encode
+from bridge.sim.wire import (
+    DEVICE_MAX_PAYLOAD,
+    HEADER,
+    HEADER_SIZE,
+    Command,
+    Message,
+    encode,
+)
+from tests.support.waiting import wait_until
 
 DEADLINE = 10.0
 
 
 def _wait_for(predicate: Callable[[], bool], timeout: float = DEADLINE) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return predicate()
+    return wait_until(predicate, timeout, interval=0.02)
 
 
 def _connect(sim: SimHarness) -> socket.socket:

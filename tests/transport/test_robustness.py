@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import struct
-import time
+from collections.abc import Callable
 
 import pytest
 
@@ -15,19 +15,15 @@ from bridge.device import connect, list_devices
 from bridge.errors import DeviceOfflineError
 from bridge.sim.harness import SimHarness
 from bridge.sim.wire import Command, Message, encode
+from tests.support.waiting import wait_until
 
 
 def _state(adb: PrivateAdbServer, serial: str) -> str | None:
     return next((d.state for d in list_devices(adb.server) if d.serial == serial), None)
 
 
-def _wait_for(predicate, timeout: float = 15.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
+def _wait_for(predicate: Callable[[], bool], timeout: float = 15.0) -> bool:
+    return wait_until(predicate, timeout)
 
 
 def _task_count(sim: SimHarness) -> int:
