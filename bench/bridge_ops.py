@@ -27,9 +27,9 @@ from bridge.fleet import for_each_device
 from bridge.helper import Helper
 from bridge.jobs import Session
 from bridge.model import JobSpec, WorkItem
-from bridge.sim.device import VirtualDevice
-from bridge.sim.harness import SimHarness
-from bridge.sim.server import FleetSpec
+from jobctl_sim.device import VirtualDevice
+from jobctl_sim.harness import SimHarness
+from jobctl_sim.adbd.server import FleetSpec
 
 
 def percentile(samples: list[float], fraction: float) -> float:

@@ -24,8 +24,8 @@ from typing import Any
 
 from bridge.adb.private import PrivateAdbServer
 from bridge.device import connect
-from bridge.sim.harness import SimHarness
-from bridge.sim.server import FleetSpec
+from jobctl_sim.harness import SimHarness
+from jobctl_sim.adbd.server import FleetSpec
 
 
 def percentile(samples: list[float], fraction: float) -> float:

@@ -1,6 +1,6 @@
 """jobctl's library: drive Android's JobScheduler over adb, on a real device or the virtual one.
 
-The virtual device lives in :mod:`bridge.sim`; nothing else in ``bridge`` imports it.
+The virtual device lives in :mod:`jobctl_sim`; nothing else in ``bridge`` imports it.
 Heavy modules load on first use, so ``import bridge`` stays cheap.
 """
 

@@ -62,8 +62,8 @@ def _jobctl_target(request: pytest.FixtureRequest) -> Iterator[_Target]:
         yield _Target(connect(serial), virtual=False)
         return
     from bridge.adb.private import PrivateAdbServer
-    from bridge.sim.harness import SimHarness
-    from bridge.sim.server import FleetSpec
+    from jobctl_sim.harness import SimHarness
+    from jobctl_sim.adbd.server import FleetSpec
 
     adb = PrivateAdbServer().start()
     sim = SimHarness(FleetSpec(api_level=request.config.getoption("--jobctl-api")))

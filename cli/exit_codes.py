@@ -39,7 +39,7 @@ def for_exception(error: BaseException) -> ExitCode:
         (errors.CommandTimeoutError, ExitCode.TIMEOUT),
     ]
     try:
-        from bridge.sim.daemon import SimError
+        from jobctl_sim.daemon import SimError
 
         table.append((SimError, ExitCode.SIM))
     except ImportError:

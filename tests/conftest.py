@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 
 from bridge.adb.private import PrivateAdbServer
-from bridge.sim.harness import SimHarness
-from bridge.sim.server import FleetSpec
+from jobctl_sim.harness import SimHarness
+from jobctl_sim.adbd.server import FleetSpec
 
 
 @pytest.fixture(scope="session")

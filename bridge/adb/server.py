@@ -143,6 +143,15 @@ class AdbServer:
     def version(self) -> int:
         return int(self.query("host:version"), 16)
 
+    def device_states(self) -> dict[str, str]:
+        """``adb devices``: each serial's state (``device``, ``offline``, ``unauthorized`` …)."""
+        states: dict[str, str] = {}
+        for line in self.query("host:devices").splitlines():
+            serial, _, state = line.partition("\t")
+            if serial and state:
+                states[serial] = state.strip()
+        return states
+
     def connect_device(self, address: str) -> str:
         """``adb connect ADDRESS``; returns the server's one-line answer."""
         return self.query(f"host:connect:{address}")

@@ -30,8 +30,8 @@ def demo(options: GlobalOptions, api: int) -> None:
     from bridge.jobs import Session
     from bridge.model import JobSpec, WorkItem
     from bridge.model.script import Hold, ItemScript, JobScript, Transfer, Work
-    from bridge.sim.harness import SimHarness
-    from bridge.sim.server import FleetSpec
+    from jobctl_sim.harness import SimHarness
+    from jobctl_sim.adbd.server import FleetSpec
 
     out = console()
     say = (lambda *a, **k: None) if options.json else out.print

@@ -12,7 +12,7 @@ API_LEVELS = click.IntRange(26, 35)
 
 
 def _spec(api: int, count: int, port: int, host: str, speed: float, helper: bool):  # type: ignore[no-untyped-def]
-    from bridge.sim.server import FleetSpec
+    from jobctl_sim.adbd.server import FleetSpec
 
     try:
         return FleetSpec(count=count, api_level=api, first_port=port, host=host, speed=speed, helper=helper)
@@ -54,7 +54,7 @@ def sim() -> None:
 def start(options: GlobalOptions, api: int, count: int, port: int, host: str, speed: float, helper: bool,
           state_dir: Path | None) -> None:
     """Start virtual devices in the background and connect them to the adb server."""
-    from bridge.sim import daemon
+    from jobctl_sim import daemon
 
     spec = _spec(api, count, port, host, speed, helper)
     with console(stderr=True).status(f"starting {count} virtual device(s)…"):
@@ -72,7 +72,7 @@ def start(options: GlobalOptions, api: int, count: int, port: int, host: str, sp
 @click.pass_obj
 def stop(options: GlobalOptions, state_dir: Path | None) -> None:
     """Disconnect and stop the virtual devices that `sim start` started."""
-    from bridge.sim import daemon
+    from jobctl_sim import daemon
 
     stopped = daemon.stop_all(state_dir)
     serials = [d.address for record in stopped for d in record.devices]
@@ -89,7 +89,7 @@ def stop(options: GlobalOptions, state_dir: Path | None) -> None:
 @click.pass_obj
 def status(options: GlobalOptions, state_dir: Path | None) -> None:
     """Show the virtual devices started in the background."""
-    from bridge.sim import daemon
+    from jobctl_sim import daemon
 
     records = daemon.records(state_dir)
     rows = [
@@ -120,7 +120,7 @@ def status(options: GlobalOptions, state_dir: Path | None) -> None:
 @click.pass_obj
 def stats(options: GlobalOptions, state_dir: Path | None) -> None:
     """What each virtual device served, and what it would have cost on a phone."""
-    from bridge.sim import daemon
+    from jobctl_sim import daemon
 
     devices = [d for record in daemon.records(state_dir) if record.alive
                for d in daemon.control(record, {"op": "stats"})["devices"]]  # type: ignore[union-attr]
@@ -154,7 +154,7 @@ def run(options: GlobalOptions, api: int, count: int, port: int, host: str, spee
     import asyncio
     import logging
 
-    from bridge.sim import daemon
+    from jobctl_sim import daemon
 
     spec = _spec(api, count, port, host, speed, helper)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -182,7 +182,7 @@ def fault() -> None:
 
 
 def _send_fault(options: GlobalOptions, state_dir: Path | None, request: dict[str, object]) -> None:
-    from bridge.sim import daemon
+    from jobctl_sim import daemon
 
     running = [record for record in daemon.records(state_dir) if record.alive]
     serial = options.serial
@@ -311,7 +311,7 @@ def list_faults(options: GlobalOptions, state_dir: Path | None) -> None:
 def restart_adb(options: GlobalOptions, state_dir: Path | None) -> None:
     """Kill and restart the adb server the virtual devices are plugged into; they replug."""
     from bridge.adb.server import AdbServer, ServerAddress
-    from bridge.sim import daemon
+    from jobctl_sim import daemon
 
     addresses = sorted({record.adb_server for record in daemon.records(state_dir) if record.alive})
     if not addresses:

@@ -12,7 +12,7 @@ from bridge.helper import Helper
 from bridge.helper_protocol import HELPER_PACKAGE
 from bridge.jobs import Session
 from bridge.model import EventKind, JobSpec
-from bridge.sim.harness import SimHarness
+from jobctl_sim.harness import SimHarness
 
 
 def _collect(stream: EventStream, count: int, timeout: float = 20) -> list[int]:

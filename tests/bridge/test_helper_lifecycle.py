@@ -14,8 +14,8 @@ from bridge.fleet import for_each_device
 from bridge.helper import Helper
 from bridge.helper_protocol import HELPER_PACKAGE
 from bridge.model import JobSpec
-from bridge.sim.harness import SimHarness
-from bridge.sim.server import FleetSpec
+from jobctl_sim.harness import SimHarness
+from jobctl_sim.adbd.server import FleetSpec
 
 
 def test_an_uninstalled_helper_is_reported_as_missing_with_how_to_build_it(adb: PrivateAdbServer, serial: str,

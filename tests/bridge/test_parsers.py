@@ -278,10 +278,10 @@ APP_UID = 10183
 
 @pytest.mark.parametrize("api", [31, 32, 33, 34, 35])
 def test_round_trip_against_virtual_device(api: int) -> None:
-    import bridge.sim.android as android
-    from bridge.sim.android.jobscheduler.model import JobInfo, NetworkRequirement, NetworkType, TriggerContentUri
-    from bridge.sim.android.system import ComponentInfo, PackageFacts
-    from bridge.sim.device import DeviceConfig, VirtualDevice
+    import jobctl_sim.framework as android
+    from jobctl_sim.framework.jobscheduler.model import JobInfo, NetworkRequirement, NetworkType, TriggerContentUri
+    from jobctl_sim.framework.system import ComponentInfo, PackageFacts
+    from jobctl_sim.device import DeviceConfig, VirtualDevice
 
     device = VirtualDevice(DeviceConfig(serial="t", api_level=api), extensions=[android.install])
     system = device.android
@@ -301,7 +301,7 @@ def test_round_trip_against_virtual_device(api: int) -> None:
 
     statuses = list(jobs.all_statuses())
     assert dump.registered_count == len(statuses)
-    from bridge.sim.android.jobscheduler.constraints import format_constraints
+    from jobctl_sim.framework.jobscheduler.constraints import format_constraints
 
     def names(mask: int) -> frozenset[str]:
         return frozenset(format_constraints(mask, api in (33, 34)).split("[")[0].split())

@@ -34,8 +34,8 @@ from bridge.model import (
     Work,
     WorkItem,
 )
-from bridge.sim.harness import SimHarness
-from bridge.sim.server import FleetSpec
+from jobctl_sim.harness import SimHarness
+from jobctl_sim.adbd.server import FleetSpec
 from cli.context import GlobalOptions
 from cli.main import cli
 from cli.parsing import (

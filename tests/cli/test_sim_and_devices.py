@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bridge.adb.private import PrivateAdbServer
 from bridge.device import list_devices
-from bridge.sim import daemon
+from jobctl_sim import daemon
 
 
 def jobctl(adb: PrivateAdbServer | None, *args: str, state_dir: Path | None = None,

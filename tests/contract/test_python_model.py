@@ -18,16 +18,16 @@ from typing import Any
 
 import pytest
 
-from bridge.sim.android.helper_app import jsonio
-from bridge.sim.android.helper_app.commands import CommandHandler, PendingJob
-from bridge.sim.android.helper_app.inbox import Inbox
-from bridge.sim.android.helper_app.journal import DEFAULT_SEGMENT_MAX_EVENTS, Journal
-from bridge.sim.android.helper_app.protocol import COMMAND_ACTION, UNKNOWN_UID, Fields
-from bridge.sim.android.helper_app.scripts import DequeuedWork, JobRun, JobStartFacts
-from bridge.sim.android.helper_app.spec import JobSpec, WorkItemSpec, parse_spec
-from bridge.sim.android.jobscheduler.errors import IllegalArgumentException, IllegalStateException
-from bridge.sim.clock import VirtualClock
-from bridge.sim.fs import MemoryFileSystem
+from jobctl_sim.apps.helper import jsonio
+from jobctl_sim.apps.helper.commands import CommandHandler, PendingJob
+from jobctl_sim.apps.helper.inbox import Inbox
+from jobctl_sim.apps.helper.journal import DEFAULT_SEGMENT_MAX_EVENTS, Journal
+from jobctl_sim.apps.helper.protocol import COMMAND_ACTION, UNKNOWN_UID, Fields
+from jobctl_sim.apps.helper.scripts import DequeuedWork, JobRun, JobStartFacts
+from jobctl_sim.apps.helper.spec import JobSpec, WorkItemSpec, parse_spec
+from jobctl_sim.framework.jobscheduler.errors import IllegalArgumentException, IllegalStateException
+from jobctl_sim.native.clock import VirtualClock
+from jobctl_sim.native.fs import MemoryFileSystem
 
 VECTORS = sorted(Path(__file__).parent.glob("*.json"))
 OWN_UID = 10123

@@ -1,7 +1,7 @@
 """The bridge under the faults of a real desk: pulled cables, restarted adb servers, slow
 devices, the low-memory killer, reboots and log storms.
 
-Each test injects one fault into the virtual device (``device.faults``, :mod:`bridge.sim.faults`)
+Each test injects one fault into the virtual device (``device.faults``, :mod:`jobctl_sim.faults`)
 through the real adb server and says which way it ends: the call is sent again and answers (an
 idempotent call, or one that never reached the device), or it raises a specific error (a call
 that may have taken effect); events arrive once each, in sequence order; conditions are restored.
@@ -23,9 +23,9 @@ from bridge.helper import Helper
 from bridge.helper_protocol import HELPER_PACKAGE, schedule_request
 from bridge.jobs import Session
 from bridge.model import EventKind, Hold, JobEvent, JobScript, JobSpec, WorkItem
-from bridge.sim.faults import CommandFault, FaultAction
-from bridge.sim.harness import SimHarness
-from bridge.sim.server import FleetSpec
+from jobctl_sim.faults import CommandFault, FaultAction
+from jobctl_sim.harness import SimHarness
+from jobctl_sim.adbd.server import FleetSpec
 from tests.faults.conftest import adb_state
 from tests.support.waiting import wait_until
 

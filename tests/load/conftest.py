@@ -19,8 +19,8 @@ from bridge.adb.private import PrivateAdbServer
 from bridge.helper_protocol import HELPER_PACKAGE
 from bridge.jobs import Session, open_session
 from bridge.model import EventKind, JobEvent
-from bridge.sim.harness import SimHarness
-from bridge.sim.server import FleetSpec
+from jobctl_sim.harness import SimHarness
+from jobctl_sim.adbd.server import FleetSpec
 
 T = TypeVar("T")
 

@@ -14,7 +14,7 @@ from bridge.errors import HelperError, JobctlError
 from bridge.helper_protocol import HELPER_PACKAGE
 from bridge.jobs import Session
 from bridge.model import EventKind, JobSpec, RunEnd, WorkItem
-from bridge.sim.harness import SimHarness
+from jobctl_sim.harness import SimHarness
 from tests.load.conftest import (
     assert_consecutive,
     drain_stream_errors,

@@ -30,12 +30,12 @@ from bridge.model import (
     runs_from_events,
 )
 from bridge.model.script import Hold, ItemScript, JobScript, Sleep
-from bridge.sim.android.helper_app.journal import DEFAULT_SEGMENT_MAX_EVENTS
-from bridge.sim.android.jobscheduler.service import HISTORY_SIZE, RECENTLY_COMPLETED
-from bridge.sim.device import EXECUTED_HISTORY
-from bridge.sim.harness import SimHarness
-from bridge.sim.logcat import DEFAULT_CAPACITY
-from bridge.sim.server import FleetSpec
+from jobctl_sim.apps.helper.journal import DEFAULT_SEGMENT_MAX_EVENTS
+from jobctl_sim.framework.jobscheduler.service import HISTORY_SIZE, RECENTLY_COMPLETED
+from jobctl_sim.device import EXECUTED_HISTORY
+from jobctl_sim.harness import SimHarness
+from jobctl_sim.native.logcat import DEFAULT_CAPACITY
+from jobctl_sim.adbd.server import FleetSpec
 from tests.load.conftest import (
     assert_consecutive,
     drain_stream_errors,

@@ -13,7 +13,7 @@ from collections import Counter
 from bridge.helper_protocol import HELPER_PACKAGE
 from bridge.jobs import Session
 from bridge.model import EventKind, JobSpec, RunEnd, WorkItem, WorkOutcome
-from bridge.sim.harness import SimHarness
+from jobctl_sim.harness import SimHarness
 from tests.load.conftest import (
     assert_consecutive,
     drain_stream_errors,

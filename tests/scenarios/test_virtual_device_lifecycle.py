@@ -52,8 +52,8 @@ def test_persisted_jobs_survive_a_reboot_and_others_do_not(session: Session, adb
 def test_running_past_the_execution_limit_stops_the_job_with_timeout(adb) -> None:  # type: ignore[no-untyped-def]
     from bridge.device import connect
     from bridge.model import StopReason
-    from bridge.sim.harness import SimHarness
-    from bridge.sim.server import FleetSpec
+    from jobctl_sim.harness import SimHarness
+    from jobctl_sim.adbd.server import FleetSpec
 
     with SimHarness(FleetSpec(speed=600)) as fast:  # a virtual 10 minutes in one real second
         with Session(connect(fast.connect(adb.server)[0], adb.server)) as session:

@@ -15,10 +15,10 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import bridge.sim.android
-from bridge.sim.android.helper_app import PACKAGE
-from bridge.sim.device import DeviceConfig, VirtualDevice
-from bridge.sim.streams import BufferOutput, InputStream
+import jobctl_sim.framework
+from jobctl_sim.apps.helper import PACKAGE
+from jobctl_sim.device import DeviceConfig, VirtualDevice
+from jobctl_sim.adbd.streams import BufferOutput, InputStream
 from tests.support.apk import build_apk
 
 INTRUDER = "org.example.intruder"
@@ -37,7 +37,7 @@ def run(body: Callable[[], Awaitable[None]]) -> None:
 
 def device(api: int = 34) -> VirtualDevice:
     return VirtualDevice(DeviceConfig(serial="sec", api_level=api, speed=1000.0),
-                         extensions=[bridge.sim.android.install])
+                         extensions=[jobctl_sim.framework.install])
 
 
 async def sh(dev: VirtualDevice, line: str, uid: int = 2000) -> tuple[int, str, str]:
@@ -100,7 +100,7 @@ def test_an_app_holding_dump_that_shares_its_identity_is_answered_forbidden() ->
         dev = device(34)
         uid = await install_intruder(dev)
         assert (await sh(dev, f"pm grant {INTRUDER} {DUMP}"))[0] == 0  # passes the manifest guard
-        intent = bridge.sim.android.system.Intent(
+        intent = jobctl_sim.framework.system.Intent(
             action="dev.jobctl.helper.COMMAND", component=RECEIVER, flags=0x400020, extras={"req": SCHEDULE},
             sender_uid=uid)  # BroadcastOptions.setShareIdentityEnabled(true)
         answer = dev.android.activity.deliver_broadcast(intent, caller_uid=uid)
@@ -135,7 +135,7 @@ def test_below_api_34_the_sender_uid_is_unknown_so_only_the_dump_guard_protects(
         dev = device(33)
         uid = await install_intruder(dev)
         assert (await sh(dev, f"pm grant {INTRUDER} {DUMP}"))[0] == 0
-        intent = bridge.sim.android.system.Intent(
+        intent = jobctl_sim.framework.system.Intent(
             action="dev.jobctl.helper.COMMAND", component=RECEIVER, flags=0x400020, extras={"req": SCHEDULE},
             sender_uid=uid)
         answer = dev.android.activity.deliver_broadcast(intent, caller_uid=uid)
@@ -188,7 +188,7 @@ def test_a_launcher_that_shares_its_identity_gets_a_forbidden_reply() -> None:
     async def body() -> None:
         dev = device(34)
         helper = dev.android.apps[PACKAGE]
-        intent = bridge.sim.android.system.Intent(
+        intent = jobctl_sim.framework.system.Intent(
             component=f"{PACKAGE}/{PACKAGE}.ScheduleActivity", extras={"req": SCHEDULE, "reply": "r3"},
             sender_uid=10124)
         assert helper.on_activity_start(intent) is True

@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from bridge.adb.private import PrivateAdbServer
-from bridge.sim import daemon
-from bridge.sim.device import DeviceConfig, VirtualDevice
-from bridge.sim.harness import SimHarness
-from bridge.sim.server import DeviceServer, FleetSpec
+from jobctl_sim import daemon
+from jobctl_sim.device import DeviceConfig, VirtualDevice
+from jobctl_sim.harness import SimHarness
+from jobctl_sim.adbd.server import DeviceServer, FleetSpec
 from cli.main import cli
 from tests.security._support import free_port, listening_addresses, needs_proc_net, wait_until
 
@@ -70,7 +70,7 @@ def test_jobctl_sim_start_asks_for_loopback_unless_host_is_given(monkeypatch: py
 @needs_proc_net
 def test_the_daemon_listens_on_loopback_by_default_and_its_control_socket_is_private(
         adb: PrivateAdbServer, tmp_path: Path) -> None:
-    """``python -m bridge.sim.daemon`` without ``--host``, as the module's own default."""
+    """``python -m jobctl_sim.daemon`` without ``--host``, as the module's own default."""
     state = tmp_path / "state"
     process = subprocess.Popen(
         [sys.executable, "-m", daemon.DAEMON_MODULE, "--state-dir", str(state), "--no-helper",

@@ -18,7 +18,7 @@ from bridge.adb.private import PrivateAdbServer
 from bridge.jobs import Session
 from bridge.model import JobSpec
 from bridge.model.events import EventKind
-from bridge.sim import daemon
+from jobctl_sim import daemon
 from tests.cli.test_sim_and_devices import jobctl
 
 PACKAGE = "dev.jobctl.helper"

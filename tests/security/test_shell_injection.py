@@ -27,9 +27,9 @@ from bridge.jobs import Session, open_session
 from bridge.model import EventKind, ItemScript, JobSpec, Sleep, TriggerContentUri, WorkItem
 from bridge.scenario.loader import parse_scenario
 from bridge.scenario.runner import run_scenario
-from bridge.sim.device import VirtualDevice
-from bridge.sim.harness import SimHarness
-from bridge.sim.server import FleetSpec
+from jobctl_sim.device import VirtualDevice
+from jobctl_sim.harness import SimHarness
+from jobctl_sim.adbd.server import FleetSpec
 from cli.main import cli
 
 PWNED = "/data/local/tmp/pwned"

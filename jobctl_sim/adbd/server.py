@@ -1,0 +1,178 @@
+"""Listening sockets: each virtual device is one TCP port that an adb server connects to.
+
+A device outlives its connections: when the adb server drops or reconnects (for example
+after ``adb kill-server``), the device keeps its state and serves the new connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from jobctl_sim.device import DeviceConfig, Extension, VirtualDevice
+from jobctl_sim.adbd.services import resolve_service
+from jobctl_sim.adbd.transport import AdbdConnection
+
+LOOPBACK = "127.0.0.1"
+
+
+class DeviceServer:
+    """Serves one :class:`VirtualDevice` on ``host:port`` (loopback unless told otherwise)."""
+
+    def __init__(self, host: str = LOOPBACK, port: int = 0, logger: logging.Logger | None = None) -> None:
+        self._device: VirtualDevice | None = None
+        self.host = host
+        self.requested_port = port
+        self.log = logger or logging.getLogger("jobctl.sim")
+        self.connections: set[AdbdConnection] = set()
+        self._server: asyncio.base_events.Server | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("server not started")
+        return int(self._server.sockets[0].getsockname()[1])
+
+    @property
+    def listening(self) -> bool:
+        """Accepting connections (False while offline or rebooting)."""
+        return self._server is not None and self._server.is_serving()
+
+    @property
+    def address(self) -> str:
+        """What ``adb connect`` takes, and the serial the adb server will list."""
+        return f"{self.host}:{self.port}"
+
+    @property
+    def device(self) -> VirtualDevice:
+        if self._device is None:
+            raise RuntimeError("no device attached")
+        return self._device
+
+    async def bind(self) -> int:
+        """Take the port (so the device's serial can name it) without accepting yet."""
+        self._server = await asyncio.start_server(self._accept, self.host, self.requested_port,
+                                                  reuse_address=True, start_serving=False)
+        return self.port
+
+    async def serve(self, device: VirtualDevice) -> None:
+        """Attach ``device`` and start accepting adb server connections."""
+        if self._server is None:
+            await self.bind()
+        self._device = device
+        device.power_listeners.append(self._on_power)
+        device.faults.drop_connections = self.drop_connections
+        assert self._server is not None
+        await self._server.start_serving()
+
+    async def _on_power(self, on: bool) -> None:
+        """A reboot takes the device off the wire and brings it back on the same port."""
+        if on:
+            await self.come_back()
+        else:
+            await self.go_offline()
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connection = AdbdConnection(self.device, reader, writer, resolve_service, self.log)
+        self.connections.add(connection)
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        try:
+            await connection.serve()
+        finally:
+            self.connections.discard(connection)
+            if task is not None:
+                self._tasks.discard(task)
+
+    async def go_offline(self) -> None:
+        """Stop listening and drop every connection, as if the device vanished."""
+        port = self.port
+        assert self._server is not None
+        self._server.close()
+        await self._server.wait_closed()
+        await self.drop_connections()
+        self.requested_port = port
+
+    async def come_back(self) -> None:
+        """Listen again on the same port; the adb server reconnects on its own (adb-protocol.md §2.5)."""
+        self._server = await asyncio.start_server(self._accept, self.host, self.requested_port,
+                                                  reuse_address=True)
+
+    async def drop_connections(self) -> None:
+        """Close every current connection (the cable was pulled); the device stays up."""
+        for connection in list(self.connections):
+            connection.writer.close()
+        await asyncio.sleep(0)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+        await self.drop_connections()
+        tasks = [task for task in self._tasks if task is not asyncio.current_task()]
+        if tasks:
+            await asyncio.wait(tasks, timeout=5)
+
+
+def android_extensions() -> tuple[Extension, ...]:
+    from jobctl_sim import framework as android
+
+    return (android.install,)
+
+
+@dataclass(frozen=True)
+class FleetSpec:
+    """What ``jobctl sim start`` / ``sim run`` asked for."""
+
+    count: int = 1
+    api_level: int = 34
+    first_port: int = 0
+    """0: any free ports; otherwise devices listen on first_port, first_port+1, …"""
+    host: str = LOOPBACK
+    speed: float = 1.0
+    helper: bool = True
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.count <= 64:
+            raise ValueError(f"count must be 1-64, got {self.count}")
+        if self.first_port and not 1 <= self.first_port <= 65535 - self.count + 1:
+            raise ValueError(f"port {self.first_port} is out of range")
+
+
+class Fleet:
+    """Several virtual devices, each on its own port, in one event loop."""
+
+    def __init__(self, spec: FleetSpec, extensions: Iterable[Extension] | None = None,
+                 logger: logging.Logger | None = None) -> None:
+        """``extensions``: what runs behind each device's shell; the Android model by default,
+        ``()`` for a bare transport with only the shell's builtins."""
+        self.spec = spec
+        self.extensions = android_extensions() if extensions is None else tuple(extensions)
+        self.log = logger or logging.getLogger("jobctl.sim")
+        self.servers: list[DeviceServer] = []
+
+    async def start(self) -> None:
+        try:
+            for index in range(self.spec.count):
+                port = self.spec.first_port + index if self.spec.first_port else 0
+                # The serial is fixed once the port is known; bind first, then build the device.
+                server = DeviceServer(self.spec.host, port, self.log)
+                self.servers.append(server)
+                bound_port = await server.bind()
+                config = DeviceConfig(serial=f"jobctl-sim-{bound_port}", api_level=self.spec.api_level,
+                                      speed=self.spec.speed, helper=self.spec.helper)
+                await server.serve(VirtualDevice(config, self.extensions))
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def stop(self) -> None:
+        for server in self.servers:
+            await server.stop()
+
+    def by_address(self, address: str) -> DeviceServer | None:
+        return next((s for s in self.servers if s.address == address), None)

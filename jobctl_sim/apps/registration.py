@@ -1,0 +1,42 @@
+"""App-side models the virtual device runs in place of dex code: the jobctl helper.
+
+:func:`install` (called last by :func:`jobctl_sim.framework.install`) keeps
+``system.apps["dev.jobctl.helper"]`` in step with the package manager: the model is registered
+whenever a package named ``dev.jobctl.helper`` is added -- preinstalled here when
+``device.config.helper`` is set, or installed later with ``pm install`` -- and unregistered when it
+is removed. A preinstalled helper is committed like any fresh install: stopped, and in the
+standby bucket the package manager gives new packages (NEVER), as on a phone after ``adb install``.
+"""
+
+from __future__ import annotations
+
+from jobctl_sim.apps.helper import manifest
+from jobctl_sim.apps.helper.model import HelperApp
+from jobctl_sim.framework.system import AndroidSystem, Change, Topic
+
+
+class HelperRegistration:
+    """Registers and unregisters the helper model on package changes."""
+
+    def __init__(self, system: AndroidSystem) -> None:
+        self._system = system
+
+    def on_change(self, change: Change) -> None:
+        if change.package != manifest.PACKAGE:
+            return
+        if change.topic is Topic.PACKAGE_ADDED and manifest.PACKAGE not in self._system.apps:
+            self._system.apps[manifest.PACKAGE] = HelperApp(self._system)
+        elif change.topic is Topic.PACKAGE_REMOVED and not change.detail.get("replacing"):
+            app = self._system.apps.pop(manifest.PACKAGE, None)
+            if app is not None:
+                app.on_process_died()
+
+
+def install(system: AndroidSystem) -> None:
+    """Subscribe the helper registration; preinstall the helper when the device config asks."""
+    registration = HelperRegistration(system)
+    system.subscribe(registration.on_change)
+    if system.device.config.helper:
+        system.packages.install_package(manifest.package_facts(), None, stopped=True, min_sdk=manifest.MIN_SDK)  # type: ignore[attr-defined]
+    elif system.packages.get(manifest.PACKAGE) is not None:
+        system.apps[manifest.PACKAGE] = HelperApp(system)

@@ -1,0 +1,34 @@
+"""JobScheduler for the virtual device: ``system.jobs``, ``cmd jobscheduler``, ``dumpsys jobscheduler``.
+
+Modules: :mod:`.model` (JobInfo/JobWorkItem/JobParameters and the SDK enums), :mod:`.validation`
+(builder/schedule checks), :mod:`.constraints` (bits and controllers), :mod:`.status`
+(JobStatus), :mod:`.service` (JobSchedulerService), :mod:`.shell` (``cmd jobscheduler``),
+:mod:`.dump` (``dumpsys jobscheduler``), :mod:`.app_api` (the JobService contract with app models).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from jobctl_sim.framework.jobscheduler.service import JobSchedulerService
+
+if TYPE_CHECKING:
+    from jobctl_sim.framework.system import AndroidSystem
+
+
+def install(system: "AndroidSystem") -> JobSchedulerService:
+    """Create the service as ``system.jobs``, subscribe it to the bus, register ``jobscheduler``."""
+    from jobctl_sim.framework.jobscheduler.dump import dump
+    from jobctl_sim.framework.jobscheduler.shell import shell_command
+    from jobctl_sim.framework.system import BinderService
+
+    service = JobSchedulerService(system)
+    system.jobs = service
+    system.subscribe(service.on_change)
+    system.add_binder_service(
+        BinderService("jobscheduler", shell_command=shell_command(service), dump=lambda inv: dump(service, inv))
+    )
+    return service
+
+
+__all__ = ["JobSchedulerService", "install"]

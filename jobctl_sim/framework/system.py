@@ -1,0 +1,249 @@
+"""The Android model of one virtual device, and the contract its services share.
+
+Each Android service is one module under :mod:`jobctl_sim.framework` that owns its state and
+registers its shell surface (``cmd NAME …`` / ``dumpsys NAME …`` and plain commands such as
+``svc`` or ``input``). Services talk to each other only through :class:`AndroidSystem`:
+
+* **facts** -- each service is an attribute (``system.battery``, ``system.connectivity`` …)
+  exposing the read-only facts described by the Protocols below; JobScheduler's controllers
+  read them;
+* **changes** -- a service that changes something publishes a :class:`Change`; listeners
+  (JobScheduler, the app models) re-evaluate. Delivery is synchronous and in order, on the
+  device's event loop;
+* **apps** -- app-side models (the jobctl helper) register under their package name and
+  receive broadcasts and JobService callbacks.
+
+Everything runs on the virtual device's single asyncio loop: no locks, no threads.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, Union
+
+from jobctl_sim.native.shell.command import Invocation
+
+if TYPE_CHECKING:
+    from jobctl_sim.device import VirtualDevice
+
+
+class Topic(enum.Enum):
+    """What changed."""
+
+    BATTERY = "battery"
+    CONNECTIVITY = "connectivity"
+    STORAGE = "storage"
+    SCREEN = "screen"
+    IDLE_MAINTENANCE = "idle_maintenance"
+    DOZE = "doze"
+    BATTERY_SAVER = "battery_saver"
+    PACKAGE_ADDED = "package_added"
+    PACKAGE_REMOVED = "package_removed"
+    PACKAGE_FORCE_STOPPED = "package_force_stopped"
+    """``am force-stop``: JobScheduler cancels every job of the package (shell ref §5.6)."""
+    PACKAGE_UNSTOPPED = "package_unstopped"
+    """The app left the stopped state (``am start``, a launch)."""
+    PROCESS_DIED = "process_died"
+    """The app's process died (``am kill``, ``am stop-app``, low-memory kill) -- jobs are kept."""
+    STANDBY_BUCKET = "standby_bucket"
+    APP_OPS = "app_ops"
+    SETTINGS = "settings"
+    DEVICE_CONFIG = "device_config"
+    DOCK = "dock"
+    BOOT_COMPLETED = "boot_completed"
+    SHUTDOWN = "shutdown"
+
+
+@dataclass(frozen=True)
+class Change:
+    topic: Topic
+    package: str | None = None
+    uid: int | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+Listener = Callable[[Change], None]
+ShellEntry = Callable[[Invocation], Union[int, Awaitable[int]]]
+
+
+@dataclass(frozen=True)
+class BinderService:
+    """A system service reachable from the shell as ``cmd NAME`` and ``dumpsys NAME``."""
+
+    name: str
+    shell_command: ShellEntry | None = None
+    """``cmd NAME ARGS``: invocation.args are ARGS (argv[0] is ``cmd``/``NAME``)."""
+    dump: ShellEntry | None = None
+    """``dumpsys NAME ARGS``."""
+
+
+# ---------------------------------------------------------------------------------------
+# Facts the services expose (implemented by the service modules; read by JobScheduler).
+# ---------------------------------------------------------------------------------------
+class BatteryFacts(Protocol):
+    level: int
+    scale: int
+    plugged_ac: bool
+    plugged_usb: bool
+    plugged_wireless: bool
+    plugged_dock: bool
+    sequence: int
+    """ACTION_BATTERY_CHANGED's EXTRA_SEQUENCE (what ``cmd battery … -f`` prints)."""
+
+    @property
+    def power_connected(self) -> bool: ...
+    @property
+    def charging(self) -> bool:
+        """BatteryManager.ACTION_CHARGING semantics, incl. the level-rise rule and
+        ``battery_charged_delay_ms`` (shell ref §3.3)."""
+    @property
+    def battery_low(self) -> bool:
+        """ACTION_BATTERY_LOW/OKAY semantics (thresholds with hysteresis)."""
+
+
+@dataclass(frozen=True)
+class NetworkFacts:
+    """The default network as ConnectivityService reports it to JobScheduler."""
+
+    network_id: int
+    transport: str  # "wifi" | "cellular" | "ethernet"
+    metered: bool
+    roaming: bool
+    validated: bool = True
+
+
+class ConnectivityFacts(Protocol):
+    wifi_enabled: bool
+    mobile_data_enabled: bool
+    airplane_mode: bool
+
+    def default_network(self) -> NetworkFacts | None: ...
+
+
+class StorageFacts(Protocol):
+    low: bool
+    sequence: int
+
+
+class PowerFacts(Protocol):
+    screen_on: bool
+    battery_saver: bool
+    deep_idle: bool
+    """Doze (``cmd deviceidle force-idle deep`` / step to IDLE)."""
+    light_idle: bool
+
+
+@dataclass(frozen=True)
+class ComponentInfo:
+    name: str  # fully qualified class name
+    kind: str  # "activity" | "service" | "receiver" | "provider"
+    exported: bool = False
+    permission: str | None = None
+
+
+@dataclass(frozen=True)
+class PackageFacts:
+    package: str
+    uid: int
+    version_code: int
+    version_name: str
+    debuggable: bool
+    target_sdk: int
+    requested_permissions: tuple[str, ...]
+    components: tuple[ComponentInfo, ...]
+
+
+class PackagesFacts(Protocol):
+    def get(self, package: str) -> PackageFacts | None: ...
+    def by_uid(self, uid: int) -> PackageFacts | None: ...
+    def is_stopped(self, package: str) -> bool: ...
+    def is_granted(self, package: str, permission: str) -> bool: ...
+
+
+class StandbyFacts(Protocol):
+    def bucket(self, package: str) -> int:
+        """UsageStatsManager bucket: 5 EXEMPTED, 10 ACTIVE, 20 WORKING_SET, 30 FREQUENT,
+        40 RARE, 45 RESTRICTED, 50 NEVER."""
+
+
+class AppOpsFacts(Protocol):
+    def mode(self, op: str, uid: int, package: str) -> str:
+        """``allow`` | ``ignore`` | ``deny`` | ``default`` | ``foreground``."""
+
+
+class SettingsFacts(Protocol):
+    def get(self, namespace: str, key: str) -> str | None:
+        """``namespace``: ``global`` | ``secure`` | ``system``."""
+
+    def device_config(self, namespace: str, key: str) -> str | None: ...
+
+
+class AppModel(Protocol):
+    """An app whose code the virtual device runs (the jobctl helper's model)."""
+
+    package: str
+
+    def on_broadcast(self, intent: "Intent") -> "BroadcastResult": ...
+    def on_process_died(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Intent:
+    action: str | None = None
+    component: str | None = None  # "pkg/.Class" or "pkg/pkg.Class"
+    package: str | None = None
+    data: str | None = None
+    flags: int = 0
+    extras: dict[str, Any] = field(default_factory=dict)
+    sender_uid: int = -1
+    """What the receiver's ``getSentFromUid()`` (API 34) returns: the sender's uid when it shared
+    its identity (``BroadcastOptions.setShareIdentityEnabled``), else ``-1`` (``Process.INVALID_UID``),
+    which is what ``am broadcast`` gives."""
+
+
+@dataclass(frozen=True)
+class BroadcastResult:
+    code: int = 0
+    data: str | None = None
+    extras: dict[str, Any] | None = None
+
+
+class AndroidSystem:
+    """One device's Android: services, the change bus, apps."""
+
+    def __init__(self, device: "VirtualDevice") -> None:
+        self.device = device
+        self.clock = device.clock
+        self.binder_services: dict[str, BinderService] = {}
+        self.apps: dict[str, AppModel] = {}
+        self._listeners: list[Listener] = []
+        # Set by the service modules' install functions:
+        self.battery: BatteryFacts
+        self.connectivity: ConnectivityFacts
+        self.storage: StorageFacts
+        self.power: PowerFacts
+        self.packages: PackagesFacts
+        self.standby: StandbyFacts
+        self.appops: AppOpsFacts
+        self.settings: SettingsFacts
+        self.jobs: Any  # jobctl_sim.framework.jobscheduler.JobSchedulerService
+
+    @property
+    def api_level(self) -> int:
+        return self.device.api_level
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def publish(self, change: Change) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    def add_binder_service(self, service: BinderService) -> None:
+        self.binder_services[service.name] = service
+
+    def log(self, priority: str, tag: str, message: str, pid: int = 1000) -> None:
+        """Write a line to the device's logcat (system_server's pid by default)."""
+        self.device.log.write(priority, tag, message, pid=pid, tid=pid)
