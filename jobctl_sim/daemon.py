@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -21,22 +22,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from bridge.adb.server import AdbServer, ServerAddress
 from bridge.errors import JobctlError
 from jobctl_sim import faults
 from jobctl_sim.adbd.cable import Cable
-from jobctl_sim.adbd.server import Fleet, FleetSpec
+from jobctl_sim.fleet import Fleet, FleetSpec, wait_online
+from jobctl_sim.fleet import SimError as SimError  # what this module's functions raise, for their callers
 
 RECORD_DIR = "sims"
 DAEMON_MODULE = "jobctl_sim.daemon"
-
-
-class SimError(JobctlError):
-    """A virtual device could not be started, reached or stopped."""
 
 
 def default_state_dir() -> Path:
@@ -70,7 +68,7 @@ class SimRecord:
     """A Unix socket answering JSON-line requests (``{"op": "stats"}``); see :func:`control`."""
 
     @classmethod
-    def load(cls, path: Path) -> "SimRecord":
+    def load(cls, path: Path) -> SimRecord:
         raw = json.loads(path.read_text())
         devices = tuple(SimDevice(**d) for d in raw.pop("devices"))
         return cls(devices=devices, **raw)
@@ -236,7 +234,7 @@ def control(record: SimRecord, request: dict[str, object], timeout: float = 10.0
             answer = sock.makefile("rb").readline()
     except OSError as error:
         raise SimError(f"the daemon {record.pid} did not answer: {error}") from None
-    document = json.loads(answer)
+    document: dict[str, object] = json.loads(answer)
     if not document.get("ok"):
         raise SimError(f"the daemon {record.pid} refused {request}: {document.get('error')}")
     return document
@@ -301,19 +299,6 @@ def start(spec: FleetSpec, server: AdbServer | None = None, state_dir: Path | No
     return record
 
 
-def wait_online(server: AdbServer, addresses: Sequence[str], deadline: float) -> None:
-    """Poll ``host:devices`` until every address is listed as ``device``."""
-    pending = set(addresses)
-    while pending:
-        states = server.device_states()
-        pending = {a for a in pending if states.get(a) != "device"}
-        if not pending:
-            return
-        if time.monotonic() > deadline:
-            raise SimError(f"adb did not bring {', '.join(sorted(pending))} online: {states}")
-        time.sleep(0.02)
-
-
 def stop_record(record: SimRecord, server: AdbServer | None = None, state_dir: Path | None = None,
                 timeout: float = 10.0) -> None:
     """Stop a daemon, then disconnect its devices (in that order: its cables would plug them in again)."""
@@ -327,10 +312,8 @@ def stop_record(record: SimRecord, server: AdbServer | None = None, state_dir: P
             os.kill(record.pid, signal.SIGKILL)
     if server.is_running():
         for device in record.devices:
-            try:
+            with contextlib.suppress(JobctlError):
                 server.disconnect_device(device.address)
-            except JobctlError:
-                pass
     path = (state_dir or default_state_dir()) / RECORD_DIR / f"{record.pid}.json"
     path.unlink(missing_ok=True)
 

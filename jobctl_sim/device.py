@@ -1,9 +1,10 @@
 """One virtual Android device: what lives behind its adbd.
 
-The transport (:mod:`jobctl_sim.adbd.transport`) knows nothing of Android; it hands every shell
-command line to :meth:`VirtualDevice.run_shell` and every socket stream to
-:attr:`VirtualDevice.sockets`. Android services (the next layer up) are *extensions*: callables
-that receive the device and register commands, sockets and log writers on it.
+A :class:`VirtualDevice` is the native device -- filesystem, properties, logd, clock, ``sh`` and
+toybox -- and satisfies :class:`~jobctl_sim.native.shell.command.DeviceHost`, which is all the
+shell and its commands see of it. The adbd side (:mod:`jobctl_sim.adbd`) serves one; Android is
+installed on it by *extensions*: callables that receive the device and register commands, sockets
+and log writers on it (:mod:`jobctl_sim.assembly` puts the framework and the apps together).
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from jobctl_sim.native.clock import VirtualClock
 from jobctl_sim.faults import FaultInjector
+from jobctl_sim.native.clock import VirtualClock
+from jobctl_sim.native.commands import install_native_commands
 from jobctl_sim.native.fs import MemoryFileSystem
-from jobctl_sim.native.logcat import LogBuffer
+from jobctl_sim.native.logcat.buffer import LogBuffer
 from jobctl_sim.native.props import DeviceIdentity, build_properties
 from jobctl_sim.native.shell.command import SHELL_UID, CommandRegistry
-from jobctl_sim.adbd.streams import BufferOutput, InputStream, OutputStream
+from jobctl_sim.native.shell.interpreter import ShellInterpreter
+from jobctl_sim.native.streams import BufferOutput, InputStream, OutputStream
 
 MIN_API_LEVEL = 26
 MAX_API_LEVEL = 35
@@ -85,8 +88,9 @@ class SocketRegistry:
         return self._servers.get((namespace, address))
 
 
-Extension = Callable[["VirtualDevice"], None]
-"""Installs a piece of Android (a service, the helper model, ...) on a device."""
+Extension = Callable[["VirtualDevice"], object]
+"""Installs a piece of Android (a service, the helper model, ...) on a device; what it returns is
+not used."""
 
 
 @dataclass
@@ -128,9 +132,7 @@ class VirtualDevice:
         self._reboot: asyncio.Task[None] | None = None
         self.faults = FaultInjector(self)
         """Faults to inject (dropped connections, slow commands, lmk kills…), see :mod:`jobctl_sim.faults`."""
-        from jobctl_sim.native.shell.builtins import install_builtins
-
-        install_builtins(self)
+        install_native_commands(self.commands)
         for extension in extensions:
             extension(self)
 
@@ -142,7 +144,7 @@ class VirtualDevice:
     def api_level(self) -> int:
         return self.config.api_level
 
-    def request_reboot(self) -> "asyncio.Task[None]":
+    def request_reboot(self) -> asyncio.Task[None]:
         """Start a reboot that outlives the connection asking for it; one at a time."""
         if self._reboot is None or self._reboot.done():
             self._reboot = asyncio.get_running_loop().create_task(self._rebooting())
@@ -194,8 +196,6 @@ class VirtualDevice:
         cwd: str = "/",
     ) -> int:
         """Run one shell command line as adbd's shell would (as ``uid``, in ``cwd``); return its status."""
-        from jobctl_sim.native.shell.interpreter import ShellInterpreter
-
         self.counters.shell_commands += 1
         interpreter = ShellInterpreter(self, stdin, stdout, stderr, hangup or asyncio.Event(), uid, cwd=cwd)
         return await interpreter.run(command_line)

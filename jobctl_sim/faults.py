@@ -28,10 +28,10 @@ import enum
 import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from jobctl_sim.device import VirtualDevice
+from jobctl_sim.native.clock import VirtualClock
+from jobctl_sim.native.logcat.buffer import LogBuffer
 
 LOG_STORM_TAG = "chatty_spammer"
 """Tag of the filler lines :meth:`FaultInjector.overflow_logcat` writes."""
@@ -40,6 +40,26 @@ LMKD_PID = 588
 """The lmkd daemon's pid (any low system pid: pids differ per boot and device)."""
 CACHED_APP_ADJ = 900
 """``ProcessList.CACHED_APP_MIN_ADJ``: what a process running only a job is killed at."""
+
+
+class FaultyDevice(Protocol):
+    """What the faults reach of their device (:class:`jobctl_sim.device.VirtualDevice` is one)."""
+
+    @property
+    def serial(self) -> str: ...
+
+    @property
+    def clock(self) -> VirtualClock: ...
+
+    @property
+    def log(self) -> LogBuffer: ...
+
+    @property
+    def android(self) -> Any:
+        """The Android model once installed (its ActivityManager is what lmkd's kill reaches), else None."""
+        ...
+
+    def request_reboot(self) -> asyncio.Task[None]: ...
 
 
 class FaultAction(enum.StrEnum):
@@ -113,7 +133,7 @@ class FiredFault:
 class FaultInjector:
     """The faults of one :class:`~jobctl_sim.device.VirtualDevice`."""
 
-    device: "VirtualDevice"
+    device: FaultyDevice
     drop_connections: Callable[[], Awaitable[None]] | None = None
     """Set by the device's server: closes every adb connection of the device."""
     fired: list[FiredFault] = field(default_factory=list)
@@ -179,7 +199,7 @@ class FaultInjector:
         self._record("lmk", package)
         return True
 
-    def reboot(self) -> "asyncio.Task[None]":
+    def reboot(self) -> asyncio.Task[None]:
         self._record("reboot", "")
         return self.device.request_reboot()
 

@@ -17,8 +17,9 @@ from typing import Any, TypeVar
 from bridge.adb.server import AdbServer
 from bridge.errors import JobctlError
 from jobctl_sim.adbd.cable import Cable
+from jobctl_sim.adbd.server import DeviceServer
 from jobctl_sim.device import Extension, VirtualDevice
-from jobctl_sim.adbd.server import DeviceServer, Fleet, FleetSpec
+from jobctl_sim.fleet import Fleet, FleetSpec, wait_online
 
 T = TypeVar("T")
 
@@ -48,7 +49,7 @@ class SimHarness:
 
         return self.call(call(), timeout)
 
-    def start(self) -> "SimHarness":
+    def start(self) -> SimHarness:
         self._thread.start()
         self.call(self.fleet.start())
         return self
@@ -68,8 +69,6 @@ class SimHarness:
     def connect(self, server: AdbServer, timeout: float = 15.0, replug: bool = True) -> list[str]:
         """``adb connect`` every device to ``server`` and wait until each is ``device``.
         ``replug``: keep them plugged in across adb server restarts, as USB does (:mod:`jobctl_sim.adbd.cable`)."""
-        from jobctl_sim.daemon import wait_online
-
         for address in self.addresses:
             answer = server.connect_device(address)
             if "connected" not in answer:
@@ -116,7 +115,7 @@ class SimHarness:
             task.cancel()
         await asyncio.gather(*leftovers, return_exceptions=True)
 
-    def __enter__(self) -> "SimHarness":
+    def __enter__(self) -> SimHarness:
         return self.start()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -61,7 +61,7 @@ class Cable:
         """How many times the cable plugged the device in again (for tests)."""
         self._task: asyncio.Task[None] | None = None
 
-    def plug(self) -> "Cable":
+    def plug(self) -> Cable:
         """Start watching (call on the device's event loop)."""
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._watch(), name=f"cable:{self.server.address}")
@@ -91,7 +91,7 @@ class Cable:
                 continue
             try:
                 answer = await request_connect(self.adb_host, self.adb_port, self.server.address)
-            except (OSError, asyncio.TimeoutError):
+            except (TimeoutError, OSError):
                 continue  # the server is not back yet: try again after the next interval
             self.replugs += 1
             alone_since = None

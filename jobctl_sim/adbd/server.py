@@ -1,19 +1,19 @@
 """Listening sockets: each virtual device is one TCP port that an adb server connects to.
 
 A device outlives its connections: when the adb server drops or reconnects (for example
-after ``adb kill-server``), the device keeps its state and serves the new connection.
+after ``adb kill-server``), the device keeps its state and serves the new connection. What runs
+behind the device's shell is not this module's business: it serves whatever device it is given
+(:mod:`jobctl_sim.fleet` builds them).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
 
-from jobctl_sim.device import DeviceConfig, Extension, VirtualDevice
 from jobctl_sim.adbd.services import resolve_service
 from jobctl_sim.adbd.transport import AdbdConnection
+from jobctl_sim.device import VirtualDevice
 
 LOOPBACK = "127.0.0.1"
 
@@ -116,63 +116,3 @@ class DeviceServer:
         tasks = [task for task in self._tasks if task is not asyncio.current_task()]
         if tasks:
             await asyncio.wait(tasks, timeout=5)
-
-
-def android_extensions() -> tuple[Extension, ...]:
-    from jobctl_sim import framework as android
-
-    return (android.install,)
-
-
-@dataclass(frozen=True)
-class FleetSpec:
-    """What ``jobctl sim start`` / ``sim run`` asked for."""
-
-    count: int = 1
-    api_level: int = 34
-    first_port: int = 0
-    """0: any free ports; otherwise devices listen on first_port, first_port+1, …"""
-    host: str = LOOPBACK
-    speed: float = 1.0
-    helper: bool = True
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.count <= 64:
-            raise ValueError(f"count must be 1-64, got {self.count}")
-        if self.first_port and not 1 <= self.first_port <= 65535 - self.count + 1:
-            raise ValueError(f"port {self.first_port} is out of range")
-
-
-class Fleet:
-    """Several virtual devices, each on its own port, in one event loop."""
-
-    def __init__(self, spec: FleetSpec, extensions: Iterable[Extension] | None = None,
-                 logger: logging.Logger | None = None) -> None:
-        """``extensions``: what runs behind each device's shell; the Android model by default,
-        ``()`` for a bare transport with only the shell's builtins."""
-        self.spec = spec
-        self.extensions = android_extensions() if extensions is None else tuple(extensions)
-        self.log = logger or logging.getLogger("jobctl.sim")
-        self.servers: list[DeviceServer] = []
-
-    async def start(self) -> None:
-        try:
-            for index in range(self.spec.count):
-                port = self.spec.first_port + index if self.spec.first_port else 0
-                # The serial is fixed once the port is known; bind first, then build the device.
-                server = DeviceServer(self.spec.host, port, self.log)
-                self.servers.append(server)
-                bound_port = await server.bind()
-                config = DeviceConfig(serial=f"jobctl-sim-{bound_port}", api_level=self.spec.api_level,
-                                      speed=self.spec.speed, helper=self.spec.helper)
-                await server.serve(VirtualDevice(config, self.extensions))
-        except BaseException:
-            await self.stop()
-            raise
-
-    async def stop(self) -> None:
-        for server in self.servers:
-            await server.stop()
-
-    def by_address(self, address: str) -> DeviceServer | None:
-        return next((s for s in self.servers if s.address == address), None)

@@ -11,13 +11,14 @@ device keeps serving its other connections.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import socket
 from collections.abc import Awaitable, Callable
 
 from jobctl_sim.device import VirtualDevice
-from jobctl_sim.adbd.streams import InputStream
+from jobctl_sim.native.streams import InputStream
 from jobctl_sim.adbd.wire import (
     DEVICE_MAX_PAYLOAD,
     MAX_PAYLOAD_BEFORE_CONNECT,
@@ -50,7 +51,7 @@ class StreamClosed(Exception):
 class AdbStream:
     """One stream of a connection, as a service sees it: bytes in, bytes out, a hangup."""
 
-    def __init__(self, connection: "AdbdConnection", local_id: int, remote_id: int, service: str) -> None:
+    def __init__(self, connection: AdbdConnection, local_id: int, remote_id: int, service: str) -> None:
         self.connection = connection
         self.local_id = local_id
         self.remote_id = remote_id
@@ -80,7 +81,7 @@ class AdbStream:
                 chunk = bytes(self._pending[:chunk_size])
                 del self._pending[:chunk_size]
                 await self._wait_acked()
-                if self.closed:
+                if self.hangup.is_set() or self._closed_by_us:  # re-read: closed while we waited?
                     break
                 self._acked.clear()
                 self.connection.send(Message(Command.WRTE, self.local_id, self.remote_id, chunk))
@@ -204,10 +205,8 @@ class AdbdConnection:
         if self.tasks:
             await asyncio.gather(*self.tasks, return_exceptions=True)
         self.writer.close()
-        try:
+        with contextlib.suppress(ConnectionError, OSError):
             await self.writer.wait_closed()
-        except (ConnectionError, OSError):
-            pass
 
     def _dispatch(self, message: Message) -> None:
         if message.command is Command.CNXN:
@@ -264,10 +263,8 @@ class AdbdConnection:
             self.log.exception("%s: service %s failed", self.device.serial, loggable_service(stream.service))
         finally:
             if not self.writer.is_closing():
-                try:
+                with contextlib.suppress(ConnectionError):
                     await stream.close()
-                except ConnectionError:
-                    pass
 
     def _on_stream_message(self, message: Message) -> None:
         # Host messages carry (host id, our id); a stale id (stream already gone) is ignored, as adbd does.

@@ -1,6 +1,6 @@
 """App-side models the virtual device runs in place of dex code: the jobctl helper.
 
-:func:`install` (called last by :func:`jobctl_sim.framework.install`) keeps
+:func:`install` (called by :func:`jobctl_sim.assembly.install_android`, after the framework) keeps
 ``system.apps["dev.jobctl.helper"]`` in step with the package manager: the model is registered
 whenever a package named ``dev.jobctl.helper`` is added -- preinstalled here when
 ``device.config.helper`` is set, or installed later with ``pm install`` -- and unregistered when it
@@ -10,6 +10,7 @@ standby bucket the package manager gives new packages (NEVER), as on a phone aft
 
 from __future__ import annotations
 
+from bridge.helper_apk import shipped_apk_bytes
 from jobctl_sim.apps.helper import manifest
 from jobctl_sim.apps.helper.model import HelperApp
 from jobctl_sim.framework.system import AndroidSystem, Change, Topic
@@ -37,6 +38,7 @@ def install(system: AndroidSystem) -> None:
     registration = HelperRegistration(system)
     system.subscribe(registration.on_change)
     if system.device.config.helper:
-        system.packages.install_package(manifest.package_facts(), None, stopped=True, min_sdk=manifest.MIN_SDK)  # type: ignore[attr-defined]
+        system.packages.install_package(manifest.package_facts(), shipped_apk_bytes(), stopped=True,
+                                        min_sdk=manifest.MIN_SDK)
     elif system.packages.get(manifest.PACKAGE) is not None:
         system.apps[manifest.PACKAGE] = HelperApp(system)

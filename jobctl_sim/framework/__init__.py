@@ -1,7 +1,8 @@
 """Android behind the virtual device's shell: one module per Android service.
 
-:func:`install` is the device extension that builds an :class:`AndroidSystem` and installs
-every service on it. Order matters only in that later services may read earlier ones' facts.
+:func:`install` builds an :class:`AndroidSystem` on a device and installs every service on it.
+Order matters only in that later services may read earlier ones' facts. The app models come on
+top of the framework, not from it: :mod:`jobctl_sim.assembly` installs both.
 """
 
 from __future__ import annotations
@@ -14,20 +15,16 @@ if TYPE_CHECKING:
     from jobctl_sim.device import VirtualDevice
 
 
-def install(device: "VirtualDevice") -> AndroidSystem:
+def install(device: VirtualDevice) -> AndroidSystem:
     """Give ``device`` its Android services; returns the system (also ``device.android``)."""
     system = AndroidSystem(device)
     device.android = system
-    # Platform services (settings first: others read it), then JobScheduler, then apps.
-    from jobctl_sim.framework import platform
+    # Platform services (settings first: others read it), then JobScheduler. Imported here, not
+    # above: importing any one framework module (``framework.system``) should not load them all.
+    from jobctl_sim.framework import jobscheduler, platform
 
     platform.install(system)
-    from jobctl_sim.framework import jobscheduler
-
     jobscheduler.install(system)
-    from jobctl_sim.apps import registration as apps
-
-    apps.install(system)
     return system
 
 

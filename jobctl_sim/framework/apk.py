@@ -63,9 +63,9 @@ class Element:
 
     tag: str
     attributes: dict[str, object] = field(default_factory=dict)
-    children: list["Element"] = field(default_factory=list)
+    children: list[Element] = field(default_factory=list)
 
-    def find_all(self, tag: str) -> list["Element"]:
+    def find_all(self, tag: str) -> list[Element]:
         return [child for child in self.children if child.tag == tag]
 
 
@@ -90,11 +90,13 @@ class Manifest:
 
 
 def _u16(data: bytes, offset: int) -> int:
-    return struct.unpack_from("<H", data, offset)[0]
+    value: int = struct.unpack_from("<H", data, offset)[0]
+    return value
 
 
 def _u32(data: bytes, offset: int) -> int:
-    return struct.unpack_from("<I", data, offset)[0]
+    value: int = struct.unpack_from("<I", data, offset)[0]
+    return value
 
 
 def _read_string_pool(data: bytes, start: int) -> list[str]:
@@ -243,7 +245,10 @@ def _class_name(package: str, name: str) -> str:
     return name if "." in name else f"{package}.{name}"
 
 
-_COMPONENT_TAGS = {"activity": "activity", "activity-alias": "activity", "service": "service", "receiver": "receiver", "provider": "provider"}
+_COMPONENT_TAGS = {
+    "activity": "activity", "activity-alias": "activity", "service": "service", "receiver": "receiver",
+    "provider": "provider",
+}
 
 
 def read_manifest(root: Element) -> Manifest:
@@ -265,7 +270,8 @@ def read_manifest(root: Element) -> Manifest:
         min_sdk = _as_int(uses_sdk.attributes.get("minSdkVersion"), 1)
         target_sdk = _as_int(uses_sdk.attributes.get("targetSdkVersion"), 0)
     permissions = tuple(
-        str(el.attributes["name"]) for el in root.find_all("uses-permission") if isinstance(el.attributes.get("name"), str)
+        str(el.attributes["name"]) for el in root.find_all("uses-permission")
+        if isinstance(el.attributes.get("name"), str)
     )
     debuggable = False
     components: list[ManifestComponent] = []

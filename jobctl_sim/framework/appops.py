@@ -168,7 +168,8 @@ class AppOpsService:
         if uid is None:
             return ERROR
         uid_lines = [
-            f"  {name}: {mode.value}" for (u, name), mode in sorted(self._uid_modes.items()) if u == uid and op in (None, name)
+            f"  {name}: {mode.value}" for (u, name), mode in sorted(self._uid_modes.items())
+            if u == uid and op in (None, name)
         ]
         package_lines = [
             f"{name}: {mode.value}"

@@ -28,7 +28,15 @@ import dataclasses
 import enum
 from dataclasses import dataclass
 
-from jobctl_sim.framework.shell_command import ERROR, ArgCursor, JavaException, VerbTable
+from jobctl_sim.framework.shell_command import (
+    ERROR,
+    ArgCursor,
+    NumberFormatException,
+    SecurityException,
+    VerbTable,
+    java_bool,
+    parse_java_int,
+)
 from jobctl_sim.framework.system import AndroidSystem, BinderService, Change, Topic
 from jobctl_sim.native.shell.command import Invocation
 
@@ -77,10 +85,6 @@ class HealthInfo:
             if flag:
                 return value
         return 0
-
-
-_BOOL_PROPS = {"ac", "usb", "wireless", "dock", "present"}
-_INT_PROPS = {"status": "status", "level": "level", "temp": "temperature", "counter": "counter"}
 
 
 def _set_props(api: int) -> tuple[str, ...]:
@@ -187,9 +191,7 @@ class BatteryService:
             return False
         if info.level >= LOW_BATTERY_WARNING_LEVEL + LOW_BATTERY_CLOSE_WARNING_BUMP:
             return False
-        if force and info.level >= LOW_BATTERY_WARNING_LEVEL:
-            return False
-        return True
+        return not (force and info.level >= LOW_BATTERY_WARNING_LEVEL)
 
     def _update_charging(self, old: HealthInfo, new: HealthInfo) -> None:
         if not new.plugged:
@@ -212,10 +214,8 @@ class BatteryService:
             self._set_charging(False)
 
     def _charged_delay_ms(self) -> int:
-        settings = getattr(self._system, "settings", None)
-        if settings is None:
-            return DEFAULT_CHARGED_DELAY_MS
-        return settings.key_value_constant("battery_stats_constants", "battery_charged_delay_ms", DEFAULT_CHARGED_DELAY_MS)
+        return self._system.settings.key_value_constant("battery_stats_constants", "battery_charged_delay_ms",
+                                                        DEFAULT_CHARGED_DELAY_MS)
 
     def _arm_charge_timer(self) -> None:
         self._cancel_charge_timer()
@@ -272,8 +272,8 @@ class BatteryService:
             inv.out("No value specified\n")
             return ERROR
         try:
-            number = _parse_int(value)
-        except ValueError:
+            number = parse_java_int(value)
+        except NumberFormatException:
             inv.out(f"Bad value: {value}\n")
             return ERROR
         info = self._frozen_copy()
@@ -283,10 +283,7 @@ class BatteryService:
         if key == "invalid":
             self._invalid_charger = number
             return self._finish(inv, info, force)
-        if key in _BOOL_PROPS:
-            info = dataclasses.replace(info, **{key: number != 0})
-        else:
-            info = dataclasses.replace(info, **{_INT_PROPS[key]: number})
+        info = _with_property(info, key, number)
         return self._finish(inv, info, force)
 
     def _verb_get(self, inv: Invocation, cursor: ArgCursor) -> int:
@@ -296,10 +293,10 @@ class BatteryService:
             return ERROR
         info = self._info
         values: dict[str, str] = {
-            "present": _bool(info.present),
-            "ac": _bool(info.ac),
-            "usb": _bool(info.usb),
-            "wireless": _bool(info.wireless),
+            "present": java_bool(info.present),
+            "ac": java_bool(info.ac),
+            "usb": java_bool(info.usb),
+            "wireless": java_bool(info.wireless),
             "status": str(info.status),
             "level": str(info.level),
             "counter": str(info.counter),
@@ -307,7 +304,7 @@ class BatteryService:
             "invalid": str(self._invalid_charger),
         }
         if self._system.api_level >= 33:
-            values["dock"] = _bool(info.dock)
+            values["dock"] = java_bool(info.dock)
         inv.out(f"{values[key]}\n" if key in values else f"Unknown get option: {key}\n")
         return 0
 
@@ -326,9 +323,7 @@ class BatteryService:
         return 0
 
     def _verb_suspend_input(self, inv: Invocation, cursor: ArgCursor) -> int:
-        raise JavaException(
-            "java.lang.SecurityException", "battery suspend_input is only supported on debuggable builds"
-        )
+        raise SecurityException("battery suspend_input is only supported on debuggable builds")
 
     def verb_table(self) -> VerbTable:
         verbs = {"set": self._verb_set, "unplug": self._verb_unplug, "reset": self._verb_reset}
@@ -372,19 +367,19 @@ class BatteryService:
         if self._updates_stopped:
             lines.append("  (UPDATES STOPPED -- use 'reset' to restart)")
         lines += [
-            f"  AC powered: {_bool(info.ac)}",
-            f"  USB powered: {_bool(info.usb)}",
-            f"  Wireless powered: {_bool(info.wireless)}",
+            f"  AC powered: {java_bool(info.ac)}",
+            f"  USB powered: {java_bool(info.usb)}",
+            f"  Wireless powered: {java_bool(info.wireless)}",
         ]
         if api >= 33:
-            lines.append(f"  Dock powered: {_bool(info.dock)}")
+            lines.append(f"  Dock powered: {java_bool(info.dock)}")
         lines += [
             f"  Max charging current: {info.max_charging_current}",
             f"  Max charging voltage: {info.max_charging_voltage}",
             f"  Charge counter: {info.counter}",
             f"  status: {info.status}",
             f"  health: {info.health}",
-            f"  present: {_bool(info.present)}",
+            f"  present: {java_bool(info.present)}",
             f"  level: {info.level}",
             f"  scale: {info.scale}",
             f"  voltage: {info.voltage}",
@@ -396,15 +391,26 @@ class BatteryService:
         return "\n".join(lines) + "\n"
 
 
-def _parse_int(value: str) -> int:
-    body = value[1:] if value[:1] in "+-" else value
-    if not body or not body.isascii() or not body.isdigit() or not -(2**31) <= int(value) < 2**31:
-        raise ValueError(value)
-    return int(value)
-
-
-def _bool(value: bool) -> str:
-    return "true" if value else "false"
+def _with_property(info: HealthInfo, key: str, number: int) -> HealthInfo:
+    """``cmd battery set KEY N`` on a copy of ``info`` (``ac``/``usb``/… are booleans: N != 0)."""
+    flag = number != 0
+    if key == "ac":
+        return dataclasses.replace(info, ac=flag)
+    if key == "usb":
+        return dataclasses.replace(info, usb=flag)
+    if key == "wireless":
+        return dataclasses.replace(info, wireless=flag)
+    if key == "dock":
+        return dataclasses.replace(info, dock=flag)
+    if key == "present":
+        return dataclasses.replace(info, present=flag)
+    if key == "status":
+        return dataclasses.replace(info, status=number)
+    if key == "level":
+        return dataclasses.replace(info, level=number)
+    if key == "temp":
+        return dataclasses.replace(info, temperature=number)
+    return dataclasses.replace(info, counter=number)
 
 
 def install(system: AndroidSystem) -> BatteryService:

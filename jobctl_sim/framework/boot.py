@@ -24,18 +24,14 @@ from jobctl_sim.native.shell.command import Invocation
 
 async def reboot(system: AndroidSystem) -> None:
     system.publish(Change(Topic.SHUTDOWN))
-    activity = getattr(system, "activity", None)
-    if activity is not None:
-        activity.kill_all("shutdown")
-    system.battery.reset_overrides()  # type: ignore[attr-defined]
-    system.storage.reset_overrides()  # type: ignore[attr-defined]
-    system.power.reset_for_boot()  # type: ignore[attr-defined]
-    connectivity = system.connectivity
-    if hasattr(connectivity, "roaming"):
-        connectivity.roaming = False  # type: ignore[attr-defined]
+    system.activity.kill_all("shutdown")
+    system.battery.reset_overrides()
+    system.storage.reset_overrides()
+    system.power.reset_for_boot()
+    system.connectivity.roaming = False
     system.device.clock.reboot()
-    boots = system.settings.global_int("boot_count", 0) + 1  # type: ignore[attr-defined]
-    system.settings.put("global", "boot_count", str(boots))  # type: ignore[attr-defined]
+    boots = system.settings.global_int("boot_count", 0) + 1
+    system.settings.put("global", "boot_count", str(boots))
     await asyncio.sleep(0)
     system.publish(Change(Topic.BOOT_COMPLETED))
 
@@ -51,5 +47,8 @@ def install(system: AndroidSystem) -> None:
             hangup.cancel()
         return 0
 
-    system.reboot = lambda: reboot(system)  # type: ignore[attr-defined]  # addition to the contract
+    async def reboot_system() -> None:
+        await reboot(system)
+
+    system.reboot = reboot_system
     system.device.commands.register("reboot", reboot_command)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jobctl_sim.framework.shell_command import ERROR, ArgCursor, VerbTable
+from jobctl_sim.framework.shell_command import ERROR, ArgCursor, VerbTable, java_bool
 from jobctl_sim.framework.system import AndroidSystem, BinderService, Change, NetworkFacts, Topic
 from jobctl_sim.native.shell.command import Invocation
 
@@ -62,7 +62,8 @@ class ConnectivityService:
         for transport in ("wifi", "cellular"):
             link = self._links.get(transport)
             if link is not None:
-                return NetworkFacts(link.network_id, transport, self._metered(transport), self._roaming(transport), True)
+                return NetworkFacts(link.network_id, transport, self._metered(transport), self._roaming(transport),
+                                    True)
         return None
 
     def _metered(self, transport: str) -> bool:
@@ -126,7 +127,7 @@ class ConnectivityService:
     # ------------------------------------------------------------------ svc
     def svc_command(self, inv: Invocation) -> int:
         args = inv.args
-        what, action = (args + [None, None])[:2]
+        what, action = ([*args, None, None])[:2]
         if what == "wifi":
             if action in ("enable", "disable"):
                 self.set_wifi(action == "enable")
@@ -171,25 +172,27 @@ class ConnectivityService:
         if link is not None:
             inv.out(f'Wifi is connected to "{WIFI_SSID}"\n')
             inv.out(f'WifiInfo: SSID: "{WIFI_SSID}", BSSID: 00:13:10:85:fe:01, Supplicant state: COMPLETED, '
-                    f"Link speed: 54Mbps, Frequency: 2447MHz, Net ID: 0, Metered hint: {_b(self._metered('wifi'))}\n")
+                    "Link speed: 54Mbps, Frequency: 2447MHz, Net ID: 0, "
+                    f"Metered hint: {java_bool(self._metered('wifi'))}\n")
         return 0
 
     async def wifi_command(self, inv: Invocation) -> int:
         verbs = {"status": self._verb_wifi_status}
         if self._system.api_level >= 30:
             verbs["set-wifi-enabled"] = self._verb_set_wifi_enabled
-        return await VerbTable(verbs, lambda: "Wi-Fi (wifi) commands:\n  help or -h\n    Print this help text.\n").run(inv, inv.args)
+        return await VerbTable(verbs, _wifi_help).run(inv, inv.args)
 
     def _verb_phone_data(self, inv: Invocation, cursor: ArgCursor) -> int:
         value = cursor.next_arg()
         if value not in ("enable", "disable"):
-            inv.out("Data Test Mode Commands:\n  data enable: Enables mobile data.\n  data disable: Disables mobile data.\n")
+            inv.out("Data Test Mode Commands:\n  data enable: Enables mobile data.\n"
+                    "  data disable: Disables mobile data.\n")
             return ERROR
         self.set_mobile_data(value == "enable")
         return 0
 
     async def phone_command(self, inv: Invocation) -> int:
-        return await VerbTable({"data": self._verb_phone_data}, lambda: "Telephony Commands:\n  help\n    Print this help text.\n").run(inv, inv.args)
+        return await VerbTable({"data": self._verb_phone_data}, _phone_help).run(inv, inv.args)
 
     def _verb_airplane(self, inv: Invocation, cursor: ArgCursor) -> int:
         value = cursor.next_arg()
@@ -204,8 +207,7 @@ class ConnectivityService:
 
     async def connectivity_command(self, inv: Invocation) -> int:
         verbs = {"airplane-mode": self._verb_airplane} if self._system.api_level >= 30 else {}
-        return await VerbTable(verbs, lambda: "Connectivity service commands:\n  help\n    Print this help text.\n"
-                               "  airplane-mode [enable|disable]\n    Turn airplane mode on or off.\n").run(inv, inv.args)
+        return await VerbTable(verbs, _connectivity_help).run(inv, inv.args)
 
     def connectivity_dump(self, inv: Invocation) -> int:
         network = self.default_network()
@@ -222,7 +224,8 @@ class ConnectivityService:
             inv.out(
                 f"  NetworkAgentInfo{{network{{{link.network_id}}}  handle{{{link.network_id * 4294967296 + 0xDDDD}}}  "
                 f"ni{{{kind} CONNECTED extra: }}  Score(...)  everValidated{{true}}  lastValidated{{true}}  "
-                f"nc{{[ Transports: {transport.upper() if transport == 'wifi' else 'CELLULAR'} Capabilities: {'&'.join(caps)} ]}}}}\n"
+                f"nc{{[ Transports: {transport.upper() if transport == 'wifi' else 'CELLULAR'} "
+                f"Capabilities: {'&'.join(caps)} ]}}}}\n"
             )
         return 0
 
@@ -264,7 +267,8 @@ class ConnectivityService:
         if kind == "restrict-background":
             inv.out(f"Restrict background status: {'enabled' if self.restrict_background else 'disabled'}\n")
             return 0
-        inv.out("Error: didn't specify type of data to get\n" if kind is None else f"Error: unknown get type '{kind}'\n")
+        inv.out("Error: didn't specify type of data to get\n" if kind is None
+                else f"Error: unknown get type '{kind}'\n")
         return ERROR
 
     def _verb_netpolicy_list(self, inv: Invocation, cursor: ArgCursor) -> int:
@@ -273,22 +277,37 @@ class ConnectivityService:
             for ssid, value in sorted(self.metered_overrides.items()):
                 inv.out(f"{ssid};{value}\n")
             return 0
-        inv.out("Error: didn't specify type of data to list\n" if kind is None else f"Error: unknown list type '{kind}'\n")
+        inv.out("Error: didn't specify type of data to list\n" if kind is None
+                else f"Error: unknown list type '{kind}'\n")
         return ERROR
 
     async def netpolicy_command(self, inv: Invocation) -> int:
         verbs = {"set": self._verb_netpolicy_set, "get": self._verb_netpolicy_get, "list": self._verb_netpolicy_list}
-        return await VerbTable(verbs, lambda: "Network policy manager (netpolicy) commands:\n  help\n    Print this help text.\n").run(inv, inv.args)
+        return await VerbTable(verbs, _netpolicy_help).run(inv, inv.args)
 
 
-def _b(value: bool) -> str:
-    return "true" if value else "false"
+def _wifi_help() -> str:
+    return "Wi-Fi (wifi) commands:\n  help or -h\n    Print this help text.\n"
+
+
+def _phone_help() -> str:
+    return "Telephony Commands:\n  help\n    Print this help text.\n"
+
+
+def _connectivity_help() -> str:
+    return ("Connectivity service commands:\n  help\n    Print this help text.\n"
+            "  airplane-mode [enable|disable]\n    Turn airplane mode on or off.\n")
+
+
+def _netpolicy_help() -> str:
+    return "Network policy manager (netpolicy) commands:\n  help\n    Print this help text.\n"
 
 
 def install(system: AndroidSystem) -> ConnectivityService:
     service = ConnectivityService(system)
     system.connectivity = service
-    system.add_binder_service(BinderService("connectivity", shell_command=service.connectivity_command, dump=service.connectivity_dump))
+    system.add_binder_service(BinderService("connectivity", shell_command=service.connectivity_command,
+                                            dump=service.connectivity_dump))
     system.add_binder_service(BinderService("wifi", shell_command=service.wifi_command))
     system.add_binder_service(BinderService("phone", shell_command=service.phone_command))
     system.add_binder_service(BinderService("netpolicy", shell_command=service.netpolicy_command))

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from typing import Any
 
 from jobctl_sim.framework.system import AndroidSystem
 
@@ -37,8 +36,13 @@ class CostClass(enum.Enum):
     TOYBOX = "toybox"
 
 
-BUILTINS = frozenset("echo cd exit true false test [ printf export set unset read exec source . : eval type wait shift".split())
-APP_PROCESS_TOOLS = frozenset("content monkey uiautomator bmgr requestsync app_process app_process64 ime wm".split())
+BUILTINS = frozenset({
+    "echo", "cd", "exit", "true", "false", "test", "[", "printf", "export", "set", "unset", "read", "exec",
+    "source", ".", ":", "eval", "type", "wait", "shift",
+})
+APP_PROCESS_TOOLS = frozenset({
+    "content", "monkey", "uiautomator", "bmgr", "requestsync", "app_process", "app_process64", "ime", "wm",
+})
 
 
 def classify(argv: tuple[str, ...], api_level: int) -> CostClass:
@@ -83,10 +87,11 @@ class CostCounter:
         self._by_class[cost.value] += 1
         if argv:
             name = argv[0].rsplit("/", 1)[-1]
-            key = f"{name} {argv[1]}" if name in ("cmd", "am", "pm", "dumpsys", "svc", "settings") and len(argv) > 1 else name
+            with_verb = name in ("cmd", "am", "pm", "dumpsys", "svc", "settings") and len(argv) > 1
+            key = f"{name} {argv[1]}" if with_verb else name
             self._by_command[key] += 1
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> dict[str, object]:
         return {
             "total": sum(self._by_class.values()),
             "by_class": {c.value: self._by_class.get(c.value, 0) for c in CostClass},
@@ -101,5 +106,5 @@ class CostCounter:
 def install(system: AndroidSystem) -> CostCounter:
     counter = CostCounter(system.api_level)
     system.device.command_observers.append(counter)
-    system.costs = counter  # type: ignore[attr-defined]  # addition to the contract
+    system.costs = counter
     return counter

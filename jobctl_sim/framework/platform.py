@@ -21,7 +21,18 @@ from __future__ import annotations
 
 import inspect
 
-from jobctl_sim.framework import activity, appops, battery, boot, connectivity, costs, packages, power, settings, storage
+from jobctl_sim.framework import (
+    activity,
+    appops,
+    battery,
+    boot,
+    connectivity,
+    costs,
+    packages,
+    power,
+    settings,
+    storage,
+)
 from jobctl_sim.framework.shell_command import sub_invocation
 from jobctl_sim.framework.system import AndroidSystem, ShellEntry
 from jobctl_sim.native.shell.command import Invocation
@@ -33,15 +44,16 @@ async def _call(entry: ShellEntry, inv: Invocation) -> int:
     result = entry(inv)
     if inspect.isawaitable(result):
         result = await result
-    return int(result)  # type: ignore[arg-type]
+    return int(result)
 
 
-def _cmd(system: AndroidSystem):  # noqa: ANN202 - a shell command
+def _cmd(system: AndroidSystem) -> ShellEntry:
     async def cmd(inv: Invocation) -> int:
         args = inv.args
         if not args:
             if system.api_level >= 30:
-                inv.err("cmd: No service specified; use -l to list all running services. Use -w to start and wait for a service.\n")
+                inv.err("cmd: No service specified; use -l to list all running services. "
+                        "Use -w to start and wait for a service.\n")
             else:
                 inv.err("cmd: No service specified; use -l to list all services\n")
             return 20
@@ -61,7 +73,7 @@ def _cmd(system: AndroidSystem):  # noqa: ANN202 - a shell command
     return cmd
 
 
-def _dumpsys(system: AndroidSystem):  # noqa: ANN202 - a shell command
+def _dumpsys(system: AndroidSystem) -> ShellEntry:
     async def dumpsys(inv: Invocation) -> int:
         args = list(inv.args)
         while args and args[0] in ("-t", "-T"):
@@ -70,8 +82,8 @@ def _dumpsys(system: AndroidSystem):  # noqa: ANN202 - a shell command
             inv.out("Currently running services:\n" + "".join(f"  {n}\n" for n in sorted(system.binder_services)))
             return 0
         if args[:1] == ["--help"]:
-            inv.err("usage: dumpsys\n         To dump all services.\nor:\n       dumpsys [-t TIMEOUT] [--priority LEVEL] "
-                    "[--help | -l | --skip SERVICES | SERVICE [ARGS]]\n")
+            inv.err("usage: dumpsys\n         To dump all services.\nor:\n"
+                    "       dumpsys [-t TIMEOUT] [--priority LEVEL] [--help | -l | --skip SERVICES | SERVICE [ARGS]]\n")
             return 0
         if not args:
             names = sorted(system.binder_services)
@@ -93,7 +105,7 @@ def _dumpsys(system: AndroidSystem):  # noqa: ANN202 - a shell command
     return dumpsys
 
 
-def _service(system: AndroidSystem):  # noqa: ANN202 - a shell command
+def _service(system: AndroidSystem) -> ShellEntry:
     def service(inv: Invocation) -> int:
         args = inv.args
         if args[:1] == ["list"]:
@@ -111,7 +123,9 @@ def _service(system: AndroidSystem):  # noqa: ANN202 - a shell command
     return service
 
 
-def _wrapper(system: AndroidSystem, name: str):  # noqa: ANN202 - ``pm`` -> ``cmd package`` etc.
+def _wrapper(system: AndroidSystem, name: str) -> ShellEntry:
+    """``pm`` -> ``cmd package`` etc."""
+
     async def wrapper(inv: Invocation) -> int:
         service = system.binder_services[name]
         assert service.shell_command is not None
@@ -141,4 +155,3 @@ def install(system: AndroidSystem) -> None:
     commands.register("appops", _wrapper(system, "appops"))
     if system.api_level >= 29:
         commands.register("device_config", _wrapper(system, "device_config"))
-    commands.register("run-as", system.packages.run_as)  # type: ignore[attr-defined]

@@ -29,7 +29,15 @@ from __future__ import annotations
 
 import enum
 
-from jobctl_sim.framework.shell_command import ERROR, ArgCursor, JavaException, VerbTable, parse_java_int
+from jobctl_sim.framework.shell_command import (
+    ERROR,
+    ArgCursor,
+    JavaException,
+    Verb,
+    VerbTable,
+    java_bool,
+    parse_java_int,
+)
 from jobctl_sim.framework.system import AndroidSystem, BinderService, Change, Topic
 from jobctl_sim.native.shell.command import Invocation
 
@@ -105,6 +113,11 @@ class PowerService:
     @property
     def charging(self) -> bool:
         return self._system.battery.power_connected
+
+    def is_doze_allowlisted(self, package: str) -> bool:
+        """On the user allow-list (``cmd deviceidle whitelist +PKG``): DeviceIdleJobsController
+        does not hold the app's jobs back in Doze."""
+        return package in self.allowlist
 
     # ------------------------------------------------------------------ transitions
     def _on_change(self, change: Change) -> None:
@@ -231,7 +244,7 @@ class PowerService:
         inv.out(f"Unknown idle mode: {arg}\n")
         return None
 
-    def _enable_verb(self, enable: bool):  # noqa: ANN202
+    def _enable_verb(self, enable: bool) -> Verb:
         def run(inv: Invocation, cursor: ArgCursor) -> int:
             modes = self._modes(inv, cursor.next_arg())
             if modes is None:
@@ -273,8 +286,9 @@ class PowerService:
             inv.out("Argument required\n")
             return ERROR
         network = self._system.connectivity.default_network() is not None
-        values = {"light": self.light_state.value, "deep": self.state.value, "force": _b(self.force_idle),
-                  "screen": _b(self.screen_on), "charging": _b(self.charging), "network": _b(network)}
+        values = {"light": self.light_state.value, "deep": self.state.value, "force": java_bool(self.force_idle),
+                  "screen": java_bool(self.screen_on), "charging": java_bool(self.charging),
+                  "network": java_bool(network)}
         if self._system.api_level >= 29:
             values["quick"] = "false"
         inv.out(f"{values[arg]}\n" if arg in values else f"Unknown get option: {arg}\n")
@@ -300,7 +314,7 @@ class PowerService:
                     self.allowlist.discard(pkg)
                     inv.out(f"Removed: {pkg}\n")
             elif prefix == "=":
-                inv.out(f"{_b(pkg in self.allowlist)}\n")
+                inv.out(f"{java_bool(pkg in self.allowlist)}\n")
             else:
                 inv.out(f"Package must be prefixed with +, -, or =: {arg}\n")
                 return ERROR
@@ -339,10 +353,10 @@ class PowerService:
             return await self.deviceidle_command(inv)
         inv.out(
             "  Settings:\n"
-            f"  mLightEnabled={_b(self.light_enabled)}  mDeepEnabled={_b(self.deep_enabled)}\n"
-            f"  mForceIdle={_b(self.force_idle)}\n"
-            f"  mScreenOn={_b(self.screen_on)}\n"
-            f"  mCharging={_b(self.charging)}\n"
+            f"  mLightEnabled={java_bool(self.light_enabled)}  mDeepEnabled={java_bool(self.deep_enabled)}\n"
+            f"  mForceIdle={java_bool(self.force_idle)}\n"
+            f"  mScreenOn={java_bool(self.screen_on)}\n"
+            f"  mCharging={java_bool(self.charging)}\n"
             f"  mState={self.state.value} mLightState={self.light_state.value}\n"
         )
         if self.allowlist:
@@ -366,18 +380,18 @@ class PowerService:
 
     def power_dump(self, inv: Invocation) -> int:
         battery = self._system.battery
-        plug = 1 if battery.plugged_ac else 2 if battery.plugged_usb else 4 if battery.plugged_wireless else 8 if battery.plugged_dock else 0
+        plug = battery.info.plug_type
         inv.out(
             "POWER MANAGER (dumpsys power)\n\n"
             "Power Manager State:\n"
             f"  mWakefulness={'Awake' if self.screen_on else 'Asleep'}\n"
             "  mWakefulnessChanging=false\n"
-            f"  mIsPowered={_b(battery.power_connected)}\n"
+            f"  mIsPowered={java_bool(battery.power_connected)}\n"
             f"  mPlugType={plug}\n"
             f"  mBatteryLevel={battery.level}\n"
-            f"  mDeviceIdleMode={_b(self.deep_idle)}\n"
-            f"  mLightDeviceIdleMode={_b(self.light_idle)}\n"
-            f"  mBatterySaverEnabled={_b(self.battery_saver)}\n"
+            f"  mDeviceIdleMode={java_bool(self.deep_idle)}\n"
+            f"  mLightDeviceIdleMode={java_bool(self.light_idle)}\n"
+            f"  mBatterySaverEnabled={java_bool(self.battery_saver)}\n"
             f"Display Power: state={'ON' if self.screen_on else 'OFF'}\n"
         )
         return 0
@@ -403,10 +417,6 @@ class PowerService:
             elif code == 224:
                 self.set_screen(True)
         return 0
-
-
-def _b(value: bool) -> str:
-    return "true" if value else "false"
 
 
 def _deviceidle_help() -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 
-from jobctl_sim.framework.shell_command import ArgCursor, VerbTable
+from jobctl_sim.framework.shell_command import ArgCursor, Verb, VerbTable
 from jobctl_sim.framework.system import AndroidSystem, BinderService, Change, Topic
 from jobctl_sim.native.shell.command import Invocation
 
@@ -56,7 +56,7 @@ class StorageService:
     def reset_overrides(self) -> None:
         self._forced = Forced.NONE
 
-    def _verb(self, forced: Forced):  # noqa: ANN202 - a VerbTable entry
+    def _verb(self, forced: Forced) -> Verb:
         def run(inv: Invocation, cursor: ArgCursor) -> int:
             force = False
             while (opt := cursor.next_option()) is not None:
@@ -70,7 +70,8 @@ class StorageService:
 
     def verb_table(self) -> VerbTable:
         return VerbTable(
-            {"force-low": self._verb(Forced.LOW), "force-not-low": self._verb(Forced.NOT_LOW), "reset": self._verb(Forced.NONE)},
+            {"force-low": self._verb(Forced.LOW), "force-not-low": self._verb(Forced.NOT_LOW),
+             "reset": self._verb(Forced.NONE)},
             _help,
         )
 
@@ -81,7 +82,8 @@ class StorageService:
         fs = self._system.device.fs
         inv.out(
             "Known volumes:\n"
-            f"  Default:\n    level={'LOW' if self.low else 'NORMAL'} lastUsableBytes={fs.capacity_bytes - fs.used_bytes}"
+            f"  Default:\n    level={'LOW' if self.low else 'NORMAL'} "
+            f"lastUsableBytes={fs.capacity_bytes - fs.used_bytes}"
             f" totalBytes={fs.capacity_bytes}\n"
         )
         if self._forced is not Forced.NONE:

@@ -21,12 +21,23 @@ from __future__ import annotations
 import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, Union
+from typing import TYPE_CHECKING, Any, Protocol
 
 from jobctl_sim.native.shell.command import Invocation
 
 if TYPE_CHECKING:
     from jobctl_sim.device import VirtualDevice
+    from jobctl_sim.framework.activity import ActivityManagerService
+    from jobctl_sim.framework.appops import AppOpsService
+    from jobctl_sim.framework.battery import BatteryService
+    from jobctl_sim.framework.connectivity import ConnectivityService
+    from jobctl_sim.framework.costs import CostCounter
+    from jobctl_sim.framework.jobscheduler.service import JobSchedulerService
+    from jobctl_sim.framework.packages import PackageManagerService
+    from jobctl_sim.framework.power import PowerService
+    from jobctl_sim.framework.settings import SettingsService
+    from jobctl_sim.framework.standby import StandbyController
+    from jobctl_sim.framework.storage import StorageService
 
 
 class Topic(enum.Enum):
@@ -61,11 +72,11 @@ class Change:
     topic: Topic
     package: str | None = None
     uid: int | None = None
-    detail: dict[str, Any] = field(default_factory=dict)
+    detail: dict[str, object] = field(default_factory=dict)
 
 
 Listener = Callable[[Change], None]
-ShellEntry = Callable[[Invocation], Union[int, Awaitable[int]]]
+ShellEntry = Callable[[Invocation], int | Awaitable[int]]
 
 
 @dataclass(frozen=True)
@@ -80,27 +91,37 @@ class BinderService:
 
 
 # ---------------------------------------------------------------------------------------
-# Facts the services expose (implemented by the service modules; read by JobScheduler).
+# Facts the services expose (implemented by the service modules; read by JobScheduler through
+# :class:`FactSources`, so a test can stand in plain objects with these attributes).
 # ---------------------------------------------------------------------------------------
 class BatteryFacts(Protocol):
-    level: int
-    scale: int
-    plugged_ac: bool
-    plugged_usb: bool
-    plugged_wireless: bool
-    plugged_dock: bool
-    sequence: int
-    """ACTION_BATTERY_CHANGED's EXTRA_SEQUENCE (what ``cmd battery … -f`` prints)."""
-
+    @property
+    def level(self) -> int: ...
+    @property
+    def scale(self) -> int: ...
+    @property
+    def plugged_ac(self) -> bool: ...
+    @property
+    def plugged_usb(self) -> bool: ...
+    @property
+    def plugged_wireless(self) -> bool: ...
+    @property
+    def plugged_dock(self) -> bool: ...
+    @property
+    def sequence(self) -> int:
+        """ACTION_BATTERY_CHANGED's EXTRA_SEQUENCE (what ``cmd battery … -f`` prints)."""
+        ...
     @property
     def power_connected(self) -> bool: ...
     @property
     def charging(self) -> bool:
         """BatteryManager.ACTION_CHARGING semantics, incl. the level-rise rule and
         ``battery_charged_delay_ms`` (shell ref §3.3)."""
+        ...
     @property
     def battery_low(self) -> bool:
         """ACTION_BATTERY_LOW/OKAY semantics (thresholds with hysteresis)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -115,24 +136,39 @@ class NetworkFacts:
 
 
 class ConnectivityFacts(Protocol):
-    wifi_enabled: bool
-    mobile_data_enabled: bool
-    airplane_mode: bool
+    @property
+    def wifi_enabled(self) -> bool: ...
+    @property
+    def mobile_data_enabled(self) -> bool: ...
+    @property
+    def airplane_mode(self) -> bool: ...
 
     def default_network(self) -> NetworkFacts | None: ...
 
 
 class StorageFacts(Protocol):
-    low: bool
-    sequence: int
+    @property
+    def low(self) -> bool: ...
+    @property
+    def sequence(self) -> int: ...
 
 
 class PowerFacts(Protocol):
-    screen_on: bool
-    battery_saver: bool
-    deep_idle: bool
-    """Doze (``cmd deviceidle force-idle deep`` / step to IDLE)."""
-    light_idle: bool
+    @property
+    def screen_on(self) -> bool: ...
+    @property
+    def battery_saver(self) -> bool: ...
+    @property
+    def deep_idle(self) -> bool:
+        """Doze (``cmd deviceidle force-idle deep`` / step to IDLE)."""
+        ...
+    @property
+    def light_idle(self) -> bool: ...
+
+    def is_doze_allowlisted(self, package: str) -> bool:
+        """On the deviceidle allow-list (``cmd deviceidle whitelist +PKG``): Doze does not hold
+        its jobs back (DeviceIdleJobsController)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -164,28 +200,63 @@ class PackagesFacts(Protocol):
 
 class StandbyFacts(Protocol):
     def bucket(self, package: str) -> int:
-        """UsageStatsManager bucket: 5 EXEMPTED, 10 ACTIVE, 20 WORKING_SET, 30 FREQUENT,
-        40 RARE, 45 RESTRICTED, 50 NEVER."""
+        """A :class:`~jobctl_sim.framework.standby.StandbyBucket` value (an int)."""
+        ...
 
 
 class AppOpsFacts(Protocol):
     def mode(self, op: str, uid: int, package: str) -> str:
         """``allow`` | ``ignore`` | ``deny`` | ``default`` | ``foreground``."""
+        ...
 
 
 class SettingsFacts(Protocol):
     def get(self, namespace: str, key: str) -> str | None:
         """``namespace``: ``global`` | ``secure`` | ``system``."""
+        ...
 
     def device_config(self, namespace: str, key: str) -> str | None: ...
 
 
+class ActivityFacts(Protocol):
+    def is_top(self, package: str) -> bool:
+        """The app has the resumed activity (PROCESS_STATE_TOP)."""
+        ...
+
+
+class FactSources(Protocol):
+    """What JobScheduler's controllers read of the device (:class:`AndroidSystem` is one)."""
+
+    @property
+    def api_level(self) -> int: ...
+    @property
+    def battery(self) -> BatteryFacts: ...
+    @property
+    def connectivity(self) -> ConnectivityFacts: ...
+    @property
+    def storage(self) -> StorageFacts: ...
+    @property
+    def power(self) -> PowerFacts: ...
+    @property
+    def packages(self) -> PackagesFacts: ...
+    @property
+    def standby(self) -> StandbyFacts: ...
+    @property
+    def appops(self) -> AppOpsFacts: ...
+    @property
+    def activity(self) -> ActivityFacts: ...
+
+
 class AppModel(Protocol):
-    """An app whose code the virtual device runs (the jobctl helper's model)."""
+    """An app whose code the virtual device runs (the jobctl helper's model).
+
+    Optional hooks, looked up by name: ``on_activity_start(intent) -> bool`` (True: the
+    activity finished at once) and the JobService callbacks of
+    :mod:`jobctl_sim.framework.jobscheduler.app_api`."""
 
     package: str
 
-    def on_broadcast(self, intent: "Intent") -> "BroadcastResult": ...
+    def on_broadcast(self, intent: Intent) -> BroadcastResult: ...
     def on_process_died(self) -> None: ...
 
 
@@ -213,22 +284,26 @@ class BroadcastResult:
 class AndroidSystem:
     """One device's Android: services, the change bus, apps."""
 
-    def __init__(self, device: "VirtualDevice") -> None:
+    def __init__(self, device: VirtualDevice) -> None:
         self.device = device
         self.clock = device.clock
         self.binder_services: dict[str, BinderService] = {}
         self.apps: dict[str, AppModel] = {}
         self._listeners: list[Listener] = []
         # Set by the service modules' install functions:
-        self.battery: BatteryFacts
-        self.connectivity: ConnectivityFacts
-        self.storage: StorageFacts
-        self.power: PowerFacts
-        self.packages: PackagesFacts
-        self.standby: StandbyFacts
-        self.appops: AppOpsFacts
-        self.settings: SettingsFacts
-        self.jobs: Any  # jobctl_sim.framework.jobscheduler.JobSchedulerService
+        self.settings: SettingsService
+        self.battery: BatteryService
+        self.storage: StorageService
+        self.packages: PackageManagerService
+        self.appops: AppOpsService
+        self.connectivity: ConnectivityService
+        self.power: PowerService
+        self.standby: StandbyController
+        self.activity: ActivityManagerService
+        self.costs: CostCounter
+        self.jobs: JobSchedulerService
+        self.reboot: Callable[[], Awaitable[None]]
+        """Shut down and boot again (:func:`jobctl_sim.framework.boot.reboot`)."""
 
     @property
     def api_level(self) -> int:

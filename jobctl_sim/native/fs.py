@@ -115,7 +115,7 @@ class _Node:
     atime: int
     ctime: int
     data: bytearray = field(default_factory=bytearray)
-    children: dict[str, "_Node"] = field(default_factory=dict)
+    children: dict[str, _Node] = field(default_factory=dict)
     target: str = ""
     discard_writes: bool = False
     """True for ``/dev/null``: writes vanish, reads are empty."""
@@ -188,7 +188,7 @@ class MemoryFileSystem:
     @classmethod
     def android_layout(
         cls, clock: VirtualClock, capacity_bytes: int = DEFAULT_CAPACITY_BYTES
-    ) -> "MemoryFileSystem":
+    ) -> MemoryFileSystem:
         """The directories adb clients touch on a freshly booted device.
 
         Owners and modes follow ``system/core/rootdir/init.rc`` where it sets them

@@ -65,7 +65,7 @@ class DeviceIdentity:
     brand: str = "google"
 
     @classmethod
-    def for_api_level(cls, api: int) -> "DeviceIdentity":
+    def for_api_level(cls, api: int) -> DeviceIdentity:
         """The names the Google x86_64 emulator image of ``api`` uses (see the module doc)."""
         if api not in RELEASES:
             raise ValueError(f"API level {api} is not modelled")

@@ -25,7 +25,7 @@ from jobctl_sim.apps.helper.journal import DEFAULT_SEGMENT_MAX_EVENTS, Journal
 from jobctl_sim.apps.helper.protocol import COMMAND_ACTION, UNKNOWN_UID, Fields
 from jobctl_sim.apps.helper.scripts import DequeuedWork, JobRun, JobStartFacts
 from jobctl_sim.apps.helper.spec import JobSpec, WorkItemSpec, parse_spec
-from jobctl_sim.framework.jobscheduler.errors import IllegalArgumentException, IllegalStateException
+from jobctl_sim.framework.shell_command import IllegalArgumentException, IllegalStateException
 from jobctl_sim.native.clock import VirtualClock
 from jobctl_sim.native.fs import MemoryFileSystem
 
@@ -130,8 +130,10 @@ class FakeScheduler:
 
     def enqueue(self, built: Built, item: WorkItemSpec) -> int:
         spec = built.spec
-        if (_positive(item.estimated_download_bytes) or _positive(item.estimated_upload_bytes)) and not spec.has_network:
-            raise IllegalArgumentException("JobWorkItem implies network usage but job doesn't specify a network constraint")
+        implies_network = _positive(item.estimated_download_bytes) or _positive(item.estimated_upload_bytes)
+        if implies_network and not spec.has_network:
+            raise IllegalArgumentException(
+                "JobWorkItem implies network usage but job doesn't specify a network constraint")
         self._check_limit()
         if spec.job_id in self._failing:
             return 0
@@ -408,7 +410,7 @@ def test_vector(path: Path) -> None:
 def test_vectors_are_canonical_integers_only() -> None:
     """README: numbers in vectors are integers only."""
     for path in VECTORS:
-        def walk(value: Any) -> None:
+        def walk(value: Any, path: Path = path) -> None:
             assert not isinstance(value, float), f"{path.name}: float {value}"
             if isinstance(value, dict):
                 for item in value.values():

@@ -20,7 +20,7 @@ from bridge.helper_protocol import HELPER_PACKAGE
 from bridge.jobs import Session, open_session
 from bridge.model import EventKind, JobEvent
 from jobctl_sim.harness import SimHarness
-from jobctl_sim.adbd.server import FleetSpec
+from jobctl_sim.fleet import FleetSpec
 
 T = TypeVar("T")
 
@@ -81,7 +81,7 @@ def drain_stream_errors(session: Session) -> list[BaseException]:
     while True:
         try:
             item = session.events.get(timeout=0)
-        except Exception as error:  # noqa: BLE001 - what the stream raises is what we collect
+        except Exception as error:
             errors.append(error)
             continue
         if item is None:
@@ -122,7 +122,7 @@ def footprint(sim: SimHarness, index: int = 0) -> dict[str, int]:
             "jobscheduler history": len(jobs.history),
             "recently completed": len(jobs.completed),
             "quota sessions": sum(len(s) for s in jobs.quota_used.values()),
-            "content watches": len(jobs._content),
+            "content watches": len(jobs.content.watches),
             "helper running jobs": len(process.running) if process is not None else 0,
             "journal events": lines(f"{HELPER_FILES}/journal/previous.jsonl")
             + lines(f"{HELPER_FILES}/journal/current.jsonl"),

@@ -16,7 +16,7 @@ from bridge.fleet import for_each_device
 from bridge.helper_protocol import HELPER_PACKAGE
 from bridge.model import EventKind, JobEvent, JobRun, JobSpec, RunEnd, StopReason
 from bridge.model.script import Hold, JobScript
-from jobctl_sim.adbd.server import FleetSpec
+from jobctl_sim.fleet import FleetSpec
 from tests.load.conftest import (
     assert_consecutive,
     event_threads,

@@ -15,6 +15,8 @@ import time
 from collections import Counter
 from collections.abc import Callable
 
+import pytest
+
 from bridge.adb.private import PrivateAdbServer
 from bridge.helper_protocol import HELPER_PACKAGE
 from bridge.jobs import Session
@@ -31,11 +33,11 @@ from bridge.model import (
 )
 from bridge.model.script import Hold, ItemScript, JobScript, Sleep
 from jobctl_sim.apps.helper.journal import DEFAULT_SEGMENT_MAX_EVENTS
-from jobctl_sim.framework.jobscheduler.service import HISTORY_SIZE, RECENTLY_COMPLETED
+from jobctl_sim.framework.jobscheduler.execution import HISTORY_SIZE, RECENTLY_COMPLETED
 from jobctl_sim.device import EXECUTED_HISTORY
 from jobctl_sim.harness import SimHarness
-from jobctl_sim.native.logcat import DEFAULT_CAPACITY
-from jobctl_sim.adbd.server import FleetSpec
+from jobctl_sim.native.logcat.buffer import DEFAULT_CAPACITY
+from jobctl_sim.fleet import FleetSpec
 from tests.load.conftest import (
     assert_consecutive,
     drain_stream_errors,
@@ -122,6 +124,7 @@ def _maxima(samples: list[dict[str, int]]) -> dict[str, int]:
     return {key: max(s[key] for s in samples) for key in samples[0]}
 
 
+@pytest.mark.slow
 def test_thirty_virtual_minutes_of_scheduling_and_condition_flips_keep_events_exact_and_the_device_bounded(
         adb: PrivateAdbServer) -> None:
     with running_fleet(adb, FleetSpec(speed=SPEED)) as sim:

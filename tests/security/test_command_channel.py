@@ -15,10 +15,10 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import jobctl_sim.framework
+import jobctl_sim.assembly
 from jobctl_sim.apps.helper import PACKAGE
 from jobctl_sim.device import DeviceConfig, VirtualDevice
-from jobctl_sim.adbd.streams import BufferOutput, InputStream
+from jobctl_sim.native.streams import BufferOutput, InputStream
 from tests.support.apk import build_apk
 
 INTRUDER = "org.example.intruder"
@@ -37,7 +37,7 @@ def run(body: Callable[[], Awaitable[None]]) -> None:
 
 def device(api: int = 34) -> VirtualDevice:
     return VirtualDevice(DeviceConfig(serial="sec", api_level=api, speed=1000.0),
-                         extensions=[jobctl_sim.framework.install])
+                         extensions=[jobctl_sim.assembly.install_android])
 
 
 async def sh(dev: VirtualDevice, line: str, uid: int = 2000) -> tuple[int, str, str]:

@@ -14,13 +14,12 @@ import re
 import stat
 from pathlib import Path
 
-import pytest
 
-import jobctl_sim.framework
+import jobctl_sim.assembly
 from bridge.adb.private import PrivateAdbServer
 from jobctl_sim.apps.helper import PACKAGE
 from jobctl_sim.device import DeviceConfig, VirtualDevice
-from jobctl_sim.adbd.streams import BufferOutput, InputStream
+from jobctl_sim.native.streams import BufferOutput, InputStream
 
 HELPER_SRC = Path(__file__).resolve().parents[2] / "android-helper"
 DATA = f"/data/data/{PACKAGE}"
@@ -35,7 +34,7 @@ async def sh(dev: VirtualDevice, line: str, uid: int = 2000, stdin: bytes = b"")
 
 def device() -> VirtualDevice:
     return VirtualDevice(DeviceConfig(serial="priv", api_level=34, speed=1000.0),
-                         extensions=[jobctl_sim.framework.install])
+                         extensions=[jobctl_sim.assembly.install_android])
 
 
 def test_the_journal_and_the_outbox_belong_to_the_app_uid_and_nobody_else() -> None:

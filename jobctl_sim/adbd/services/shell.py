@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from jobctl_sim.device import VirtualDevice
 from jobctl_sim.faults import CommandFault, FaultAction
-from jobctl_sim.adbd.streams import BufferOutput, InputStream, OutputStream
+from jobctl_sim.native.streams import BufferOutput, InputStream, OutputStream
 from jobctl_sim.adbd.transport import AdbStream
 
 ID_STDIN, ID_STDOUT, ID_STDERR, ID_EXIT, ID_CLOSE_STDIN, ID_WINDOW_SIZE = 0, 1, 2, 3, 4, 5
@@ -35,7 +35,7 @@ class ShellOptions:
     term: str | None = None
 
     @classmethod
-    def parse(cls, kind: str) -> "ShellOptions | None":
+    def parse(cls, kind: str) -> ShellOptions | None:
         """Parse ``shell[,opt…]``; None for an option adbd does not know."""
         protocol_v2, pty, raw, term = False, False, False, None
         for option in kind.split(",")[1:]:

@@ -6,8 +6,9 @@ response, and a failed command writes no journal event (except the partial ``enq
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from jobctl_sim.apps.helper.inbox import Inbox
 from jobctl_sim.apps.helper.journal import Journal
@@ -86,7 +87,11 @@ class BuiltJob(Protocol):
     def spec(self) -> JobSpec: ...
 
 
-class SchedulerPort(Protocol):
+JobT = TypeVar("JobT", bound=BuiltJob)
+"""What a scheduler port builds from a spec and later takes back to schedule or enqueue."""
+
+
+class SchedulerPort(Protocol[JobT]):
     """The helper's view of ``JobScheduler`` (``core/SchedulerPort.java``).
 
     Implementations let platform exceptions propagate: the handler relays class and message.
@@ -95,11 +100,11 @@ class SchedulerPort(Protocol):
     @property
     def api_level(self) -> int: ...
 
-    def build(self, spec: JobSpec) -> BuiltJob: ...
+    def build(self, spec: JobSpec) -> JobT: ...
 
-    def schedule(self, job: BuiltJob) -> int: ...
+    def schedule(self, job: JobT) -> int: ...
 
-    def enqueue(self, job: BuiltJob, item: WorkItemSpec) -> int: ...
+    def enqueue(self, job: JobT, item: WorkItemSpec) -> int: ...
 
     def cancel(self, namespace: str | None, job_id: int) -> None: ...
 
@@ -110,10 +115,10 @@ class SchedulerPort(Protocol):
     def pending_jobs(self, namespace: str | None, all_namespaces: bool) -> list[PendingJob]: ...
 
 
-class CommandHandler:
+class CommandHandler(Generic[JobT]):
     """Executes requests against the scheduler port, the journal and the inbox."""
 
-    def __init__(self, scheduler: SchedulerPort, journal: Journal, inbox: Inbox) -> None:
+    def __init__(self, scheduler: SchedulerPort[JobT], journal: Journal, inbox: Inbox) -> None:
         self._scheduler = scheduler
         self._journal = journal
         self._inbox = inbox
@@ -135,14 +140,13 @@ class CommandHandler:
         ``CommandHandler.handleActivity``), handle the request, write the reply to the outbox.
         Without a valid ``reply`` name nothing is written (the host times out)."""
         if launcher_uid != UNKNOWN_UID and not may_command(launcher_uid, own_uid):
-            response = failure(None, CommandError(ErrorCode.FORBIDDEN, f"uid {launcher_uid} may not command the helper"))
+            forbidden = CommandError(ErrorCode.FORBIDDEN, f"uid {launcher_uid} may not command the helper")
+            response = failure(None, forbidden)
         else:
             response = self.handle(inline, inbox_name)
         if reply is not None:
-            try:
+            with contextlib.suppress(CommandError):
                 self._inbox.write_reply(reply, response.json)
-            except CommandError:
-                pass
         return response
 
     def handle(self, inline: str | None, inbox_name: str | None) -> Response:
@@ -158,7 +162,7 @@ class CommandHandler:
             return success(request_id, self._dispatch(request))
         except CommandError as exc:
             return failure(request_id, exc)
-        except Exception as exc:  # noqa: BLE001 - §4: no input can crash the helper
+        except Exception as exc:  # §4: no input can crash the helper
             return failure(request_id, internal(exc))
 
     # ------------------------------------------------------------------ dispatch
@@ -229,17 +233,17 @@ class CommandHandler:
             "journal": {"first_seq": self._journal.first_seq, "next_seq": self._journal.next_seq},
         }
 
-    def _build(self, spec: JobSpec) -> BuiltJob:
+    def _build(self, spec: JobSpec) -> JobT:
         try:
             return self._scheduler.build(spec)
-        except Exception as exc:  # noqa: BLE001 - relayed (§4 platform_exception)
+        except Exception as exc:  # relayed (§4 platform_exception)
             raise from_platform(exc) from None
 
     def _schedule(self, spec: JobSpec) -> dict[str, Any]:
         job = self._build(spec)
         try:
             result = self._scheduler.schedule(job)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise from_platform(exc) from None
         if result != RESULT_SUCCESS:
             raise _schedule_failed(None)
@@ -253,7 +257,7 @@ class CommandHandler:
         for item in items:
             try:
                 result = self._scheduler.enqueue(job, item)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 error = from_platform(exc, {"enqueued": done})
                 break
             if result != RESULT_SUCCESS:

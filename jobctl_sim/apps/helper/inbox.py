@@ -43,7 +43,8 @@ class Inbox:
         check_name(name)
         if not self._fs.is_dir(self._outbox):
             self._fs.mkdir(self._outbox, parents=True, mode=0o40700, uid=self._uid)
-        self._fs.write_bytes(f"{self._outbox}/{name}", (json_text + "\n").encode("ascii"), mode=FILE_MODE, uid=self._uid)
+        self._fs.write_bytes(f"{self._outbox}/{name}", (json_text + "\n").encode("ascii"), mode=FILE_MODE,
+                             uid=self._uid)
 
     def clear(self) -> None:
         """``reset`` (§3.5): delete every file in the inbox and the outbox."""

@@ -26,7 +26,7 @@ from jobctl_sim.apps.helper.inbox import Inbox
 from jobctl_sim.apps.helper.journal import DEFAULT_SEGMENT_MAX_EVENTS, Journal
 from jobctl_sim.apps.helper.manifest import LOG_TAG, PACKAGE
 from jobctl_sim.apps.helper.pacing import ClockPacer
-from jobctl_sim.apps.helper.platform_port import PlatformJobSession, PlatformScheduler, read_work_item
+from jobctl_sim.apps.helper.platform_port import PlatformJob, PlatformJobSession, PlatformScheduler, read_work_item
 from jobctl_sim.apps.helper.protocol import UNKNOWN_UID, Response, failure, internal
 from jobctl_sim.apps.helper.scripts import JobRun, JobStartFacts
 from jobctl_sim.apps.helper.spec import SCRIPT_EXTRA
@@ -65,7 +65,7 @@ class HelperProcess:
     pid: int
     uid: int
     journal: Journal
-    handler: CommandHandler
+    handler: CommandHandler[PlatformJob]
     running: dict[JobKey, RunningJob] = field(default_factory=dict)
 
 
@@ -94,7 +94,7 @@ class HelperApp:
         return int(facts.uid)
 
     def files_dir(self) -> str:
-        return f"{self._system.packages.data_dir(PACKAGE)}/files"  # type: ignore[attr-defined]
+        return f"{self._system.packages.data_dir(PACKAGE)}/files"
 
     def _pid(self) -> int:
         activity = getattr(self._system, "activity", None)
@@ -147,7 +147,7 @@ class HelperApp:
             response = process.handler.handle_broadcast(
                 intent.action, sender, process.uid, _string_extra(intent, "req"), _string_extra(intent, "req_file")
             )
-        except Exception as exc:  # noqa: BLE001 - CommandHandler.internalFailure
+        except Exception as exc:  # CommandHandler.internalFailure
             response = failure(None, internal(exc))
         return _result(response)
 
@@ -162,7 +162,7 @@ class HelperApp:
         try:
             process.handler.handle_activity(_string_extra(intent, "req"), _string_extra(intent, "req_file"),
                                             _string_extra(intent, "reply"), launcher, process.uid)
-        except Exception as exc:  # noqa: BLE001 - the activity never crashes the app
+        except Exception as exc:  # the activity never crashes the app
             self._system.log("E", LOG_TAG, f"ScheduleActivity failed: {exc}")
         return True
 

@@ -26,7 +26,12 @@ class ClockPacer:
         if ms <= 0:
             return True
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        timer = self._clock.call_later(ms / 1000, lambda: future.done() or future.set_result(True))
+
+        def elapse() -> None:
+            if not future.done():
+                future.set_result(True)
+
+        timer = self._clock.call_later(ms / 1000, elapse)
         self._waiting.add(future)
         try:
             return await future

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -191,6 +191,7 @@ class PlatformScheduler:
 
     def pending_jobs(self, namespace: str | None, all_namespaces: bool) -> list[PendingJob]:
         jobs = self._system.jobs
+        groups: Iterable[tuple[str | None, list[JobInfo]]]
         if all_namespaces:
             groups = jobs.get_pending_jobs_in_all_namespaces(self._uid).items()
         else:
@@ -260,4 +261,5 @@ class PlatformJobSession:
     def post_notification(self) -> None:
         """``setNotification(params, 1, notification, JOB_END_NOTIFICATION_POLICY_REMOVE)`` (§7.1)."""
         notification = Notification(NOTIFICATION_CHANNEL, STAT_SYS_DOWNLOAD, f"jobctl job {self._params.job_id}")
-        self._system.jobs.set_notification(self._params, NOTIFICATION_ID, notification, JOB_END_NOTIFICATION_POLICY_REMOVE)
+        self._system.jobs.set_notification(self._params, NOTIFICATION_ID, notification,
+                                           JOB_END_NOTIFICATION_POLICY_REMOVE)

@@ -23,7 +23,7 @@ UNKNOWN_UID = -1
 """What ``getSentFromUid()`` returns when the sender did not share its identity (``Process.INVALID_UID``)."""
 
 
-class ErrorCode(str, enum.Enum):
+class ErrorCode(enum.StrEnum):
     """The ``error.code`` values of §4."""
 
     MALFORMED_JSON = "malformed_json"
@@ -111,7 +111,7 @@ class Fields:
         self.path = path
 
     @classmethod
-    def of(cls, value: object, path: str) -> "Fields":
+    def of(cls, value: object, path: str) -> Fields:
         if not isinstance(value, dict):
             raise bad_request(f"field {path}: expected object")
         return cls(value, path)
@@ -178,10 +178,10 @@ class Fields:
             raise self._type_error(key, "boolean")
         return value
 
-    def req_object(self, key: str) -> "Fields":
+    def req_object(self, key: str) -> Fields:
         return Fields.of(self._require(key), self.path_of(key))
 
-    def opt_object(self, key: str) -> "Fields | None":
+    def opt_object(self, key: str) -> Fields | None:
         return self.req_object(key) if self.has(key) else None
 
     def req_list(self, key: str) -> list[Any]:
@@ -234,7 +234,8 @@ def success(request_id: str | None, result: Mapping[str, Any]) -> Response:
 
 def failure(request_id: str | None, error: CommandError) -> Response:
     """``{"v":1,"id":…,"ok":false,"error":…}`` (§3.3)."""
-    return Response(False, jsonio.write({"v": PROTOCOL_VERSION, "id": request_id, "ok": False, "error": error.to_json()}))
+    document = {"v": PROTOCOL_VERSION, "id": request_id, "ok": False, "error": error.to_json()}
+    return Response(False, jsonio.write(document))
 
 
 def parse_request(text: str) -> Fields:

@@ -8,6 +8,7 @@ contract vectors). A stop wakes every wait and ends the script without further p
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -142,10 +143,8 @@ class JobRun:
         """The worker body; platform failures become ``error`` events (§7.4)."""
         if self._script_error is not None:
             self._error("script", None, self._script_error)
-            try:
+            with contextlib.suppress(_ScriptAbort):
                 self._finish(False, "job_finished")
-            except _ScriptAbort:
-                pass
             return
         try:
             if self.facts.user_initiated:
@@ -179,7 +178,7 @@ class JobRun:
         while not self.stopped:
             try:
                 work = self._session.dequeue_work()
-            except Exception as exc:  # noqa: BLE001 - §7.4
+            except Exception as exc:  # §7.4
                 raise self._abort("dequeue_work", exc) from None
             if work is None:
                 if self._incomplete == 0:
@@ -215,7 +214,7 @@ class JobRun:
             return
         try:
             self._session.complete_work(work)
-        except Exception as exc:  # noqa: BLE001 - §7.4
+        except Exception as exc:  # §7.4
             raise self._abort("complete_work", exc) from None
         self._journal.append("work_completed", {**self._ids(), "tag": work.tag})
 
@@ -228,7 +227,7 @@ class JobRun:
             self._transferred[None if work is None else work.tag] = (down, up)
             try:
                 platform = self._session.report_transferred(work, down, up)
-            except Exception as exc:  # noqa: BLE001 - §7.4: report_bytes errors continue
+            except Exception as exc:  # §7.4: report_bytes errors continue
                 self._error("report_bytes", java_class(exc), java_message(exc))
                 continue
             self._bytes_reported(work, "transferred", down, up, platform)
@@ -237,7 +236,7 @@ class JobRun:
     def _estimate(self, work: DequeuedWork | None, step: Step) -> bool:
         try:
             platform = self._session.report_estimated(work, step.down, step.up)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self._error("report_bytes", java_class(exc), java_message(exc))
             return True
         self._bytes_reported(work, "estimated", step.down, step.up, platform)
@@ -259,13 +258,13 @@ class JobRun:
     def _post_notification(self) -> None:
         try:
             self._session.post_notification()
-        except Exception as exc:  # noqa: BLE001 - §7.1: the script continues
+        except Exception as exc:  # §7.1: the script continues
             self._error("notification", java_class(exc), java_message(exc))
 
     def _finish(self, reschedule: bool, via: str) -> None:
         try:
             self._session.job_finished(reschedule)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._abort("job_finished", exc) from None
         self._write_finished(reschedule, via)
 

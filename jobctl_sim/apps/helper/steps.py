@@ -34,7 +34,7 @@ class Op(enum.Enum):
         return self.value[1]
 
     @classmethod
-    def from_wire(cls, name: str) -> "Op | None":
+    def from_wire(cls, name: str) -> Op | None:
         return next((op for op in cls if op.wire_name == name), None)
 
 
@@ -50,7 +50,7 @@ class Step:
     reschedule: bool = False
 
     @classmethod
-    def parse(cls, f: Fields, in_item: bool) -> "Step":
+    def parse(cls, f: Fields, in_item: bool) -> Step:
         name = f.req_string("op")
         op = Op.from_wire(name)
         if op is None:
@@ -98,27 +98,27 @@ class Script:
     complete: bool = True
 
     @classmethod
-    def default_job(cls) -> "Script":
+    def default_job(cls) -> Script:
         """§7.1: ``{"steps":[{"op":"work"},{"op":"finish","reschedule":false}]}``."""
         return cls((Step(Op.WORK), Step(Op.FINISH, reschedule=False)))
 
     @classmethod
-    def default_item(cls) -> "Script":
+    def default_item(cls) -> Script:
         """§3.5: ``{"steps":[],"complete":true}``."""
         return cls(())
 
     @classmethod
-    def parse_job(cls, f: Fields) -> "Script":
+    def parse_job(cls, f: Fields) -> Script:
         f.allow_only("steps", "on_stop_reschedule")
         return cls(_parse_steps(f, False), on_stop_reschedule=f.bool_or("on_stop_reschedule", False))
 
     @classmethod
-    def parse_item(cls, f: Fields) -> "Script":
+    def parse_item(cls, f: Fields) -> Script:
         f.allow_only("steps", "complete")
         return cls(_parse_steps(f, True), complete=f.bool_or("complete", True))
 
     @classmethod
-    def from_stored(cls, text: str | None, item: bool) -> "Script":
+    def from_stored(cls, text: str | None, item: bool) -> Script:
         """A script read back from extras; a bad one raises ``bad_request`` (§7.4)."""
         if text is None:
             return cls.default_item() if item else cls.default_job()
@@ -139,7 +139,8 @@ def _parse_steps(f: Fields, in_item: bool) -> tuple[Step, ...]:
     raw = f.opt_list("steps")
     if raw is None:
         return ()
-    return tuple(Step.parse(Fields.of(value, f"{f.path_of('steps')}[{index}]"), in_item) for index, value in enumerate(raw))
+    path = f.path_of("steps")
+    return tuple(Step.parse(Fields.of(value, f"{path}[{index}]"), in_item) for index, value in enumerate(raw))
 
 
 __all__ = ["Op", "Script", "Step"]

@@ -1,8 +1,12 @@
 """JobScheduler for the virtual device: ``system.jobs``, ``cmd jobscheduler``, ``dumpsys jobscheduler``.
 
 Modules: :mod:`.model` (JobInfo/JobWorkItem/JobParameters and the SDK enums), :mod:`.validation`
-(builder/schedule checks), :mod:`.constraints` (bits and controllers), :mod:`.status`
-(JobStatus), :mod:`.service` (JobSchedulerService), :mod:`.shell` (``cmd jobscheduler``),
+(builder checks), :mod:`.schedule_checks` (the server's schedule checks), :mod:`.constraints`
+(bits and controllers), :mod:`.facts` (what the controllers read of the device), :mod:`.status`
+(JobStatus), :mod:`.service` (JobSchedulerService: jobs, readiness, the pending queue),
+:mod:`.execution` (JobServiceContexts), :mod:`.quota`, :mod:`.content` (content triggers),
+:mod:`.idleness` (DeviceIdlenessTracker), :mod:`.reschedule` (backoff, periods), :mod:`.reasons`
+(stop and pending reasons), :mod:`.shell` / :mod:`.shell_help` (``cmd jobscheduler``),
 :mod:`.dump` (``dumpsys jobscheduler``), :mod:`.app_api` (the JobService contract with app models).
 """
 
@@ -16,7 +20,7 @@ if TYPE_CHECKING:
     from jobctl_sim.framework.system import AndroidSystem
 
 
-def install(system: "AndroidSystem") -> JobSchedulerService:
+def install(system: AndroidSystem) -> JobSchedulerService:
     """Create the service as ``system.jobs``, subscribe it to the bus, register ``jobscheduler``."""
     from jobctl_sim.framework.jobscheduler.dump import dump
     from jobctl_sim.framework.jobscheduler.shell import shell_command

@@ -12,31 +12,17 @@ A controller only sets bits on jobs it tracks, so a job that does not need charg
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
-from jobctl_sim.framework.jobscheduler.model import StandbyBucket, StopReason
+from jobctl_sim.framework.aosp_constants import JobStatusConstraint
+from jobctl_sim.framework.jobscheduler.model import JobInfo, NetworkRequirement, StopReason
 from jobctl_sim.framework.system import NetworkFacts
 
 
-class C(enum.IntFlag):
-    """``JobStatus.CONSTRAINT_*``."""
-
-    CHARGING = 0x1
-    BATTERY_NOT_LOW = 0x2
-    IDLE = 0x4
-    STORAGE_NOT_LOW = 0x8
-    FLEXIBILITY = 0x200000
-    BACKGROUND_NOT_RESTRICTED = 0x400000
-    PREFETCH = 0x800000
-    WITHIN_QUOTA = 0x1000000
-    DEVICE_NOT_DOZING = 0x2000000
-    CONTENT_TRIGGER = 0x4000000
-    TARE_WEALTH = 0x8000000
-    CONNECTIVITY = 0x10000000
-    DEADLINE = 0x40000000
-    TIMING_DELAY = 0x80000000
+C = JobStatusConstraint
+"""``JobStatus.CONSTRAINT_*``, by its short name (defined in :mod:`jobctl_sim.framework.aosp_constants`)."""
 
 
 PRINT_ORDER: tuple[C, ...] = (
@@ -58,10 +44,10 @@ IMPLICIT = C.DEVICE_NOT_DOZING | C.BACKGROUND_NOT_RESTRICTED | C.WITHIN_QUOTA
 
 def format_constraints(mask: int, tare: bool = False) -> str:
     """``NAME NAME [0x…]`` (lowercase hex, no padding); empty mask prints nothing."""
-    names = [c.name for c in PRINT_ORDER if mask & c and (tare or c != C.TARE_WEALTH)]
+    names = [c.name for c in PRINT_ORDER if c.name and mask & c and (tare or c != C.TARE_WEALTH)]
     if not names:
         return ""
-    return " " + " ".join(names) + f" [0x{mask & 0xFFFFFFFF:x}]"  # type: ignore[misc]
+    return " " + " ".join(names) + f" [0x{mask & 0xFFFFFFFF:x}]"
 
 
 def stop_reason_for_lost(bit: C, required: int, user_bg_restricted: bool) -> StopReason:
@@ -111,21 +97,9 @@ class DeviceFacts:
     network: NetworkFacts | None
 
 
-@dataclass(frozen=True)
-class AppFacts:
-    """Per-package facts: standby bucket, background restriction, doze allow-listing, quota."""
-
-    bucket: StandbyBucket
-    user_bg_restricted: bool
-    doze_exempt: bool
-    within_quota: bool
-
-
-def network_satisfies(req: object, net: NetworkFacts | None) -> bool:
+def network_satisfies(req: NetworkRequirement | None, net: NetworkFacts | None) -> bool:
     """ConnectivityController.isSatisfied: validated default network with the capabilities."""
-    from jobctl_sim.framework.jobscheduler.model import NetworkRequirement
-
-    if net is None or not net.validated or not isinstance(req, NetworkRequirement):
+    if net is None or not net.validated or req is None:
         return False
     if req.requires_unmetered and net.metered:
         return False
@@ -135,16 +109,22 @@ def network_satisfies(req: object, net: NetworkFacts | None) -> bool:
     return not transports or net.transport in transports
 
 
-Evaluator = Callable[["JobView", DeviceFacts], int]
-
-
-class JobView:
+class JobView(Protocol):
     """What a controller reads from a job (implemented by :class:`.status.JobStatus`)."""
 
-    job: object
-    override_deadline_expired: bool
-    timing_delay_passed: bool
-    content_triggered: bool
+    @property
+    def job(self) -> JobInfo: ...
+    @property
+    def required(self) -> int: ...
+    @property
+    def override_deadline_expired(self) -> bool: ...
+    @property
+    def timing_delay_passed(self) -> bool: ...
+    @property
+    def content_triggered(self) -> bool: ...
+
+
+Evaluator = Callable[[JobView, DeviceFacts], int]
 
 
 @dataclass(frozen=True)
@@ -153,45 +133,44 @@ class Controller:
     """Dump section class name (``BatteryController``)."""
     tracking: str
     """Token in the per-job ``Tracking:`` line (``BATTERY``)."""
-    tracks: Callable[[object], bool]
+    tracks: Callable[[JobInfo], bool]
     bits: int
-    evaluate: Callable[[object, DeviceFacts], int]
+    evaluate: Evaluator
 
 
-def _battery(js: object, f: DeviceFacts) -> int:
+def _battery(js: JobView, f: DeviceFacts) -> int:
     return (C.CHARGING if f.charging else 0) | (C.BATTERY_NOT_LOW if f.battery_not_low else 0)
 
 
-def _connectivity(js: object, f: DeviceFacts) -> int:
-    return C.CONNECTIVITY if network_satisfies(js.job.network, f.network) else 0  # type: ignore[attr-defined]
+def _connectivity(js: JobView, f: DeviceFacts) -> int:
+    return C.CONNECTIVITY if network_satisfies(js.job.network, f.network) else 0
 
 
-def _idle(js: object, f: DeviceFacts) -> int:
+def _idle(js: JobView, f: DeviceFacts) -> int:
     return C.IDLE if f.idle else 0
 
 
-def _storage(js: object, f: DeviceFacts) -> int:
+def _storage(js: JobView, f: DeviceFacts) -> int:
     return C.STORAGE_NOT_LOW if f.storage_not_low else 0
 
 
-def _time(js: object, f: DeviceFacts) -> int:
+def _time(js: JobView, f: DeviceFacts) -> int:
     """TimeController: TIMING_DELAY once the earliest run time passed, DEADLINE once the latest
     did (periodic jobs and backed-off jobs carry them too, JobStatus constructor)."""
     mask = 0
-    required = js.required  # type: ignore[attr-defined]
-    if required & C.TIMING_DELAY and js.timing_delay_passed:  # type: ignore[attr-defined]
+    if js.required & C.TIMING_DELAY and js.timing_delay_passed:
         mask |= C.TIMING_DELAY
-    if required & C.DEADLINE and js.override_deadline_expired:  # type: ignore[attr-defined]
+    if js.required & C.DEADLINE and js.override_deadline_expired:
         mask |= C.DEADLINE
     return mask
 
 
-def _content(js: object, f: DeviceFacts) -> int:
-    return C.CONTENT_TRIGGER if js.content_triggered else 0  # type: ignore[attr-defined]
+def _content(js: JobView, f: DeviceFacts) -> int:
+    return C.CONTENT_TRIGGER if js.content_triggered else 0
 
 
-def _needs_battery(job: object) -> bool:
-    return bool(job.requires_charging or job.requires_battery_not_low)  # type: ignore[attr-defined]
+def _needs_battery(job: JobInfo) -> bool:
+    return job.requires_charging or job.requires_battery_not_low
 
 
 CONTROLLERS: tuple[Controller, ...] = (
@@ -211,31 +190,30 @@ CONTROLLERS: tuple[Controller, ...] = (
 """Controllers that track jobs by their JobInfo (``JobSchedulerService`` constructor order)."""
 
 
-def required_mask(job: object) -> int:
+def required_mask(job: JobInfo) -> int:
     """``JobStatus.requiredConstraints`` from the JobInfo."""
-    j = job
     mask = 0
-    if j.requires_charging:  # type: ignore[attr-defined]
+    if job.requires_charging:
         mask |= C.CHARGING
-    if j.requires_battery_not_low:  # type: ignore[attr-defined]
+    if job.requires_battery_not_low:
         mask |= C.BATTERY_NOT_LOW
-    if j.requires_storage_not_low:  # type: ignore[attr-defined]
+    if job.requires_storage_not_low:
         mask |= C.STORAGE_NOT_LOW
-    if j.requires_device_idle:  # type: ignore[attr-defined]
+    if job.requires_device_idle:
         mask |= C.IDLE
-    if j.network is not None:  # type: ignore[attr-defined]
+    if job.network is not None:
         mask |= C.CONNECTIVITY
-    if j.trigger_content_uris:  # type: ignore[attr-defined]
+    if job.trigger_content_uris:
         mask |= C.CONTENT_TRIGGER
-    if j.has_early_constraint:  # type: ignore[attr-defined]
+    if job.has_early_constraint:
         mask |= C.TIMING_DELAY
-    if j.has_late_constraint:  # type: ignore[attr-defined]
+    if job.has_late_constraint:
         mask |= C.DEADLINE
     return mask
 
 
 def implicit_mask(api_level: int) -> int:
-    """Constraints every job carries; TARE_WEALTH shows on 13–14 (reference §2.3)."""
+    """Constraints every job carries; TARE_WEALTH shows on 13-14 (reference §2.3)."""
     mask = int(IMPLICIT)
     if api_level in (33, 34):
         mask |= C.TARE_WEALTH

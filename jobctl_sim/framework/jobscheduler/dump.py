@@ -15,10 +15,13 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from jobctl_sim.framework.aosp_constants import StandbyBucket
 from jobctl_sim.framework.jobscheduler.constraints import CONTROLLERS, C, format_constraints
-from jobctl_sim.framework.jobscheduler.model import Priority, StandbyBucket
+from jobctl_sim.framework.jobscheduler.model import Priority
 from jobctl_sim.framework.jobscheduler.status import NO_LATEST_RUNTIME, JobStatus
-from jobctl_sim.framework.jobscheduler.timefmt import HUNDRED_DAY_FIELD_LEN, format_duration, format_uid
+from jobctl_sim.framework.jobscheduler.timefmt import HUNDRED_DAY_FIELD_LEN, format_duration
+from jobctl_sim.framework.shell_command import java_bool
+from jobctl_sim.framework.userhandle import format_uid
 from jobctl_sim.native.shell.command import Invocation
 
 if TYPE_CHECKING:
@@ -64,7 +67,7 @@ def _priority_name(p: int) -> str:
         return str(p)
 
 
-def dump_job(js: JobStatus, svc: "JobSchedulerService", now: int, indent: str = "    ") -> list[str]:
+def dump_job(js: JobStatus, svc: JobSchedulerService, now: int, indent: str = "    ") -> list[str]:
     """``JobStatus.dump`` (lines under the ``JOB`` header)."""
     api = svc.api_level
     job = js.job
@@ -112,7 +115,7 @@ def dump_job(js: JobStatus, svc: "JobSchedulerService", now: int, indent: str = 
     lines.append(f"{i}Unsatisfied constraints:{format_constraints(js.unsatisfied(api), tare)}")
     if js.doze_exempt:
         lines.append(f"{i}Doze whitelisted: true")
-    tracking = js.tracking() + ["QUOTA"] if api >= 28 else js.tracking()
+    tracking = [*js.tracking(), "QUOTA"] if api >= 28 else js.tracking()
     lines.append(f"{i}Tracking: {' '.join(tracking)}")
     parts = js.ready_parts(api)
     lines.append(f"{i}Implicit constraints:")
@@ -136,8 +139,8 @@ def dump_job(js: JobStatus, svc: "JobSchedulerService", now: int, indent: str = 
         if items:
             lines.append(f"{i}{title}:")
             for n, item in enumerate(items):
-                intent = item.intent.short() if item.intent is not None else ""
-                lines.append(f"{j}#{n}: #{item.work_id} {item.delivery_count}x Intent {{ {intent} }}")
+                intent = item.intent.to_string() if item.intent is not None else "Intent {  }"
+                lines.append(f"{j}#{n}: #{item.work_id} {item.delivery_count}x {intent}")
     lines.append(f"{i}Standby bucket: {StandbyBucket(js.bucket).name}")
     lines.append(f"{i}Enqueue time: {format_duration(js.enqueue_time_ms - now)}")
     earliest = "none" if js.earliest_ms == 0 else format_duration(js.earliest_ms - now)
@@ -153,24 +156,22 @@ def dump_job(js: JobStatus, svc: "JobSchedulerService", now: int, indent: str = 
     return lines
 
 
-def _history(svc: "JobSchedulerService", now: int, pkg_uid: int | None) -> list[str]:
+def _history(svc: JobSchedulerService, now: int, pkg_uid: int | None) -> list[str]:
     lines = ["  Job history:"]
     for ev in svc.history:
         js = ev.status
         if pkg_uid is not None and js.uid != pkg_uid:
             continue
         periodic = js.job.periodic
-        if ev.start:
-            label = "START-P" if periodic else "  START"
-        else:
-            label = "   STOP" if periodic else " STOP-P"  # upstream inversion (noteInactive)
+        # upstream inversion of the stop labels (noteInactive)
+        label = ("START-P" if periodic else "  START") if ev.start else ("   STOP" if periodic else " STOP-P")
         tail = f" {ev.reason}" if (not ev.start and ev.reason) else ""
         lines.append(f"{format_duration(ev.elapsed_ms - now, HUNDRED_DAY_FIELD_LEN)} {label}: "
                      f"{js.unique_id(svc.api_level)} {js.battery_name(svc.api_level)}{tail}")
     return lines
 
 
-def dump(svc: "JobSchedulerService", inv: Invocation) -> int:
+def dump(svc: JobSchedulerService, inv: Invocation) -> int:
     args = list(inv.args)
     pkg: str | None = None
     for a in args:
@@ -194,20 +195,20 @@ def dump(svc: "JobSchedulerService", inv: Invocation) -> int:
     return 0
 
 
-def render(svc: "JobSchedulerService", pkg_uid: int | None) -> list[str]:
+def render(svc: JobSchedulerService, pkg_uid: int | None) -> list[str]:
     api = svc.api_level
     now = svc.now()
     out = _settings(api)
     out += ["  ", "  TimeController:", "    skip_not_ready_jobs=true ", "  "]
     if api >= 34:
         out += ["", "Thermal status: 0", ""]
-        out += [f"Battery charging: {str(svc.get_battery_charging()).lower()}",
-                f"Battery not low: {str(svc.battery_not_low()).lower()}"]
+        facts = svc.facts
+        out += [f"Battery charging: {java_bool(facts.get_battery_charging())}",
+                f"Battery not low: {java_bool(facts.battery_not_low())}"]
         if api >= 35:
-            battery = getattr(svc.system, "battery", None)
-            out += [f"Power connected: {str(bool(battery and battery.power_connected)).lower()}",
-                    f"Considered charging: {str(svc.battery_charging_raw()).lower()}",
-                    f"Battery level: {battery.level if battery else 100}"]
+            out += [f"Power connected: {java_bool(facts.power_connected)}",
+                    f"Considered charging: {java_bool(facts.battery_charging_raw())}",
+                    f"Battery level: {facts.battery_level}"]
             if svc.monitor_battery:
                 out.append(f"MONITORING: seq={svc.battery_seq}")
         out.append("")
@@ -226,7 +227,7 @@ def render(svc: "JobSchedulerService", pkg_uid: int | None) -> list[str]:
                 + (" !restricted=true" if api >= 30 else "")
                 + f" !pending={str(js not in svc.pending).lower()} !active={str(not svc.is_active(js)).lower()}"
                 + " !backingup=true comp=true")
-        out.append(f"    Ready: {str(svc.ready_to_execute(js) or svc.is_active(js) and ready).lower()} ({bits})")
+        out.append(f"    Ready: {java_bool(svc.ready_to_execute(js) or (svc.is_active(js) and ready))} ({bits})")
     if not shown:
         out.append("  None.")
     for controller in CONTROLLERS:
@@ -253,7 +254,8 @@ def render(svc: "JobSchedulerService", pkg_uid: int | None) -> list[str]:
     running = [ex for ex in svc.active.values() if pkg_uid is None or ex.status.uid == pkg_uid]
     if api >= 34:
         for ex in running:
-            out.append(f"  ID={ex.handle}: {ex.status.ident:x} {ex.status.unique_id(api)} {ex.status.battery_name(api)}")
+            name = f"{ex.status.unique_id(api)} {ex.status.battery_name(api)}"
+            out.append(f"  ID={ex.handle}: {ex.status.ident:x} {name}")
             out += dump_job(ex.status, svc, now, "      ")
             out.append(f"    Running for: {format_duration(now - ex.started_ms)}")
         if not running:
@@ -276,7 +278,7 @@ def render(svc: "JobSchedulerService", pkg_uid: int | None) -> list[str]:
         out.append("  None")
     if pkg_uid is None:
         out += ["", "mReadyToRock=true", "mReportedActive=false"]
-    screen = "ON" if svc.screen_on() else "OFF"
+    screen = "ON" if svc.facts.screen_on() else "OFF"
     out += ["", "Concurrency:", f"  Screen state: current {screen}  effective {screen}", "",
             "PersistStats: FirstLoad: {}/{}/{} LastSave: {}/{}/{}".format(*svc.persist_stats), ""]
     return out

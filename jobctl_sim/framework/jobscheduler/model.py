@@ -11,124 +11,34 @@ lives in :mod:`.status`.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from typing import Any
 
+from jobctl_sim.framework.shell_command import full_component, intent_short_string, intent_to_string, short_component
+
+# The platform's constants live in jobctl_sim.framework.aosp_constants (checked against
+# bridge/facts/aosp.toml by tests/facts); they are re-exported here for the model's users.
+from jobctl_sim.framework.aosp_constants import (
+    DEFAULT_INITIAL_BACKOFF_MILLIS as DEFAULT_INITIAL_BACKOFF_MILLIS,
+    MAX_BACKOFF_DELAY_MILLIS as MAX_BACKOFF_DELAY_MILLIS,
+    MIN_BACKOFF_MILLIS as MIN_BACKOFF_MILLIS,
+    MIN_FLEX_MILLIS as MIN_FLEX_MILLIS,
+    MIN_PERIOD_MILLIS as MIN_PERIOD_MILLIS,
+    NETWORK_BYTES_UNKNOWN as NETWORK_BYTES_UNKNOWN,
+    BackoffPolicy as BackoffPolicy,
+    ConstraintFlag as ConstraintFlag,
+    InternalStopReason as InternalStopReason,
+    NetworkType as NetworkType,
+    PendingJobReason as PendingJobReason,
+    Priority as Priority,
+    StandbyBucket as StandbyBucket,
+    StopReason as StopReason,
+)
+
 # --------------------------------------------------------------------------- constants
-
-
-class StopReason(enum.IntEnum):
-    """``JobParameters.STOP_REASON_*`` (public, API 31; 15 is API 33)."""
-
-    STOP_REASON_UNDEFINED = 0
-    STOP_REASON_CANCELLED_BY_APP = 1
-    STOP_REASON_PREEMPT = 2
-    STOP_REASON_TIMEOUT = 3
-    STOP_REASON_DEVICE_STATE = 4
-    STOP_REASON_CONSTRAINT_BATTERY_NOT_LOW = 5
-    STOP_REASON_CONSTRAINT_CHARGING = 6
-    STOP_REASON_CONSTRAINT_CONNECTIVITY = 7
-    STOP_REASON_CONSTRAINT_DEVICE_IDLE = 8
-    STOP_REASON_CONSTRAINT_STORAGE_NOT_LOW = 9
-    STOP_REASON_QUOTA = 10
-    STOP_REASON_BACKGROUND_RESTRICTION = 11
-    STOP_REASON_APP_STANDBY = 12
-    STOP_REASON_USER = 13
-    STOP_REASON_SYSTEM_PROCESSING = 14
-    STOP_REASON_ESTIMATED_APP_LAUNCH_TIME_CHANGED = 15
-
-
-class InternalStopReason(enum.IntEnum):
-    """``JobParameters.INTERNAL_STOP_REASON_*`` (hidden; values from JobProtoEnums)."""
-
-    INTERNAL_STOP_REASON_UNKNOWN = -1
-    INTERNAL_STOP_REASON_CANCELED = 0
-    INTERNAL_STOP_REASON_CONSTRAINTS_NOT_SATISFIED = 1
-    INTERNAL_STOP_REASON_PREEMPT = 2
-    INTERNAL_STOP_REASON_TIMEOUT = 3
-    INTERNAL_STOP_REASON_DEVICE_IDLE = 4
-    INTERNAL_STOP_REASON_DEVICE_THERMAL = 5
-    INTERNAL_STOP_REASON_RESTRICTED_BUCKET = 6
-    INTERNAL_STOP_REASON_UNINSTALL = 7
-    INTERNAL_STOP_REASON_DATA_CLEARED = 8
-    INTERNAL_STOP_REASON_RTC_UPDATED = 9
-    INTERNAL_STOP_REASON_SUCCESSFUL_FINISH = 10
-    INTERNAL_STOP_REASON_USER_UI_STOP = 11
-    INTERNAL_STOP_REASON_ANR = 12
-
-
-class PendingJobReason(enum.IntEnum):
-    """``JobScheduler.PENDING_JOB_REASON_*`` (API 34)."""
-
-    PENDING_JOB_REASON_INVALID_JOB_ID = -2
-    PENDING_JOB_REASON_EXECUTING = -1
-    PENDING_JOB_REASON_UNDEFINED = 0
-    PENDING_JOB_REASON_APP = 1
-    PENDING_JOB_REASON_APP_STANDBY = 2
-    PENDING_JOB_REASON_BACKGROUND_RESTRICTION = 3
-    PENDING_JOB_REASON_CONSTRAINT_BATTERY_NOT_LOW = 4
-    PENDING_JOB_REASON_CONSTRAINT_CHARGING = 5
-    PENDING_JOB_REASON_CONSTRAINT_CONNECTIVITY = 6
-    PENDING_JOB_REASON_CONSTRAINT_CONTENT_TRIGGER = 7
-    PENDING_JOB_REASON_CONSTRAINT_DEVICE_IDLE = 8
-    PENDING_JOB_REASON_CONSTRAINT_MINIMUM_LATENCY = 9
-    PENDING_JOB_REASON_CONSTRAINT_PREFETCH = 10
-    PENDING_JOB_REASON_CONSTRAINT_STORAGE_NOT_LOW = 11
-    PENDING_JOB_REASON_DEVICE_STATE = 12
-    PENDING_JOB_REASON_JOB_SCHEDULER_OPTIMIZATION = 13
-    PENDING_JOB_REASON_QUOTA = 14
-    PENDING_JOB_REASON_USER = 15
-
-
-class NetworkType(enum.IntEnum):
-    """``JobInfo.NETWORK_TYPE_*``; METERED (26, deprecated 28) is CELLULAR's alias."""
-
-    NONE = 0
-    ANY = 1
-    UNMETERED = 2
-    NOT_ROAMING = 3
-    CELLULAR = 4
-
-
-class BackoffPolicy(enum.IntEnum):
-    LINEAR = 0
-    EXPONENTIAL = 1
-
-
-class Priority(enum.IntEnum):
-    """``JobInfo.PRIORITY_*`` (API 33); dump prints ``Priority: 300 [DEFAULT]``."""
-
-    MIN = 100
-    LOW = 200
-    DEFAULT = 300
-    HIGH = 400
-    MAX = 500
-
-
-class StandbyBucket(enum.IntEnum):
-    """UsageStatsManager.STANDBY_BUCKET_*; the dump prints the name."""
-
-    EXEMPTED = 5
-    ACTIVE = 10
-    WORKING_SET = 20
-    FREQUENT = 30
-    RARE = 40
-    RESTRICTED = 45
-    NEVER = 50
-
 
 RESULT_FAILURE = 0
 RESULT_SUCCESS = 1
-NETWORK_BYTES_UNKNOWN = -1
-
-DEFAULT_INITIAL_BACKOFF_MILLIS = 30_000
-"""JobInfo.DEFAULT_INITIAL_BACKOFF_MILLIS (public, API 21)."""
-MIN_BACKOFF_MILLIS = 10_000
-"""JobInfo.MIN_BACKOFF_MILLIS (hidden): setBackoffCriteria is clamped up to this."""
-MAX_BACKOFF_DELAY_MILLIS = 5 * 60 * 60 * 1000
-MIN_PERIOD_MILLIS = 15 * 60 * 1000
-MIN_FLEX_MILLIS = 5 * 60 * 1000
 
 JOB_END_NOTIFICATION_POLICY_DETACH = 0
 JOB_END_NOTIFICATION_POLICY_REMOVE = 1
@@ -205,18 +115,10 @@ class Intent:
     component: str | None = None
     extras: tuple[tuple[str, Any], ...] = ()
 
-    def short(self) -> str:
-        """``Intent.toShortString``-ish: ``act=X dat=Y cmp=Z (has extras)``."""
-        parts = []
-        if self.action:
-            parts.append(f"act={self.action}")
-        if self.data:
-            parts.append(f"dat={self.data}")
-        if self.component:
-            parts.append(f"cmp={self.component}")
-        if self.extras:
-            parts.append("(has extras)")
-        return " ".join(parts)
+    def to_string(self) -> str:
+        """``Intent.toString``: ``Intent { act=X dat=Y cmp=Z (has extras) }``."""
+        return intent_to_string(intent_short_string(action=self.action, data=self.data, component=self.component,
+                                                    has_extras=bool(self.extras)))
 
 
 @dataclass(frozen=True)
@@ -301,31 +203,36 @@ class JobInfo:
 
     @property
     def class_name(self) -> str:
-        pkg, _, cls = self.service.partition("/")
-        return pkg + cls if cls.startswith(".") else cls
+        return full_component(self.service).partition("/")[2]
 
     @property
     def short_service(self) -> str:
         """``ComponentName.flattenToShortString``: ``pkg/.Cls`` when the class is in the package."""
-        pkg = self.package
-        cls = self.class_name
-        return f"{pkg}/{cls[len(pkg):]}" if cls.startswith(pkg + ".") else f"{pkg}/{cls}"
+        return short_component(self.service)
 
     @property
     def effective_priority(self) -> int:
-        """Expedited and user-initiated jobs default to MAX (JobInfo.Builder)."""
-        if not self.priority_set and (self.expedited or self.user_initiated):
-            return Priority.MAX
-        return self.priority
+        """``JobInfo.getPriority()`` as the builder leaves it, setters called in the helper's order
+        (``JobInfoFactory``): ``setImportantWhileForeground`` raises a still-DEFAULT priority to HIGH,
+        ``setExpedited`` a still-DEFAULT one to MAX, ``setPriority`` sets it, ``setUserInitiated``
+        raises a still-DEFAULT one to MAX (JobInfo.Builder, API 33+ android-all jars)."""
+        priority = int(Priority.HIGH) if self.important_while_foreground else int(Priority.DEFAULT)
+        if self.expedited and priority == Priority.DEFAULT:
+            priority = int(Priority.MAX)
+        if self.priority_set:
+            priority = self.priority
+        if self.user_initiated and priority == Priority.DEFAULT:
+            priority = int(Priority.MAX)
+        return priority
 
     @property
     def constraint_flags(self) -> int:
         """``JobInfo.getConstraintFlags`` (CONSTRAINT_FLAG_* bits: charging 1, idle 4, ...)."""
         return (
-            (1 if self.requires_charging else 0)
-            | (2 if self.requires_battery_not_low else 0)
-            | (4 if self.requires_device_idle else 0)
-            | (8 if self.requires_storage_not_low else 0)
+            (ConstraintFlag.CHARGING if self.requires_charging else 0)
+            | (ConstraintFlag.BATTERY_NOT_LOW if self.requires_battery_not_low else 0)
+            | (ConstraintFlag.DEVICE_IDLE if self.requires_device_idle else 0)
+            | (ConstraintFlag.STORAGE_NOT_LOW if self.requires_storage_not_low else 0)
         )
 
     def replace_for_equality(self) -> tuple[Any, ...]:
@@ -363,7 +270,8 @@ class JobParameters:
     is_override_deadline_expired: bool = False
     is_expedited: bool = False
     is_user_initiated: bool = False
-    stop_reason: StopReason = StopReason.STOP_REASON_UNDEFINED
+    stop_reason: int = StopReason.STOP_REASON_UNDEFINED
+    """A ``STOP_REASON_*`` value (the shell's ``stop -s N`` may give any number)."""
     internal_stop_reason: int = InternalStopReason.INTERNAL_STOP_REASON_UNKNOWN
     debug_stop_reason: str | None = None
 

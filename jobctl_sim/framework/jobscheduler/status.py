@@ -13,12 +13,16 @@ from dataclasses import dataclass, replace
 from jobctl_sim.framework.jobscheduler.constraints import (
     CONTROLLERS,
     DYNAMIC_RESTRICTED,
+    SOFT_OVERRIDE,
     C,
     DeviceFacts,
     implicit_mask,
+    network_satisfies,
     required_mask,
 )
-from jobctl_sim.framework.jobscheduler.model import JobInfo, JobWorkItem, StandbyBucket
+from jobctl_sim.framework.aosp_constants import StandbyBucket
+from jobctl_sim.framework.jobscheduler.model import JobInfo, JobWorkItem
+from jobctl_sim.framework.userhandle import format_uid
 
 NO_LATEST_RUNTIME = 2**63 - 1
 TIME_BITS = C.TIMING_DELAY | C.DEADLINE
@@ -63,7 +67,7 @@ class WorkQueue:
                 return True
         return False
 
-    def carry_over(self) -> "WorkQueue":
+    def carry_over(self) -> WorkQueue:
         """Executing (undelivered-complete) work first, then pending (stopTrackingJobLocked)."""
         return WorkQueue(self.executing + self.pending, [], self.next_work_id)
 
@@ -153,8 +157,6 @@ class JobStatus:
         if self.bucket == StandbyBucket.RESTRICTED and facts.api_level >= 31:
             # Restricted jobs are tracked for the dynamic constraints too (QuotaController /
             # JobStatus.addDynamicConstraints(DYNAMIC_RESTRICTED_CONSTRAINTS)).
-            from jobctl_sim.framework.jobscheduler.constraints import network_satisfies
-
             mask |= (C.CHARGING if facts.charging else 0) | (C.BATTERY_NOT_LOW if facts.battery_not_low else 0)
             mask |= C.IDLE if facts.idle else 0
             mask |= C.CONNECTIVITY if network_satisfies(self.job.network, facts.network) else 0
@@ -182,8 +184,6 @@ class JobStatus:
             return True
         required = self.required & ~(C.DEADLINE)
         if self.override == Override.SOFT:
-            from jobctl_sim.framework.jobscheduler.constraints import SOFT_OVERRIDE
-
             required &= ~SOFT_OVERRIDE
         return (self.satisfied & required) == required
 
@@ -223,8 +223,6 @@ class JobStatus:
     # ---------------------------------------------------------------- names
     def unique_id(self, api_level: int) -> str:
         """``printUniqueId``: ``#u0a123/42`` or (14+) ``<ns>:u0a123/42``."""
-        from jobctl_sim.framework.jobscheduler.timefmt import format_uid
-
         prefix = f"{self.namespace}:" if (self.namespace is not None and api_level >= 34) else "#"
         return f"{prefix}{format_uid(self.uid)}/{self.job_id}"
 

@@ -1,4 +1,4 @@
-"""``android.util.TimeUtils.formatDuration`` and the uid/tag formatting the dumps use.
+"""``android.util.TimeUtils.formatDuration``, the duration format the dumps use.
 
 TimeUtils.formatDurationLocked (frameworks/base core/java/android/util/TimeUtils.java):
 ``+``/``-`` sign (``0`` for zero), then d/h/m/s/ms fields from the largest non-zero one;
@@ -10,8 +10,6 @@ ms) and the result is right-aligned.
 from __future__ import annotations
 
 HUNDRED_DAY_FIELD_LEN = 19
-FIRST_APPLICATION_UID = 10000
-PER_USER_RANGE = 100000
 
 
 def format_duration(ms: int, field_len: int = 0) -> str:
@@ -35,22 +33,3 @@ def format_duration(ms: int, field_len: int = 0) -> str:
     text = "".join(out)
     return text.rjust(field_len) if field_len else text
 
-
-def format_uid(uid: int) -> str:
-    """``UserHandle.formatUid``: ``1000``, ``u0a183`` (app), ``u10s1000`` (system id, other user)."""
-    if uid < FIRST_APPLICATION_UID:
-        return str(uid)
-    user, app_id = divmod(uid, PER_USER_RANGE)
-    if 99000 <= app_id <= 99999:
-        return f"u{user}i{app_id - 99000}"
-    if app_id >= FIRST_APPLICATION_UID:
-        return f"u{user}a{app_id - FIRST_APPLICATION_UID}"
-    return f"u{user}s{app_id}"
-
-
-def user_id(uid: int) -> int:
-    return uid // PER_USER_RANGE
-
-
-def app_id(uid: int) -> int:
-    return uid % PER_USER_RANGE

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from jobctl_sim.framework.jobscheduler.errors import IllegalArgumentException
+from jobctl_sim.framework.shell_command import IllegalArgumentException
 from jobctl_sim.framework.jobscheduler.model import (
     MAX_BACKOFF_DELAY_MILLIS,
     MIN_BACKOFF_MILLIS,
     MIN_FLEX_MILLIS,
     MIN_PERIOD_MILLIS,
+    NETWORK_BYTES_UNKNOWN,
+    ConstraintFlag,
     JobInfo,
     Priority,
 )
@@ -54,27 +56,41 @@ def _fail(message: str) -> None:
     raise IllegalArgumentException(message)
 
 
+MAX_DEBUG_TAGS = 32
+"""``JobInfo.MAX_NUM_DEBUG_TAGS``."""
+MAX_TAG_LENGTH = 127
+"""``JobInfo.MAX_DEBUG_TAG_LENGTH`` / ``MAX_TRACE_TAG_LENGTH``."""
+
+
 def enforce_validity(job: JobInfo, api_level: int, target_sdk: int) -> None:
-    """``JobInfo.enforceValidity`` (client ``build()`` and server ``schedule()``), per level."""
-    _check_network_estimates(job, target_sdk)
-    if job.backoff_set and job.requires_device_idle:
-        _fail(
-            "An idle mode job will not respect any back-off policy, so calling "
-            "setBackoffCriteria with setRequiresDeviceIdle is an error."
-        )
+    """The builder's eager setter checks, ``JobInfo.Builder.build()`` and ``JobInfo.enforceValidity``.
+
+    Order: the helper's setter calls (``setMinimumNetworkChunkBytes``, ``setPriority``,
+    ``addDebugTag``, ``setTraceTag``), then ``build()`` as in Android 15's ``JobInfo.java``
+    (back-off with idle, then ``enforceValidity``); up to API 28 ``build()`` refused a job without
+    constraints first and checked back-off with idle last (Android 9's ``JobInfo.Builder.build``).
+    A JobInfo the setters accepted passes them again, so the server re-running this is harmless.
+    """
+    _check_setters(job, api_level, target_sdk)
+    if api_level <= 28 and not _has_any_constraint(job):
+        _fail("You're trying to build a job with no constraints, this is not allowed.")
+    if api_level > 28:
+        _check_idle_backoff(job)
+    _check_network_estimates(job, api_level, target_sdk)
     if target_sdk >= 35 and api_level >= 35:
         if job.min_latency_ms < 0:
             _fail(f"Minimum latency is negative: {job.min_latency_ms}")
         if job.override_deadline_ms < 0:
             _fail(f"Override deadline is negative: {job.override_deadline_ms}")
+    # JobInfo compares a periodic job's stored values with 0 (setPeriodic sets no deadline or latency).
     if job.periodic:
-        if job.has_late_constraint:
+        if job.override_deadline_ms != 0:
             _fail("Can't call setOverrideDeadline() on a periodic job.")
-        if job.has_early_constraint:
+        if job.min_latency_ms != 0:
             _fail("Can't call setMinimumLatency() on a periodic job")
         if job.trigger_content_uris:
             _fail("Can't call addTriggerContentUri() on a periodic job")
-    if job.prefetch and job.has_late_constraint and target_sdk >= 33 and api_level >= 33:
+    if job.prefetch and job.override_deadline_ms != 0 and target_sdk >= 33 and api_level >= 33:
         _fail("Can't call setOverrideDeadline() on a prefetch job.")
     if job.persisted:
         if job.network is not None and job.network.has_specifier:
@@ -85,14 +101,67 @@ def enforce_validity(job: JobInfo, api_level: int, target_sdk: int) -> None:
             _fail("Can't call setTransientExtras() on a persisted job")
         if job.has_clip_data:
             _fail("Can't call setClipData() on a persisted job")
+    # The time-delay rule is in JobInfo.Builder.build() from API 28 (setImportantWhileForeground's
+    # level), the priority rule from 33 (JobInfo.enforceValidity); golden vectors tests/golden/api-28..31.
+    if job.important_while_foreground and api_level < 36:
+        if _has_early(job):
+            _fail("An important while foreground job cannot have a time delay")
+        if api_level >= 33 and job.effective_priority not in (Priority.HIGH, Priority.DEFAULT):
+            _fail("An important while foreground job must be high or default priority. Don't mark "
+                  "unimportant tasks as important while foreground.")
     if api_level >= 33:
-        _check_priority(job)
+        _check_priority(job, api_level)
     if job.expedited and api_level >= 31:
         _check_expedited(job)
     if job.user_initiated and api_level >= 34:
         _check_user_initiated(job)
-    if api_level <= 28 and not _has_any_constraint(job):
-        _fail("You're trying to build a job with no constraints, this is not allowed.")
+    if api_level >= 35 and len({tag.strip() for tag in job.debug_tags}) > MAX_DEBUG_TAGS:
+        _fail(f"Can't have more than {MAX_DEBUG_TAGS} tags")
+    if api_level <= 28:
+        _check_idle_backoff(job)
+
+
+def _check_setters(job: JobInfo, api_level: int, target_sdk: int) -> None:
+    chunk = job.minimum_network_chunk_bytes
+    if chunk != NETWORK_BYTES_UNKNOWN and chunk <= 0:
+        _fail("Minimum chunk size must be positive")
+    if (job.priority_set and target_sdk >= 33 and api_level >= 33
+            and not Priority.MIN <= job.priority <= Priority.MAX):
+        _fail("Invalid priority value")
+    if api_level >= 35:
+        for tag in job.debug_tags:
+            _validate_tag(tag, "debug tag", "debug tag")
+        if job.trace_tag is not None:
+            _validate_tag(job.trace_tag, "trace tag", "traceTag tag")
+            if any(c in job.trace_tag.strip() for c in "|\n\0"):
+                _fail("Trace tag cannot contain |, \\n, or \\0")
+
+
+def _validate_tag(tag: str, what: str, long_name: str) -> None:
+    """``JobInfo.validateDebugTag`` / ``validateTraceTag``: trimmed, not empty, at most 127 chars."""
+    trimmed = tag.strip()
+    if not trimmed:
+        _fail(f"{what} cannot be empty")
+    if len(trimmed) > MAX_TAG_LENGTH:
+        _fail(f"{long_name} cannot be more than {MAX_TAG_LENGTH} characters")
+
+
+def _check_idle_backoff(job: JobInfo) -> None:
+    if job.backoff_set and job.requires_device_idle:
+        _fail(
+            "An idle mode job will not respect any back-off policy, so calling "
+            "setBackoffCriteria with setRequiresDeviceIdle is an error."
+        )
+
+
+def _has_early(job: JobInfo) -> bool:
+    """``hasEarlyConstraint``: ``setMinimumLatency`` or ``setPeriodic`` (which sets both flags)."""
+    return job.has_early_constraint or job.periodic
+
+
+def _has_late(job: JobInfo) -> bool:
+    """``hasLateConstraint``: ``setOverrideDeadline`` or ``setPeriodic``."""
+    return job.has_late_constraint or job.periodic
 
 
 def _has_any_constraint(job: JobInfo) -> bool:
@@ -106,59 +175,66 @@ def _has_any_constraint(job: JobInfo) -> bool:
     )
 
 
-def _check_network_estimates(job: JobInfo, target_sdk: int) -> None:
+def _check_network_estimates(job: JobInfo, api_level: int, target_sdk: int) -> None:
+    """``enforceValidity``'s network checks (``REJECT_NEGATIVE_NETWORK_ESTIMATES``: targetSdk 34)."""
     down, up = job.estimated_network_download_bytes, job.estimated_network_upload_bytes
     chunk = job.minimum_network_chunk_bytes
     if (down > 0 or up > 0 or chunk > 0) and job.network is None:
         _fail("Can't provide estimated network usage without requiring a network")
-    if job.network is not None and target_sdk >= 34:
-        if up != -1 and up < 0:
+    if job.network is not None and target_sdk >= 34 and api_level >= 34:
+        if up != NETWORK_BYTES_UNKNOWN and up < 0:
             _fail(f"Invalid network upload bytes: {up}")
-        if down != -1 and down < 0:
+        if down != NETWORK_BYTES_UNKNOWN and down < 0:
             _fail(f"Invalid network download bytes: {down}")
-    total = (max(down, 0) + max(up, 0)) if (down > 0 or up > 0) else -1
-    if chunk != -1 and chunk <= 0:
-        _fail("Minimum chunk size must be positive")
-    if chunk > 0 and total > 0 and chunk > total:
+    # estimatedTransfer: an unknown upload means "download only", an unknown download counts as 0.
+    total = down if up == NETWORK_BYTES_UNKNOWN else up + (0 if down == NETWORK_BYTES_UNKNOWN else down)
+    if chunk != NETWORK_BYTES_UNKNOWN and total != NETWORK_BYTES_UNKNOWN and chunk > total:
         _fail("Minimum chunk size can't be greater than estimated network usage")
+    if chunk != NETWORK_BYTES_UNKNOWN and chunk <= 0:
+        _fail("Minimum chunk size must be positive")
 
 
-def _check_priority(job: JobInfo) -> None:
+def _check_priority(job: JobInfo, api_level: int) -> None:
+    """``enforceValidity``'s switch on the priority."""
     priority = job.effective_priority
-    if priority not in tuple(Priority):
+    if priority == Priority.MAX:
+        if not (job.expedited or job.user_initiated):
+            # API 33's JobInfo.enforceValidity predates user-initiated jobs (34): golden vectors api-33.
+            _fail("Only expedited or user-initiated jobs can have max priority" if api_level >= 34
+                  else "Only expedited jobs can have max priority")
+    elif priority == Priority.HIGH:
+        if job.prefetch:
+            _fail("Prefetch jobs cannot be high priority")
+        if job.periodic:
+            _fail("Periodic jobs cannot be high priority")
+    elif priority not in (Priority.DEFAULT, Priority.LOW, Priority.MIN):
         _fail(f"Invalid priority level provided: {priority}")
-    if priority == Priority.MAX and not (job.expedited or job.user_initiated):
-        _fail("Only expedited or user-initiated jobs can have max priority")
-    if priority >= Priority.HIGH and job.prefetch:
-        _fail("Prefetch jobs cannot be high priority")
-    if priority >= Priority.HIGH and job.periodic:
-        _fail("Periodic jobs cannot be high priority")
 
 
 def _check_expedited(job: JobInfo) -> None:
-    if job.has_early_constraint:
+    if _has_early(job):
         _fail("An expedited job cannot have a time delay")
-    if job.has_late_constraint:
+    if _has_late(job):
         _fail("An expedited job cannot have a deadline")
     if job.periodic:
         _fail("An expedited job cannot be periodic")
     if job.user_initiated:
         _fail("An expedited job cannot be user-initiated")
-    if job.effective_priority < Priority.HIGH:
+    if job.effective_priority not in (Priority.HIGH, Priority.MAX):
         _fail(
             "An expedited job must be high or max priority. Don't use expedited jobs for "
             "unimportant tasks."
         )
-    if (job.constraint_flags & ~8) != 0 or job.prefetch or job.important_while_foreground:
+    if (job.constraint_flags & ~ConstraintFlag.STORAGE_NOT_LOW) != 0 or job.prefetch or job.important_while_foreground:
         _fail("An expedited job can only have network and storage-not-low constraints")
     if job.trigger_content_uris:
         _fail("Can't call addTriggerContentUri() on an expedited job")
 
 
 def _check_user_initiated(job: JobInfo) -> None:
-    if job.has_early_constraint:
+    if _has_early(job):
         _fail("A user-initiated job cannot have a time delay")
-    if job.has_late_constraint:
+    if _has_late(job):
         _fail("A user-initiated job cannot have a deadline")
     if job.periodic:
         _fail("A user-initiated job cannot be periodic")

@@ -2,7 +2,9 @@
 
 A command is a callable taking an :class:`Invocation` and returning its exit status, either
 directly or as an awaitable. Android services (``cmd``, ``dumpsys``, ``am``, ``pm``, ...) plug
-into a device's :class:`CommandRegistry`; the shell looks names up there.
+into a device's :class:`CommandRegistry`; the shell looks names up there. What a command reaches
+of the device it runs on is :class:`DeviceHost`, declared here so that this layer needs nothing
+above it (:class:`jobctl_sim.device.VirtualDevice` is the device that satisfies it).
 """
 
 from __future__ import annotations
@@ -10,15 +12,49 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Union
+from typing import Protocol
 
-from jobctl_sim.adbd.streams import InputStream, OutputStream
-
-if TYPE_CHECKING:
-    from jobctl_sim.device import VirtualDevice
+from jobctl_sim.native.clock import VirtualClock
+from jobctl_sim.native.fs import MemoryFileSystem
+from jobctl_sim.native.logcat.buffer import LogBuffer
+from jobctl_sim.native.streams import InputStream, OutputStream
 
 SHELL_UID = 2000
 """The uid adbd runs shell commands as on a user build (AID_SHELL)."""
+
+
+class DeviceHost(Protocol):
+    """The device as a process on it sees it: files, properties, the log, the clock, the commands
+    on its ``PATH``, and the ways to start a shell or ask init to reboot."""
+
+    @property
+    def fs(self) -> MemoryFileSystem: ...
+
+    @property
+    def props(self) -> dict[str, str]:
+        """System properties (``setprop`` writes into this mapping)."""
+        ...
+
+    @property
+    def log(self) -> LogBuffer: ...
+
+    @property
+    def clock(self) -> VirtualClock: ...
+
+    @property
+    def commands(self) -> CommandRegistry: ...
+
+    def record_command(self, argv: tuple[str, ...]) -> None:
+        """Called by the shell for every simple command it is about to run."""
+
+    def request_reboot(self) -> asyncio.Task[None]:
+        """Start a reboot (``reboot``, ``svc power reboot``); one at a time."""
+        ...
+
+    async def run_shell(self, command_line: str, stdin: InputStream, stdout: OutputStream, stderr: OutputStream,
+                        hangup: asyncio.Event | None = None, uid: int = SHELL_UID, cwd: str = "/") -> int:
+        """Run one command line in a new ``sh`` (as ``uid``, in ``cwd``); its exit status."""
+        ...
 
 
 @dataclass
@@ -26,7 +62,7 @@ class Invocation:
     """One run of one command: its argv, streams and the device it runs on."""
 
     argv: list[str]
-    device: "VirtualDevice"
+    device: DeviceHost
     stdin: InputStream
     stdout: OutputStream
     stderr: OutputStream
@@ -65,7 +101,7 @@ def resolve_path(cwd: str, path: str) -> str:
     return cwd.rstrip("/") + "/" + path
 
 
-CommandResult = Union[int, Awaitable[int]]
+CommandResult = int | Awaitable[int]
 Command = Callable[[Invocation], CommandResult]
 
 

@@ -25,10 +25,9 @@ import asyncio
 import errno as errno_codes
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from jobctl_sim.native.fs import R_OK, W_OK, FsError, MemoryFileSystem, normalize_path
-from jobctl_sim.native.shell.command import SHELL_UID, Invocation, invoke, resolve_path
+from jobctl_sim.native.shell.command import SHELL_UID, DeviceHost, Invocation, invoke, resolve_path
 from jobctl_sim.native.shell.parser import (
     AndOr,
     Literal,
@@ -42,10 +41,7 @@ from jobctl_sim.native.shell.parser import (
     Word,
     parse,
 )
-from jobctl_sim.adbd.streams import BufferOutput, InputStream, NullOutput, OutputStream
-
-if TYPE_CHECKING:
-    from jobctl_sim.device import VirtualDevice
+from jobctl_sim.native.streams import BufferOutput, InputStream, NullOutput, OutputStream
 
 SHELL_NAME = "/system/bin/sh"
 STATUS_SYNTAX_ERROR = 1
@@ -112,7 +108,7 @@ class ShellInterpreter:
 
     def __init__(
         self,
-        device: "VirtualDevice",
+        device: DeviceHost,
         stdin: InputStream,
         stdout: OutputStream,
         stderr: OutputStream,

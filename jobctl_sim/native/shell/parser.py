@@ -320,7 +320,7 @@ class _Lexer:
             raise Unsupported("$'...'")
         if n in _UNSUPPORTED_PARAMS:
             raise Unsupported(f"${n}")
-        if n in _SPECIAL_PARAMS or n.isdigit() and n:
+        if n in _SPECIAL_PARAMS or (n.isdigit() and n):
             flush()
             parts.append(Param(n, quoted))
             self.i += 2
@@ -423,7 +423,7 @@ class _Parser:
             if not words:
                 plain = tok.word.plain
                 if plain in _KEYWORDS:
-                    raise Unsupported(plain)  # type: ignore[arg-type]
+                    raise Unsupported(plain)
                 assignment = _as_assignment(tok.word)
                 if assignment is not None:
                     assignments.append(assignment)

@@ -57,7 +57,8 @@ def test_push_and_pull_of_5_mb_are_byte_identical(adb: PrivateAdbServer, serial:
     source, back = tmp_path / "big.bin", tmp_path / "back.bin"
     source.write_bytes(payload)
     assert adb.adb("-s", serial, "push", str(source), "/data/local/tmp/sub/dir/big.bin").returncode == 0
-    assert adb.adb("-s", serial, "shell", "ls -l /data/local/tmp/sub/dir/big.bin").stdout.split()[4] == str(len(payload))
+    listing = adb.adb("-s", serial, "shell", "ls -l /data/local/tmp/sub/dir/big.bin").stdout
+    assert listing.split()[4] == str(len(payload))
     assert adb.adb("-s", serial, "pull", "/data/local/tmp/sub/dir/big.bin", str(back)).returncode == 0
     assert back.read_bytes() == payload
 
@@ -75,7 +76,8 @@ def test_exec_out_streams_raw_bytes(adb: PrivateAdbServer, serial: str, sim: Sim
 
     from bridge.adb.server import bundled_adb_path
 
-    out = subprocess.run([bundled_adb_path(), "-P", str(adb.port), "-s", serial, "exec-out", "cat /data/local/tmp/blob"],
+    out = subprocess.run([bundled_adb_path(), "-P", str(adb.port), "-s", serial, "exec-out",
+                          "cat /data/local/tmp/blob"],
                          capture_output=True, env=adb.env, timeout=30).stdout
     assert out == blob
 

@@ -10,7 +10,7 @@ import pytest
 
 from bridge.adb.private import PrivateAdbServer
 from jobctl_sim.harness import SimHarness
-from jobctl_sim.adbd.streams import InputStream, OutputStream
+from jobctl_sim.native.streams import InputStream, OutputStream
 
 
 @pytest.fixture
@@ -24,7 +24,8 @@ def test_device_list_extended_shows_banner_fields(client: adbutils.AdbClient, se
     assert info.tags["product"] == "sdk_gphone64_x86_64"
     device = client.device(serial)
     assert device.get_state() == "device"
-    assert set(device.get_features().split(",")) >= {"shell_v2", "cmd", "stat_v2", "ls_v2", "fixed_push_mkdir", "abb_exec"}
+    assert set(device.get_features().split(",")) >= {"shell_v2", "cmd", "stat_v2", "ls_v2", "fixed_push_mkdir",
+                                                     "abb_exec"}
     assert device.prop.get("ro.build.version.sdk") == "34"
 
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import jobctl_sim.framework
+import jobctl_sim.assembly
 from jobctl_sim.apps.helper import PACKAGE, HelperApp
 from jobctl_sim.framework.system import Intent
 from jobctl_sim.device import DeviceConfig, VirtualDevice
@@ -28,7 +28,7 @@ HOLD = {"steps": [{"op": "hold"}], "on_stop_reschedule": False}
 
 def device(api: int = 34, helper: bool = True, speed: float = SPEED) -> VirtualDevice:
     return VirtualDevice(DeviceConfig(serial="t", api_level=api, speed=speed, helper=helper),
-                         extensions=[jobctl_sim.framework.install])
+                         extensions=[jobctl_sim.assembly.install_android])
 
 
 def sh_quote(text: str) -> str:
@@ -178,7 +178,8 @@ def test_scheduled_job_runs_end_to_end() -> None:
         assert events[7] == {**events[7], "job_id": 7, "reschedule": False, "via": "job_finished"}
         assert events[7]["elapsed_ms"] - started["elapsed_ms"] >= 3500  # waited on the device clock
         assert_consistent(events)
-        live = [line for line in (await dev.shell("logcat -d -v raw -s jobctl:I")).text.splitlines() if line.startswith("{")]
+        logged = (await dev.shell("logcat -d -v raw -s jobctl:I")).text
+        live = [line for line in logged.splitlines() if line.startswith("{")]
         # PROTOCOL.md §5.4/§9: the scheduled event carries extras, so logcat gets the stand-in
         stand_in = {k: events[1][k] for k in ("seq", "elapsed_ms", "wall_ms", "kind")} | {"log_truncated": True}
         assert live == [json.dumps(e, separators=(",", ":")) for e in [events[0], stand_in, *events[2:]]]
@@ -194,7 +195,8 @@ def test_work_items_are_dequeued_and_completed_with_delivery_counts() -> None:
                  {"tag": "b", "estimated_bytes": {"down": 10, "up": 1},
                   "script": {"steps": [{"op": "transfer", "down": 10, "up": 1}]}},
                  {"tag": "c"}]
-        result = await ok(dev, {"v": 1, "cmd": "enqueue", "spec": {"job_id": 3, "network_type": "unmetered"}, "items": items})
+        result = await ok(dev, {"v": 1, "cmd": "enqueue", "spec": {"job_id": 3, "network_type": "unmetered"},
+                                "items": items})
         assert result == {"job_id": 3, "namespace": None, "enqueued": 3}
         await activate(dev)
         events = await wait_for(dev, has("finished"))
@@ -213,14 +215,16 @@ def test_work_items_are_dequeued_and_completed_with_delivery_counts() -> None:
 def test_shell_stop_is_recorded_with_its_stop_reason() -> None:
     async def body() -> None:
         dev = device()
-        await ok(dev, {"v": 1, "cmd": "schedule", "spec": {"job_id": 1, "script": {**HOLD, "on_stop_reschedule": True}}})
+        await ok(dev, {"v": 1, "cmd": "schedule",
+                       "spec": {"job_id": 1, "script": {**HOLD, "on_stop_reschedule": True}}})
         await activate(dev)
         await wait_for(dev, has("started"))
         result = await dev.shell(f"cmd jobscheduler stop -s 13 {PACKAGE} 1")
         assert result.exit_code == 0, result
         events = await wait_for(dev, has("stopped"))
         stopped = events[-1]
-        assert (stopped["kind"], stopped["job_id"], stopped["stop_reason"], stopped["reschedule"]) == ("stopped", 1, 13, True)
+        assert (stopped["kind"], stopped["job_id"], stopped["stop_reason"], stopped["reschedule"]) == (
+            "stopped", 1, 13, True)
         # on_stop_reschedule: the platform keeps the job and runs it again after backoff.
         assert [j["job_id"] for j in (await ok(dev, {"v": 1, "cmd": "list"}))["jobs"]] == [1]
 
@@ -379,7 +383,8 @@ def test_bad_input_gives_structured_errors_and_no_events() -> None:
                                                 "message": "malformed JSON at offset 13: unexpected end of input"}
         assert (await error({"v": 1, "cmd": "frobnicate"}))["message"] == "unknown command: frobnicate"
         unsupported = await error({"v": 2, "cmd": "info"})
-        assert unsupported == {"code": "unsupported_version", "message": "unsupported protocol version: 2", "type": None,
+        assert unsupported == {"code": "unsupported_version", "message": "unsupported protocol version: 2",
+                               "type": None,
                                "details": {"supported": [1], "helper_version": "1.2", "version_code": 1002}}
         rejected = await error({"v": 1, "cmd": "schedule",
                                 "spec": {"job_id": 1, "expedited": True, "min_latency_ms": 1000}})
@@ -411,7 +416,8 @@ def test_job_limit_is_the_platform_exception() -> None:
         assert code == 2
         assert response["error"] == {"code": "platform_exception", "type": "java.lang.IllegalStateException",
                                      "message": "Apps may not schedule more than 150 distinct jobs", "details": None}
-        code, response = await command(dev, {"v": 1, "cmd": "enqueue", "spec": {"job_id": 152}, "items": [{"tag": "x"}]})
+        code, response = await command(dev, {"v": 1, "cmd": "enqueue", "spec": {"job_id": 152},
+                                             "items": [{"tag": "x"}]})
         assert response["error"]["details"] == {"enqueued": 0}
         assert await journal(dev) == before
         assert kinds(before).count("scheduled") == 151
@@ -518,7 +524,7 @@ def test_old_api_level_reports_null_facts() -> None:
         spec = {"job_id": 1, "network_type": "any",
                 "script": {"steps": [{"op": "transfer", "down": 8, "up": 2, "chunks": 2}]}}
         await ok(dev, {"v": 1, "cmd": "schedule", "spec": spec})
-        code, response = await command(dev, {"v": 1, "cmd": "schedule", "spec": {"job_id": 2, "expedited": True}})
+        _code, response = await command(dev, {"v": 1, "cmd": "schedule", "spec": {"job_id": 2, "expedited": True}})
         assert response["error"]["details"] == {"option": "spec.expedited", "min_api": 31, "api_level": 26}
         await activate(dev)
         events = await wait_for(dev, has("finished"))

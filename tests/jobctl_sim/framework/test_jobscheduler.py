@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from jobctl_sim.framework.jobscheduler import install
-from jobctl_sim.framework.jobscheduler.errors import IllegalArgumentException, IllegalStateException, JavaException
+from jobctl_sim.framework.shell_command import IllegalArgumentException, IllegalStateException, JavaException
 from jobctl_sim.framework.jobscheduler.model import (
     Intent,
     JobInfo,
@@ -23,7 +23,8 @@ from jobctl_sim.framework.jobscheduler.model import (
     StopReason,
 )
 from jobctl_sim.framework.jobscheduler.shell import format_job_state, help_text
-from jobctl_sim.framework.jobscheduler.timefmt import format_duration, format_uid
+from jobctl_sim.framework.jobscheduler.timefmt import format_duration
+from jobctl_sim.framework.userhandle import format_uid
 from jobctl_sim.framework.jobscheduler.validation import periodic
 from jobctl_sim.framework.system import (
     AndroidSystem,
@@ -34,9 +35,9 @@ from jobctl_sim.framework.system import (
     Topic,
 )
 from jobctl_sim.native.clock import VirtualClock
-from jobctl_sim.native.logcat import LogBuffer
+from jobctl_sim.native.logcat.buffer import LogBuffer
 from jobctl_sim.native.shell.command import Invocation
-from jobctl_sim.adbd.streams import BufferOutput, InputStream
+from jobctl_sim.native.streams import BufferOutput, InputStream
 
 PKG = "com.example.jobhelper"
 UID = 10123
@@ -85,6 +86,18 @@ class FakePower:
     battery_saver: bool = False
     deep_idle: bool = False
     light_idle: bool = False
+    doze_allowlist: set[str] = field(default_factory=set)
+
+    def is_doze_allowlisted(self, package: str) -> bool:
+        return package in self.doze_allowlist
+
+
+@dataclass
+class FakeActivity:
+    top: str | None = None
+
+    def is_top(self, package: str) -> bool:
+        return package == self.top
 
 
 @dataclass
@@ -171,6 +184,7 @@ def make_system(api: int = 34, speed: float = 1.0) -> AndroidSystem:
     system.packages = FakePackages()
     system.standby = FakeStandby()
     system.appops = FakeAppOps()
+    system.activity = FakeActivity()  # type: ignore[assignment]
     install(system)
     return system
 
@@ -359,7 +373,7 @@ def test_shell_timeout_stops_with_timeout() -> None:
 
 def test_timeout_on_13_prints_timing_out() -> None:
     async def body() -> None:
-        system, app = await running_job(api=33)
+        system, _app = await running_job(api=33)
         out, _, _ = await shell(system, "timeout")
         assert out == f"Timing out: #u0a123/1 {PKG}/.HelperJobService\n"
 
@@ -528,7 +542,9 @@ def test_validation_messages() -> None:
     with pytest.raises(IllegalArgumentException, match="An expedited job cannot have a time delay"):
         system.jobs.schedule(UID, PKG, job(1, expedited=True, has_early_constraint=True, min_latency_ms=5))
     with pytest.raises(IllegalArgumentException, match="Can't call setOverrideDeadline"):
-        system.jobs.schedule(UID, PKG, job(1, periodic=True, interval_ms=1, has_late_constraint=True))
+        # setPeriodic sets the late-constraint flag itself; build() refuses a stored deadline value.
+        system.jobs.schedule(UID, PKG, job(1, periodic=True, interval_ms=1, has_late_constraint=True,
+                                           override_deadline_ms=5))
     with pytest.raises(JavaException, match="namespace cannot be empty"):
         system.jobs.schedule(UID, PKG, job(1), namespace="  ")
     assert periodic(60_000) == (900_000, 300_000)
@@ -627,7 +643,8 @@ def test_run_with_unmet_network_is_exit_22_and_nothing_changes() -> None:
         system.jobs.schedule(UID, PKG, job(1, network=NetworkRequirement(NetworkType.ANY)), namespace="ns")
         out, err, code = await shell(system, "run", "-n", "ns", PKG, "1")
         assert (out, code) == ("", 22)
-        assert err == f"Job 1 in package {PKG} / namespace ns / user 0 has functional constraints but --force not specified\n"
+        assert err == (f"Job 1 in package {PKG} / namespace ns / user 0 has functional constraints "
+                       "but --force not specified\n")
         assert next(iter(system.jobs.jobs.values())).override == 0
 
     run(body())
@@ -709,13 +726,15 @@ def test_dump_layout() -> None:
         lines = text.split("\n")
         assert lines[0] == "Settings:" and lines[1].endswith(" ")
         assert "Registered 2 jobs:" in lines
-        assert any(l.startswith("  JOB #u0a123/7: ") and l.endswith(f" {PKG}/.HelperJobService") for l in lines)
-        assert any(l.startswith("  JOB androidx.work.systemjobscheduler:u0a123/42: ")
-                   and l.endswith(f"@androidx.work.systemjobscheduler@{PKG}/.HelperJobService") for l in lines)
+        assert any(line.startswith("  JOB #u0a123/7: ") and line.endswith(f" {PKG}/.HelperJobService")
+                   for line in lines)
+        assert any(line.startswith("  JOB androidx.work.systemjobscheduler:u0a123/42: ")
+                   and line.endswith(f"@androidx.work.systemjobscheduler@{PKG}/.HelperJobService") for line in lines)
         assert f"    u0a123 tag=*job*/{PKG}/.HelperJobService#7" in lines
         assert "    Required constraints: CHARGING [0x1]" in lines
         assert "    Unsatisfied constraints: CHARGING [0x1]" in lines
-        assert "    Satisfied constraints: BATTERY_NOT_LOW DEVICE_NOT_DOZING BACKGROUND_NOT_RESTRICTED TARE_WEALTH WITHIN_QUOTA [0xb400002]" in lines
+        assert ("    Satisfied constraints: BATTERY_NOT_LOW DEVICE_NOT_DOZING BACKGROUND_NOT_RESTRICTED TARE_WEALTH "
+                "WITHIN_QUOTA [0xb400002]") in lines
         assert "Pending queue:" in lines and lines[lines.index("Pending queue:") + 1] == "  None"
         assert lines[lines.index("Active jobs:") + 1] == "  N/A"
         assert "Idle contexts (16):" in lines

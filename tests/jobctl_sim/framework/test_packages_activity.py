@@ -12,14 +12,16 @@ RECEIVER = ("receiver", {"name": ".Ctl", "exported": True}, [])
 ACTIVITY = ("activity", {"name": ".Main", "exported": True}, [])
 
 
-def apk(version=1, debuggable=True, perms=("android.permission.INTERNET", "android.permission.POST_NOTIFICATIONS"), utf8=True):
+def apk(version=1, debuggable=True, perms=("android.permission.INTERNET", "android.permission.POST_NOTIFICATIONS"),
+        utf8=True):
     return build_apk(manifest(PKG, version, f"{version}.0", debuggable, 34, perms, (RECEIVER, ACTIVITY)), utf8)
 
 
 @pytest.mark.parametrize("utf8", [True, False])
 def test_axml_reader(utf8):
     m = read_apk(apk(7, utf8=utf8))
-    assert (m.package, m.version_code, m.version_name, m.target_sdk, m.min_sdk, m.debuggable) == (PKG, 7, "7.0", 34, 26, True)
+    assert (m.package, m.version_code, m.version_name, m.target_sdk, m.min_sdk, m.debuggable) == (
+        PKG, 7, "7.0", 34, 26, True)
     assert m.permissions == ("android.permission.INTERNET", "android.permission.POST_NOTIFICATIONS")
     assert [(c.name, c.kind, c.exported) for c in m.components] == [
         (f"{PKG}.Ctl", "receiver", True), (f"{PKG}.Main", "activity", True)]
@@ -53,7 +55,8 @@ def test_install_flow(dev):
     assert sh(d, f"pm path {PKG}").text.startswith("package:/data/app/~~")
     assert sh(d, "pm path nope").exit_code == 1
     r = install(d, apk(version=0))
-    assert r.text == "Failure [INSTALL_FAILED_VERSION_DOWNGRADE: Downgrade detected: Update version code 0 is older than current 1]\n"
+    assert r.text == ("Failure [INSTALL_FAILED_VERSION_DOWNGRADE: Downgrade detected: "
+                      "Update version code 0 is older than current 1]\n")
     assert install(d, apk(version=0), "-r -d").text == "Success\n"
     assert s.packages.get(PKG).uid == 10000
     r = install(d, b"garbage")
@@ -64,7 +67,7 @@ def test_install_flow(dev):
 
 
 def test_streamed_install_and_errors(dev):
-    d, s = dev
+    d, _s = dev
     data = apk()
     r = sh(d, f"cmd package install -S {len(data)}", stdin=data)
     assert r.text == "Success\n"
@@ -82,13 +85,14 @@ def test_grant_revoke_uninstall(dev):
     assert sh(d, f"pm grant {PKG} android.permission.POST_NOTIFICATIONS").exit_code == 0
     assert s.packages.is_granted(PKG, "android.permission.POST_NOTIFICATIONS")
     r = sh(d, f"pm grant {PKG} android.permission.INTERNET")
-    assert r.exit_code == 255 and b"java.lang.SecurityException: Permission android.permission.INTERNET requested by" in r.stderr
+    assert r.exit_code == 255
+    assert b"java.lang.SecurityException: Permission android.permission.INTERNET requested by" in r.stderr
     assert sh(d, f"pm uninstall {PKG}").text == "Success\n"
     assert sh(d, f"pm uninstall {PKG}").text == "Failure [DELETE_FAILED_INTERNAL_ERROR]\n"
 
 
 def test_run_as(dev):
-    d, s = dev
+    d, _s = dev
     install(d, apk(debuggable=False))
     r = sh(d, f"run-as {PKG} ls")
     assert (r.stderr, r.exit_code) == (f"run-as: package not debuggable: {PKG}\n".encode(), 1)
@@ -116,7 +120,8 @@ def test_broadcast_start_force_stop(dev):
     app = Helper()
     s.apps[PKG] = app
     r = sh(d, f"am broadcast -n {PKG}/.Ctl --es cmd ping")
-    assert r.text == f"Broadcasting: Intent {{ flg=0x400000 cmp={PKG}/.Ctl (has extras) }}\nBroadcast completed: result=0\n"
+    assert r.text == (f"Broadcasting: Intent {{ flg=0x400000 cmp={PKG}/.Ctl (has extras) }}\n"
+                      "Broadcast completed: result=0\n")
     assert app.got == []  # stopped app
     r = sh(d, f"am broadcast --include-stopped-packages -n {PKG}/.Ctl --ei n 5")
     assert r.text.endswith('Broadcast completed: result=1, data="hello", extras: Bundle[{k=v}]\n')
@@ -133,7 +138,7 @@ def test_broadcast_start_force_stop(dev):
 
 
 def test_standby_and_misc(dev):
-    d, s = dev
+    d, _s = dev
     install(d, apk())
     assert sh(d, f"am set-standby-bucket {PKG} rare").text == ""
     assert sh(d, f"am get-standby-bucket {PKG}").text == "40\n"

@@ -111,7 +111,8 @@ def test_storage_sequence(dev):
 
 def test_costs(dev):
     d, s = dev
-    for line in ("cmd battery get level", "am instrument -w a/.B", "ls /", "echo hi", "run-as x ls", "content query --uri x"):
+    for line in ("cmd battery get level", "am instrument -w a/.B", "ls /", "echo hi", "run-as x ls",
+                 "content query --uri x"):
         sh(d, line)
     snap = s.costs.snapshot()
     assert snap["by_class"]["app_process"] == 2

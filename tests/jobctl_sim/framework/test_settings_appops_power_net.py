@@ -29,7 +29,8 @@ def test_device_config(dev):
 
 def test_appops(dev):
     d, s = dev
-    assert sh(d, "cmd appops get com.android.shell RUN_ANY_IN_BACKGROUND").text == "No operations.\nDefault mode: allow\n"
+    assert sh(d, "cmd appops get com.android.shell RUN_ANY_IN_BACKGROUND").text == (
+        "No operations.\nDefault mode: allow\n")
     assert sh(d, "cmd appops set com.android.shell RUN_ANY_IN_BACKGROUND ignore").text == ""
     assert sh(d, "cmd appops get com.android.shell RUN_ANY_IN_BACKGROUND").text == "RUN_ANY_IN_BACKGROUND: ignore\n"
     assert s.appops.mode("RUN_ANY_IN_BACKGROUND", 2000, "com.android.shell") == "ignore"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import calendar
 import time
 
 from jobctl_sim.native.clock import VirtualClock
 from jobctl_sim.device import DeviceConfig, VirtualDevice
-from jobctl_sim.native.logcat import LogBuffer, LogEntry, LogFormat, format_entry
-from jobctl_sim.adbd.streams import BufferOutput, InputStream
+from jobctl_sim.native.logcat.buffer import LogBuffer, LogEntry
+from jobctl_sim.native.logcat.formats import LogFormat, format_entry
+from jobctl_sim.native.streams import BufferOutput, InputStream
 
 STAMP = calendar.timegm((2024, 3, 9, 14, 5, 6)) + 0.789
 
@@ -202,10 +204,8 @@ def test_follower_releases_its_waiter_when_closed_early() -> None:
         await asyncio.sleep(0.01)
         assert log.waiters == 1
         stop.set()
-        try:
+        with contextlib.suppress(StopAsyncIteration):
             await task
-        except StopAsyncIteration:
-            pass
         await gen.aclose()
         return log.waiters
 

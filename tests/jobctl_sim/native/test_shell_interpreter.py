@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from jobctl_sim.device import DeviceConfig, ShellResult, VirtualDevice
-from jobctl_sim.adbd.streams import BufferOutput, InputStream
+from jobctl_sim.native.streams import BufferOutput, InputStream
 
 
 def run(command: str, stdin: bytes = b"", device: VirtualDevice | None = None) -> ShellResult:
@@ -354,7 +354,8 @@ def test_sleep_uses_the_virtual_clock() -> None:
 def test_cd_changes_where_relative_paths_resolve() -> None:
     device = VirtualDevice(DeviceConfig(serial="emulator-test"))
     result = asyncio.run(device.shell(
-        "cd /data/local/tmp && mkdir -p a/b && echo hi > a/b/f && cat a/b/f && cd a && ls b && cat /data/local/tmp/a/b/f"))
+        "cd /data/local/tmp && mkdir -p a/b && echo hi > a/b/f && cat a/b/f && cd a && ls b"
+        " && cat /data/local/tmp/a/b/f"))
     assert (result.exit_code, result.text) == (0, "hi\nf\nhi\n")
 
 
@@ -369,7 +370,7 @@ def test_run_shell_starts_in_the_given_directory_and_sh_c_inherits_it() -> None:
     device = VirtualDevice(DeviceConfig(serial="emulator-test"))
 
     async def run() -> bytes:
-        from jobctl_sim.adbd.streams import BufferOutput, InputStream
+        from jobctl_sim.native.streams import BufferOutput, InputStream
 
         out = BufferOutput()
         await device.run_shell("sh -c 'echo nested > n' && cat n", InputStream.of(), out, out, cwd="/data/local/tmp")

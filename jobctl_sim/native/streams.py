@@ -53,7 +53,7 @@ class InputStream:
         self._reader = asyncio.StreamReader(limit=2**31)
 
     @classmethod
-    def of(cls, data: bytes = b"") -> "InputStream":
+    def of(cls, data: bytes = b"") -> InputStream:
         """A finished stream holding ``data``."""
         stream = cls()
         if data:

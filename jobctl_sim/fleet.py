@@ -1,0 +1,92 @@
+"""A fleet of virtual devices: each assembled (:mod:`jobctl_sim.assembly`) and served on its own
+port (:mod:`jobctl_sim.adbd.server`), all in one event loop; and waiting until an adb server lists
+them. The in-process harness (:mod:`jobctl_sim.harness`) and the background daemon
+(:mod:`jobctl_sim.daemon`) both run one.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bridge.adb.server import AdbServer
+from bridge.errors import JobctlError
+from jobctl_sim.adbd.server import LOOPBACK, DeviceServer
+from jobctl_sim.device import DeviceConfig, Extension, VirtualDevice
+
+
+class SimError(JobctlError):
+    """A virtual device could not be started, reached or stopped."""
+
+
+@dataclass(frozen=True)
+class FleetSpec:
+    """What ``jobctl sim start`` / ``sim run`` asked for."""
+
+    count: int = 1
+    api_level: int = 34
+    first_port: int = 0
+    """0: any free ports; otherwise devices listen on first_port, first_port+1, …"""
+    host: str = LOOPBACK
+    speed: float = 1.0
+    helper: bool = True
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.count <= 64:
+            raise ValueError(f"count must be 1-64, got {self.count}")
+        if self.first_port and not 1 <= self.first_port <= 65535 - self.count + 1:
+            raise ValueError(f"port {self.first_port} is out of range")
+
+
+class Fleet:
+    """Several virtual devices, each on its own port, in one event loop."""
+
+    def __init__(self, spec: FleetSpec, extensions: Iterable[Extension] | None = None,
+                 logger: logging.Logger | None = None) -> None:
+        """``extensions``: what runs behind each device's shell; Android (framework and apps) by
+        default, ``()`` for a bare device with only its native commands."""
+        if extensions is None:
+            from jobctl_sim.assembly import ANDROID  # loaded when a fleet starts, not with FleetSpec
+
+            extensions = ANDROID
+        self.spec = spec
+        self.extensions = tuple(extensions)
+        self.log = logger or logging.getLogger("jobctl.sim")
+        self.servers: list[DeviceServer] = []
+
+    async def start(self) -> None:
+        try:
+            for index in range(self.spec.count):
+                port = self.spec.first_port + index if self.spec.first_port else 0
+                # The serial is fixed once the port is known; bind first, then build the device.
+                server = DeviceServer(self.spec.host, port, self.log)
+                self.servers.append(server)
+                bound_port = await server.bind()
+                config = DeviceConfig(serial=f"jobctl-sim-{bound_port}", api_level=self.spec.api_level,
+                                      speed=self.spec.speed, helper=self.spec.helper)
+                await server.serve(VirtualDevice(config, self.extensions))
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def stop(self) -> None:
+        for server in self.servers:
+            await server.stop()
+
+    def by_address(self, address: str) -> DeviceServer | None:
+        return next((s for s in self.servers if s.address == address), None)
+
+
+def wait_online(server: AdbServer, addresses: Sequence[str], deadline: float) -> None:
+    """Poll ``host:devices`` until every address is listed as ``device``."""
+    pending = set(addresses)
+    while pending:
+        states = server.device_states()
+        pending = {a for a in pending if states.get(a) != "device"}
+        if not pending:
+            return
+        if time.monotonic() > deadline:
+            raise SimError(f"adb did not bring {', '.join(sorted(pending))} online: {states}")
+        time.sleep(0.02)
