@@ -1,12 +1,18 @@
-"""The SDK's JobScheduler enums, with the platform's integer values and the API level of each.
+"""The host's one copy of the platform's JobScheduler constants, with their integer values and API levels.
 
-Sources: android-helper.md §2.1 (JobInfo constants), §2.6 (``JobParameters.STOP_REASON_*``),
+The source of truth is ``bridge/facts/aosp.toml`` (names, values, API levels, and the AOSP file of
+each: ``apex/jobscheduler/framework/java/android/app/job/{JobInfo,JobParameters,JobScheduler}.java``
+and ``core/java/android/app/usage/UsageStatsManager.java``); ``tests/facts`` fails when an enum
+here disagrees with it. The enums are static so that ``mypy --strict`` sees their members.
+Researched in android-helper.md §2.1 (JobInfo constants), §2.6 (``JobParameters.STOP_REASON_*``),
 §2.7 (``JobScheduler.PENDING_JOB_REASON_*``); the protocol tokens are PROTOCOL.md §6.1.
 """
 
 from __future__ import annotations
 
 import enum
+
+from bridge.errors import InvalidConditionError
 
 
 class NetworkType(enum.Enum):
@@ -114,7 +120,7 @@ class StopReason(enum.IntEnum):
         return 33 if self is StopReason.ESTIMATED_APP_LAUNCH_TIME_CHANGED else 31
 
     @classmethod
-    def parse(cls, value: int) -> "StopReason | int":
+    def parse(cls, value: int) -> StopReason | int:
         """The member for ``value``, or ``value`` itself when the SDK table lacks it."""
         try:
             return cls(value)
@@ -157,9 +163,82 @@ class PendingReason(enum.IntEnum):
         return 36 if self is PendingReason.CONSTRAINT_DEADLINE else 34
 
     @classmethod
-    def parse(cls, value: int) -> "PendingReason | int":
+    def parse(cls, value: int) -> PendingReason | int:
         """The member for ``value``, or ``value`` itself for a reason newer than this table."""
         try:
             return cls(value)
         except ValueError:
             return value
+
+
+class InternalStopReason(enum.IntEnum):
+    """``JobParameters.INTERNAL_STOP_REASON_*`` (hidden; values from ``JobProtoEnums``).
+
+    What ``cmd jobscheduler stop -i`` takes and dumpsys prints next to the public reason. Names
+    drop the ``INTERNAL_STOP_REASON_`` prefix; 13 ``TIMEOUT_ABANDONED`` is API 36.
+    """
+
+    UNKNOWN = -1
+    CANCELED = 0
+    CONSTRAINTS_NOT_SATISFIED = 1
+    PREEMPT = 2
+    TIMEOUT = 3
+    DEVICE_IDLE = 4
+    DEVICE_THERMAL = 5
+    RESTRICTED_BUCKET = 6
+    UNINSTALL = 7
+    DATA_CLEARED = 8
+    RTC_UPDATED = 9
+    SUCCESSFUL_FINISH = 10
+    USER_UI_STOP = 11
+    ANR = 12
+
+    @property
+    def java_name(self) -> str:
+        return f"INTERNAL_STOP_REASON_{self.name}"
+
+
+class ConstraintFlag(enum.IntFlag):
+    """``JobInfo.CONSTRAINT_FLAG_*`` (hidden): the bits ``JobInfo.getConstraintFlags()`` returns."""
+
+    CHARGING = 1
+    BATTERY_NOT_LOW = 2
+    DEVICE_IDLE = 4
+    STORAGE_NOT_LOW = 8
+
+
+class StandbyBucket(enum.IntEnum):
+    """``UsageStatsManager.STANDBY_BUCKET_*`` (API 28; RESTRICTED 30; EXEMPTED and NEVER are
+    @SystemApi), shell reference §5.4."""
+
+    EXEMPTED = 5
+    ACTIVE = 10
+    WORKING_SET = 20
+    FREQUENT = 30
+    RARE = 40
+    RESTRICTED = 45
+    NEVER = 50
+
+    @classmethod
+    def parse(cls, value: StandbyBucket | str | int) -> StandbyBucket:
+        """A bucket from an enum member, a name (``"rare"``, ``"WORKING_SET"``) or a platform int."""
+        if isinstance(value, StandbyBucket):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            try:
+                return cls(value)
+            except ValueError:
+                pass
+        elif isinstance(value, str):
+            name = value.strip().upper().replace("-", "_")
+            if name in cls.__members__:
+                return cls[name]
+            if name.isdigit():
+                return cls.parse(int(name))
+        names = ", ".join(member.name.lower() for member in cls)
+        raise InvalidConditionError(f"unknown standby bucket {value!r} (one of: {names})")
+
+    @property
+    def shell_name(self) -> str:
+        """The name ``am set-standby-bucket`` matches by prefix (``working_set``…)."""
+        return self.name.lower()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import enum
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 
 class EventKind(enum.Enum):
@@ -75,7 +76,7 @@ class JobEvent:
     @property
     def wall_time(self) -> datetime:
         """``wall_ms`` (``System.currentTimeMillis()``) as an aware UTC datetime."""
-        return datetime.fromtimestamp(self.wall_ms / 1000, tz=timezone.utc)
+        return datetime.fromtimestamp(self.wall_ms / 1000, tz=UTC)
 
     def get(self, name: str, default: Any = None) -> Any:
         """A kind field by name (``job_id``/``namespace`` included)."""
@@ -86,7 +87,7 @@ class JobEvent:
         return self.fields.get(name, default)
 
     @classmethod
-    def from_json(cls, data: str | Mapping[str, Any]) -> "JobEvent":
+    def from_json(cls, data: str | Mapping[str, Any]) -> JobEvent:
         """Build an event from a journal line (text) or its decoded object.
 
         Raises :class:`ValueError` on a line that is not an event of PROTOCOL.md §5.

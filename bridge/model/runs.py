@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
-from typing import Iterable
+from datetime import datetime, UTC
+from collections.abc import Iterable
 
 from bridge.model.enums import StopReason
 from bridge.model.events import EventKind, JobEvent
@@ -90,13 +90,13 @@ class JobRun:
 
     @property
     def start_time(self) -> datetime:
-        return datetime.fromtimestamp(self.start_wall_ms / 1000, tz=timezone.utc)
+        return datetime.fromtimestamp(self.start_wall_ms / 1000, tz=UTC)
 
     @property
     def end_time(self) -> datetime | None:
         if self.end_wall_ms is None:
             return None
-        return datetime.fromtimestamp(self.end_wall_ms / 1000, tz=timezone.utc)
+        return datetime.fromtimestamp(self.end_wall_ms / 1000, tz=UTC)
 
     @property
     def duration_ms(self) -> int | None:
@@ -146,20 +146,20 @@ def runs_from_events(events: Iterable[JobEvent]) -> list[JobRun]:
         key = (event.namespace, event.job_id)
         kind = event.kind
         if kind is EventKind.PROCESS_STARTED:
-            for builder in open_runs.values():
-                builder.close(RunEnd.PROCESS_DIED, event)
+            for running in open_runs.values():
+                running.close(RunEnd.PROCESS_DIED, event)
             open_runs.clear()
             continue
         if kind is EventKind.STARTED:
             if key in open_runs:
                 open_runs.pop(key).close(RunEnd.PROCESS_DIED, event)
-            builder = _Builder(JobRun(
+            started = _Builder(JobRun(
                 job_id=event.job_id if event.job_id is not None else -1, namespace=event.namespace,
                 start_seq=event.seq, start_elapsed_ms=event.elapsed_ms, start_wall_ms=event.wall_ms,
                 expedited=event.get("expedited"), user_initiated=event.get("user_initiated"),
                 network=event.get("network")))
-            builders.append(builder)
-            open_runs[key] = last_run[key] = builder
+            builders.append(started)
+            open_runs[key] = last_run[key] = started
             continue
         builder = open_runs.get(key)
         if kind is EventKind.STOPPED:

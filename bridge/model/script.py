@@ -8,7 +8,6 @@ with one dequeued work item (§7.2). Item scripts may only contain :class:`Sleep
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -57,10 +56,10 @@ class Hold:
     """``{"op":"hold"}``: wait until the platform stops the job (§7.1)."""
 
 
-ItemStep = Union[Sleep, Transfer, Estimate]
+ItemStep = Sleep | Transfer | Estimate
 """Steps allowed in an ITEM-SCRIPT (§7.2)."""
 
-JobStep = Union[Sleep, Transfer, Estimate, Work, Finish, Hold]
+JobStep = Sleep | Transfer | Estimate | Work | Finish | Hold
 """Steps allowed in a JOB-SCRIPT (§7.1)."""
 
 STEP_OPS: dict[type, str] = {Sleep: "sleep", Transfer: "transfer", Estimate: "estimate",

@@ -10,13 +10,14 @@ is the setter's SDK level, floored at the helper's minSdk 26): see :func:`spec_o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from typing import Any, Iterator, Mapping, Union
+from dataclasses import KW_ONLY, dataclass, field, fields
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from bridge.model.enums import BackoffPolicy, NetworkType, Priority
 from bridge.model.script import ItemScript, JobScript
 
-ExtraValue = Union[str, int, bool, float]
+ExtraValue = str | int | bool | float
 """What a ``PersistableBundle`` extra may hold here (PROTOCOL.md §6.1 ``extras``)."""
 
 Extras = tuple[tuple[str, ExtraValue], ...]
@@ -115,90 +116,68 @@ NETWORK_BYTES_UNKNOWN = -1
 """``JobInfo.NETWORK_BYTES_UNKNOWN`` (28)."""
 
 
-def _api(level: int, setter: str, default: Any = None) -> Any:
-    return field(default=default, metadata={"api": level, "setter": setter})
+def _api(level: int, setter: str) -> dict[str, object]:
+    """Field metadata: the option's lowest API level and the builder method it maps to."""
+    return {"api": level, "setter": setter}
 
 
 @dataclass(frozen=True)
 class JobSpec:
     """One job, as ``JobInfo.Builder`` would build it in the helper (PROTOCOL.md §6.1).
 
-    Field metadata ``api`` is the lowest API level at which the option may be used and
-    ``setter`` the builder method it maps to. ``script`` says what the job does when it runs
-    (``None``: :data:`bridge.model.script.DEFAULT_JOB_SCRIPT`).
+    ``job_id`` is the one positional field; every option is keyword-only and defaults to what a
+    fresh ``JobInfo.Builder`` builds: ``False`` for the boolean setters, no trigger URIs, extras
+    or debug tags, and ``None`` (not set: the builder keeps its own value -- no network, no
+    latency or deadline, backoff 30 s exponential, the priority that follows from
+    expedited/user-initiated, see :attr:`effective_priority`) for the rest. Field metadata
+    ``api`` is the lowest API level at which the option may be used and ``setter`` the builder
+    method it maps to. ``script`` says what the job does when it runs (``None``:
+    :data:`bridge.model.script.DEFAULT_JOB_SCRIPT`).
+
+    Construction never fails: lists become tuples, a mapping of extras becomes pairs, an integer
+    priority that names a level becomes that :class:`Priority`; a value of the wrong type is
+    kept for :func:`bridge.validation.validate` to refuse with the field's name.
     """
 
     job_id: int = field(metadata={"api": HELPER_MIN_SDK, "setter": "new JobInfo.Builder(id, …)"})
-    namespace: str | None = _api(34, "JobScheduler.forNamespace")
-    network_type: NetworkType | None = _api(26, "setRequiredNetworkType")
-    network_request: NetworkRequest | None = _api(28, "setRequiredNetwork")
-    estimated_bytes: ByteEstimate | None = _api(28, "setEstimatedNetworkBytes")
-    min_chunk_bytes: int | None = _api(33, "setMinimumNetworkChunkBytes")
-    requires_charging: bool = _api(26, "setRequiresCharging")
-    requires_device_idle: bool = _api(26, "setRequiresDeviceIdle")
-    requires_battery_not_low: bool = _api(26, "setRequiresBatteryNotLow")
-    requires_storage_not_low: bool = _api(26, "setRequiresStorageNotLow")
-    min_latency_ms: int | None = _api(26, "setMinimumLatency")
-    override_deadline_ms: int | None = _api(26, "setOverrideDeadline")
-    periodic: Periodic | None = _api(26, "setPeriodic")
-    backoff: Backoff | None = _api(26, "setBackoffCriteria")
-    persisted: bool = _api(26, "setPersisted")
-    important_while_foreground: bool = _api(28, "setImportantWhileForeground")
-    prefetch: bool = _api(28, "setPrefetch")
-    expedited: bool = _api(31, "setExpedited")
-    priority: Priority | int | None = _api(33, "setPriority")
-    user_initiated: bool = _api(34, "setUserInitiated")
-    trigger_content_uris: tuple[TriggerContentUri, ...] = _api(26, "addTriggerContentUri")
-    trigger_content_update_delay_ms: int | None = _api(26, "setTriggerContentUpdateDelay")
-    trigger_content_max_delay_ms: int | None = _api(26, "setTriggerContentMaxDelay")
-    extras: Extras = _api(26, "setExtras")
-    transient_extras: Extras = _api(26, "setTransientExtras")
-    debug_tags: tuple[str, ...] = _api(35, "addDebugTag")
-    trace_tag: str | None = _api(35, "setTraceTag")
-    script: JobScript | None = _api(26, "extras[jobctl.script]")
+    _: KW_ONLY
+    namespace: str | None = field(default=None, metadata=_api(34, "JobScheduler.forNamespace"))
+    network_type: NetworkType | None = field(default=None, metadata=_api(26, "setRequiredNetworkType"))
+    network_request: NetworkRequest | None = field(default=None, metadata=_api(28, "setRequiredNetwork"))
+    estimated_bytes: ByteEstimate | None = field(default=None, metadata=_api(28, "setEstimatedNetworkBytes"))
+    min_chunk_bytes: int | None = field(default=None, metadata=_api(33, "setMinimumNetworkChunkBytes"))
+    requires_charging: bool = field(default=False, metadata=_api(26, "setRequiresCharging"))
+    requires_device_idle: bool = field(default=False, metadata=_api(26, "setRequiresDeviceIdle"))
+    requires_battery_not_low: bool = field(default=False, metadata=_api(26, "setRequiresBatteryNotLow"))
+    requires_storage_not_low: bool = field(default=False, metadata=_api(26, "setRequiresStorageNotLow"))
+    min_latency_ms: int | None = field(default=None, metadata=_api(26, "setMinimumLatency"))
+    override_deadline_ms: int | None = field(default=None, metadata=_api(26, "setOverrideDeadline"))
+    periodic: Periodic | None = field(default=None, metadata=_api(26, "setPeriodic"))
+    backoff: Backoff | None = field(default=None, metadata=_api(26, "setBackoffCriteria"))
+    persisted: bool = field(default=False, metadata=_api(26, "setPersisted"))
+    important_while_foreground: bool = field(default=False, metadata=_api(28, "setImportantWhileForeground"))
+    prefetch: bool = field(default=False, metadata=_api(28, "setPrefetch"))
+    expedited: bool = field(default=False, metadata=_api(31, "setExpedited"))
+    priority: Priority | int | None = field(default=None, metadata=_api(33, "setPriority"))
+    user_initiated: bool = field(default=False, metadata=_api(34, "setUserInitiated"))
+    trigger_content_uris: tuple[TriggerContentUri, ...] = field(default=(), metadata=_api(26, "addTriggerContentUri"))
+    trigger_content_update_delay_ms: int | None = field(default=None,
+                                                        metadata=_api(26, "setTriggerContentUpdateDelay"))
+    trigger_content_max_delay_ms: int | None = field(default=None, metadata=_api(26, "setTriggerContentMaxDelay"))
+    extras: Extras = field(default=(), metadata=_api(26, "setExtras"))
+    transient_extras: Extras = field(default=(), metadata=_api(26, "setTransientExtras"))
+    debug_tags: tuple[str, ...] = field(default=(), metadata=_api(35, "addDebugTag"))
+    trace_tag: str | None = field(default=None, metadata=_api(35, "setTraceTag"))
+    script: JobScript | None = field(default=None, metadata=_api(26, "extras[jobctl.script]"))
 
-    def __init__(
-        self,
-        job_id: int,
-        *,
-        namespace: str | None = None,
-        network_type: NetworkType | None = None,
-        network_request: NetworkRequest | None = None,
-        estimated_bytes: ByteEstimate | None = None,
-        min_chunk_bytes: int | None = None,
-        requires_charging: bool = False,
-        requires_device_idle: bool = False,
-        requires_battery_not_low: bool = False,
-        requires_storage_not_low: bool = False,
-        min_latency_ms: int | None = None,
-        override_deadline_ms: int | None = None,
-        periodic: Periodic | None = None,
-        backoff: Backoff | None = None,
-        persisted: bool = False,
-        important_while_foreground: bool = False,
-        prefetch: bool = False,
-        expedited: bool = False,
-        priority: Priority | int | None = None,
-        user_initiated: bool = False,
-        trigger_content_uris: tuple[TriggerContentUri, ...] | list[TriggerContentUri] = (),
-        trigger_content_update_delay_ms: int | None = None,
-        trigger_content_max_delay_ms: int | None = None,
-        extras: Mapping[str, ExtraValue] | Extras = (),
-        transient_extras: Mapping[str, ExtraValue] | Extras = (),
-        debug_tags: tuple[str, ...] | list[str] = (),
-        trace_tag: str | None = None,
-        script: JobScript | None = None,
-    ) -> None:
-        values = dict(locals())
-        values.pop("self")
-        values["trigger_content_uris"] = _as_tuple(trigger_content_uris)
-        values["debug_tags"] = _as_tuple(debug_tags)
-        values["extras"] = _as_extras(extras)
-        values["transient_extras"] = _as_extras(transient_extras)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "trigger_content_uris", _as_tuple(self.trigger_content_uris))
+        object.__setattr__(self, "debug_tags", _as_tuple(self.debug_tags))
+        object.__setattr__(self, "extras", _as_extras(self.extras))
+        object.__setattr__(self, "transient_extras", _as_extras(self.transient_extras))
+        priority: object = self.priority
         if isinstance(priority, int) and not isinstance(priority, Priority) and priority in Priority._value2member_map_:
-            values["priority"] = Priority(priority)
-        for name, value in values.items():
-            object.__setattr__(self, name, value)
+            object.__setattr__(self, "priority", Priority(priority))
 
     @property
     def requires_network(self) -> bool:
@@ -209,10 +188,18 @@ class JobSpec:
 
     @property
     def effective_priority(self) -> int:
-        """``JobInfo.getPriority()``: MAX for expedited/user-initiated unless set (§2.2)."""
+        """``JobInfo.getPriority()`` after the helper's builder calls (§2.2), in ``JobInfoFactory``'s
+        order: ``setImportantWhileForeground`` raises a still-DEFAULT priority to HIGH,
+        ``setExpedited`` a still-DEFAULT one to MAX, ``setPriority`` sets it, ``setUserInitiated``
+        raises a still-DEFAULT one to MAX (JobInfo.Builder of API 33+; golden vectors tests/golden/)."""
+        priority = int(Priority.HIGH) if self.important_while_foreground else int(Priority.DEFAULT)
+        if self.expedited and priority == Priority.DEFAULT:
+            priority = int(Priority.MAX)
         if self.priority is not None:
-            return int(self.priority)
-        return Priority.MAX if (self.expedited or self.user_initiated) else Priority.DEFAULT
+            priority = int(self.priority)
+        if self.user_initiated and priority == Priority.DEFAULT:
+            priority = int(Priority.MAX)
+        return priority
 
     @property
     def extras_dict(self) -> dict[str, ExtraValue]:
@@ -232,9 +219,9 @@ class WorkItem:
     """
 
     tag: str = field(metadata={"api": HELPER_MIN_SDK, "setter": "JobWorkItem"})
-    estimated_bytes: ByteEstimate | None = _api(28, "JobWorkItem(intent, down, up)")
-    min_chunk_bytes: int | None = _api(33, "JobWorkItem(intent, down, up, chunk)")
-    script: ItemScript | None = _api(26, "extras[jobctl.item_script]")
+    estimated_bytes: ByteEstimate | None = field(default=None, metadata=_api(28, "JobWorkItem(intent, down, up)"))
+    min_chunk_bytes: int | None = field(default=None, metadata=_api(33, "JobWorkItem(intent, down, up, chunk)"))
+    script: ItemScript | None = field(default=None, metadata=_api(26, "extras[jobctl.item_script]"))
 
     @property
     def implies_network(self) -> bool:
@@ -293,28 +280,29 @@ def option_api_level(cls: type, name: str) -> int:
     raise KeyError(name)
 
 
-def _as_extras(value: Any) -> Any:
+def _as_extras(value: object) -> object:
     """Extras as pairs; a value that is neither a mapping nor a sequence of pairs is kept as it is,
     for :func:`bridge.validation.validate` to refuse with the field's name (construction never fails)."""
     if value is None:
         return ()
-    if isinstance(value, Mapping) or (
-            isinstance(value, (tuple, list)) and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in value)):
-        try:
-            return extras(value)
-        except TypeError:  # an unhashable key
-            pass
-    return value
+    pairs: list[tuple[object, object]]
+    if isinstance(value, Mapping):
+        pairs = list(value.items())
+    elif isinstance(value, (tuple, list)) and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in value):
+        pairs = [(p[0], p[1]) for p in value]
+    else:
+        return value
+    try:
+        return tuple(dict(pairs).items())  # as extras(): later keys win, insertion order kept
+    except TypeError:  # an unhashable key
+        return value
 
 
-def _as_tuple(value: Any) -> Any:
+def _as_tuple(value: object) -> object:
     """A list or tuple (or any iterable but text and mappings) as a tuple, None as ``()``; anything
     else is kept for validation to refuse."""
     if value is None:
         return ()
-    if isinstance(value, (str, bytes, Mapping)):
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
         return value
-    try:
-        return tuple(value)
-    except TypeError:
-        return value
+    return tuple(value)
