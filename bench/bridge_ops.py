@@ -29,7 +29,7 @@ from bridge.jobs import Session
 from bridge.model import JobSpec, WorkItem
 from jobctl_sim.device import VirtualDevice
 from jobctl_sim.harness import SimHarness
-from jobctl_sim.adbd.server import FleetSpec
+from jobctl_sim.fleet import FleetSpec
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -146,7 +146,8 @@ def main() -> None:
         return
     s, e, lat, par = figures["schedule"], figures["enqueue"], figures["event_latency"], figures["parallel"]
     print(f"schedule + ack:  median {s['median_ms']:.2f} ms, p95 {s['p95_ms']:.2f} ms, "
-          f"{s['round_trips_per_call']:.1f} round trips, {s['app_process_starts_per_call']:.1f} app_process starts per call")
+          f"{s['round_trips_per_call']:.1f} round trips, "
+          f"{s['app_process_starts_per_call']:.1f} app_process starts per call")
     print(f"enqueue 10:      {e['10']['ms']:.1f} ms, {e['10']['round_trips']} round trips")
     print(f"enqueue 10,000:  {e['10000']['ms']:.1f} ms, {e['10000']['round_trips']} round trips "
           f"(ratio {e['round_trip_ratio_10000_vs_10']:.1f})")

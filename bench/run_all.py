@@ -30,8 +30,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as ``python bench/run_all.py``
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import bridge_ops, shell_roundtrip  # noqa: E402
-from bridge.adb.private import PrivateAdbServer  # noqa: E402
+from bench import bridge_ops, shell_roundtrip
+from bridge.adb.private import PrivateAdbServer
 
 
 @dataclass(frozen=True)

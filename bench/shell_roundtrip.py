@@ -25,7 +25,7 @@ from typing import Any
 from bridge.adb.private import PrivateAdbServer
 from bridge.device import connect
 from jobctl_sim.harness import SimHarness
-from jobctl_sim.adbd.server import FleetSpec
+from jobctl_sim.fleet import FleetSpec
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -68,7 +68,7 @@ def measure(calls: int, warmup: int = 10, adb: PrivateAdbServer | None = None) -
             "c_adbutils": lambda: plain.shell("true"),
         }
         samples: dict[str, list[float]] = {name: [] for name in paths}
-        for name, call in paths.items():  # warm up
+        for call in paths.values():  # warm up
             for _ in range(warmup):
                 call()
         for _ in range(calls):

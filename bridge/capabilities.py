@@ -9,14 +9,9 @@ Sources (``../shared/reference/aosp-shell-interface.md``):
   ``get-aconfig-flag-state`` with 15. Verbs are read from the help text (two-space indented
   lines), not assumed from the API level, so vendor or future builds are described as they are.
 
-Caching: :func:`capabilities_of` keeps one :class:`Capabilities` per :class:`~bridge.device.Device`
-object in a :class:`weakref.WeakKeyDictionary` (gone with the device). Proposed for the lead to
-put on ``Device`` itself instead (then ``capabilities_of`` just returns it)::
-
-    @cached_property
-    def capabilities(self) -> "Capabilities":
-        from bridge.capabilities import probe
-        return probe(self)
+Caching: :func:`of` keeps one :class:`Capabilities` per :class:`~bridge.device.Device` object in a
+:class:`weakref.WeakKeyDictionary` (gone with the device): callers write ``capabilities.of(device)``.
+The device knows nothing of this module (bridge's layers: device < capabilities).
 """
 
 from __future__ import annotations
@@ -106,24 +101,22 @@ def parse_probe(serial: str, text: str) -> Capabilities:
         release=release,
         jobscheduler_verbs=verbs,
         supports_namespaces="--namespace" in help_text,
-        has_byte_getters=BYTE_GETTERS <= verbs,
+        has_byte_getters=verbs >= BYTE_GETTERS,
         has_stop_with_reason="stop" in verbs and "--stop-reason" in help_text,
     )
 
 
 def probe(device: ShellDevice) -> Capabilities:
-    """Probe ``device`` in one round trip (``getprop`` ×3 + ``cmd jobscheduler help``, exit 255 is fine, ref §0)."""
+    """Probe ``device`` in one round trip (three ``getprop`` + ``cmd jobscheduler help``, exit 255 is fine, ref §0)."""
     return parse_probe(device.serial, device.shell(PROBE_COMMAND, idempotent=True).text)
 
 
-_CACHE: "weakref.WeakKeyDictionary[object, Capabilities]" = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[ShellDevice, Capabilities] = weakref.WeakKeyDictionary()
+"""Probed capabilities per live device object (a cache: losing it only costs a probe)."""
 
 
-def capabilities_of(device: ShellDevice) -> Capabilities:
+def of(device: ShellDevice) -> Capabilities:
     """The device's :class:`Capabilities`, probed on first use and cached per device object."""
-    own = getattr(device, "__dict__", {}).get("capabilities")
-    if isinstance(own, Capabilities):  # ``Device.capabilities`` (cached_property) already computed
-        return own
     cached = _CACHE.get(device)
     if cached is None:
         cached = _CACHE[device] = probe(device)

@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from bridge.adb.protocol import (
     SHELL_CLOSE_STDIN,
@@ -52,9 +52,6 @@ from bridge.errors import (
     shown_command,
 )
 
-if TYPE_CHECKING:
-    from bridge.capabilities import Capabilities
-
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 60.0
@@ -76,7 +73,7 @@ class DeviceInfo:
     transport_id: int = 0
 
     @classmethod
-    def parse_line(cls, line: str) -> "DeviceInfo | None":
+    def parse_line(cls, line: str) -> DeviceInfo | None:
         fields = line.split()
         if len(fields) < 2:
             return None
@@ -125,7 +122,7 @@ def find_device(serial: str | None = None, server: AdbServer | None = None) -> D
 
 
 def connect(serial: str | None = None, server: AdbServer | None = None,
-            reconnect_timeout: float = DEFAULT_RECONNECT_TIMEOUT) -> "Device":
+            reconnect_timeout: float = DEFAULT_RECONNECT_TIMEOUT) -> Device:
     """A :class:`Device` for ``serial`` (see :func:`find_device`)."""
     server = server or AdbServer()
     return Device(server, find_device(serial, server), reconnect_timeout)
@@ -152,7 +149,7 @@ class CommandResult:
     def ok(self) -> bool:
         return self.exit_code == 0
 
-    def check(self) -> "CommandResult":
+    def check(self) -> CommandResult:
         """Return self, or raise :class:`CommandFailedError` on a non-zero status."""
         if self.exit_code != 0:
             raise CommandFailedError(self.command, self.exit_code, self.error_text)
@@ -203,7 +200,7 @@ class Device:
     def __repr__(self) -> str:
         return f"Device({self.serial!r}, transport_id={self._transport_id})"
 
-    def with_reconnect_timeout(self, seconds: float) -> "Device":
+    def with_reconnect_timeout(self, seconds: float) -> Device:
         """The same device, with calls that wait ``seconds`` for it to come back (0: fail at once)."""
         return Device(self.server, replace(self.info, transport_id=self._transport_id), seconds)
 
@@ -319,8 +316,9 @@ class Device:
                     stderr += data
                 elif packet_id == SHELL_EXIT:
                     exit_code = data[0] if data else 255
-        except socket.timeout:
-            raise CommandTimeoutError(f"{self.serial}: `{shown_command(line)}` did not finish within {timeout} s") from None
+        except TimeoutError:
+            raise CommandTimeoutError(
+                f"{self.serial}: `{shown_command(line)}` did not finish within {timeout} s") from None
         except OSError as error:
             raise _Interrupted(str(error) or type(error).__name__) from None
         finally:
@@ -329,7 +327,7 @@ class Device:
             raise _Interrupted("no exit status")
         return CommandResult(line, bytes(stdout), bytes(stderr), exit_code)
 
-    def stream(self, command: str | Sequence[str]) -> "ShellStream":
+    def stream(self, command: str | Sequence[str]) -> ShellStream:
         """Start a long-running command (``logcat``…) and read its stdout as it comes."""
         line = command_line(command)
         if "\0" in line:
@@ -354,19 +352,12 @@ class Device:
         return int(value)
 
     @cached_property
-    def capabilities(self) -> "Capabilities":
-        """API level and the ``cmd jobscheduler`` verbs present, probed once in one round trip."""
-        from bridge.capabilities import probe
-
-        return probe(self)
-
-    @cached_property
     def is_virtual(self) -> bool:
         """True on jobctl's virtual device."""
         return self.getprop("ro.jobctl.virtual") == "1"
 
     # -- files and packages (adbutils' sync client; not on the hot path) --------------
-    def _adbutils_device(self):  # type: ignore[no-untyped-def]
+    def _adbutils_device(self) -> Any:
         import adbutils
 
         client = adbutils.AdbClient(host=self.server.address.host, port=self.server.address.port)
@@ -426,7 +417,7 @@ class ShellStream:
         self.exit_code: int | None = None
         self.stderr = bytearray()
 
-    def __enter__(self) -> "ShellStream":
+    def __enter__(self) -> ShellStream:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

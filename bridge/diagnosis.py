@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 _PACKAGE_FLAGS = re.compile(r"\bstopped=(true|false)\b.*?\bnotLaunched=(true|false)\b")
 
 
-class BlockerKind(str, enum.Enum):
+class BlockerKind(enum.StrEnum):
     """What kind of thing holds a job back (the ``kind`` of a :class:`Blocker`)."""
 
     NOT_SCHEDULED = "not_scheduled"

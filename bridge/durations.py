@@ -3,6 +3,10 @@
 The dumps print durations as ``+1d0h0m0s0ms``, ``-5m2s428ms``, ``+30s0ms``, ``-501ms`` or ``0``
 (aosp-shell-interface.md §2.3 "Durations"), and the job history pads inner fields and
 right-aligns the whole in 19 columns (``   -1d02h58m34s465ms``, §2.2 item 12).
+
+This is the device's output format only. What a user writes for a duration (``30s``, ``1h30m``:
+options, work items, work, spec and scenario files) is the DURATION grammar of
+:mod:`bridge.grammar`, one for every front end.
 """
 
 from __future__ import annotations

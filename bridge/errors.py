@@ -44,8 +44,8 @@ class OutcomeUnknownError(DeviceConnectionError):
     effect. Read the device's state (``jobctl jobs``, ``jobctl stops``) before repeating it."""
 
     def __init__(self, serial: str, command: str, cause: str) -> None:
-        super().__init__(f"{serial}: connection lost during `{shown_command(command)}` ({cause}); it may or may not have "
-                         "taken effect and was not repeated because repeating it is not safe")
+        super().__init__(f"{serial}: connection lost during `{shown_command(command)}` ({cause}); it may or may not "
+                         "have taken effect and was not repeated because repeating it is not safe")
         self.serial = serial
         self.command = command
 
@@ -120,7 +120,7 @@ class HelperError(JobctlError):
     """The helper answered a command with a structured error (PROTOCOL.md §4)."""
 
     def __init__(self, code: str, message: str | None, java_type: str | None = None,
-                 details: dict | None = None) -> None:
+                 details: dict[str, object] | None = None) -> None:
         text = message if message is not None else "(no message)"
         super().__init__(f"helper error {code}: {java_type + ': ' if java_type else ''}{text}")
         self.code = code

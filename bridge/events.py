@@ -86,7 +86,7 @@ class EventStream:
             stream.close()
         self._thread.join(5)
 
-    def __enter__(self) -> "EventStream":
+    def __enter__(self) -> EventStream:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -43,7 +43,8 @@ def _describe(server: AdbServer, info: DeviceInfo) -> DeviceDescription:
     api_level = virtual = helper = None
     if info.state == "device":
         try:
-            lines = Device(server, info, reconnect_timeout=0).shell(_PROBE, timeout=10).text.splitlines() + ["", "", ""]
+            lines = Device(server, info, reconnect_timeout=0).shell(_PROBE, timeout=10).text.splitlines()
+            lines += ["", "", ""]
             api_level = int(lines[0]) if lines[0].strip().isdigit() else None
             virtual = lines[1].strip() == "1"
             helper = lines[2].startswith("package:")

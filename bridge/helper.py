@@ -18,7 +18,7 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import overload
 
 from bridge import helper_protocol as protocol
 from bridge.device import Device
@@ -27,9 +27,7 @@ from bridge.model import JobSpec, WorkItem
 from bridge.validation import validate, validate_enqueue
 
 HELPER_APK_ENV = "JOBCTL_HELPER_APK"
-"""Where a built helper APK is, when not at the checkout's default place."""
-DEFAULT_APK = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                           "android-helper", "build", "jobctl-helper.apk")
+"""Another helper APK to install instead of the one shipped inside jobctl (bridge/helper_apk/)."""
 EXPECTED_VERSION_CODE = protocol.PROTOCOL_VERSION * 1000 + 2
 """The helper build this jobctl ships (PROTOCOL.md §1: ``PROTOCOL_VERSION * 1000 + BUILD``)."""
 POST_NOTIFICATIONS = "android.permission.POST_NOTIFICATIONS"
@@ -60,7 +58,23 @@ class Helper:
     def _next_id(self) -> str:
         return f"h-{os.getpid()}-{next(self._ids)}"
 
-    def call(self, request: protocol.HelperRequest) -> Any:
+    @overload
+    def call(self, request: protocol.InfoRequest) -> protocol.InfoResult: ...
+    @overload
+    def call(self, request: protocol.ScheduleRequest | protocol.CancelRequest) -> protocol.JobRef: ...
+    @overload
+    def call(self, request: protocol.EnqueueRequest) -> protocol.EnqueueResult: ...
+    @overload
+    def call(self, request: protocol.CancelAllRequest) -> protocol.CancelAllResult: ...
+    @overload
+    def call(self, request: protocol.ListRequest) -> protocol.PendingJobs: ...
+    @overload
+    def call(self, request: protocol.JournalRequest) -> protocol.JournalResult: ...
+    @overload
+    def call(self, request: protocol.ResetRequest) -> protocol.ResetResult: ...
+    @overload
+    def call(self, request: protocol.HelperRequest) -> protocol.CommandResult: ...
+    def call(self, request: protocol.HelperRequest) -> protocol.CommandResult:
         """Send one request; return its typed result or raise :class:`HelperError`."""
         idempotent = request.command in IDEMPOTENT_COMMANDS
         if request.needs_inbox:
@@ -70,9 +84,9 @@ class Helper:
             output = self.device.shell(protocol.inbox_broadcast_command(name), timeout=300, idempotent=idempotent)
         else:
             output = self.device.shell(protocol.broadcast_command(request), timeout=120, idempotent=idempotent)
-        return protocol.decode_result(request.command, self._response(output.text + output.error_text))
+        return protocol.result_for(request, self._response(output.text + output.error_text))
 
-    def _call_through_activity(self, request: protocol.HelperRequest) -> Any:
+    def _schedule_through_activity(self, request: protocol.ScheduleRequest) -> protocol.JobRef:
         reply = f"reply-{request.request_id or self._next_id()}"
         start, read, remove = protocol.activity_commands(request, reply)
         self.device.shell(start, timeout=60, check=True)
@@ -80,7 +94,7 @@ class Helper:
             answer = self._poll_reply(read)
         finally:
             self.device.shell(remove, idempotent=True)
-        return protocol.decode_result(request.command, protocol.decode_response(answer))
+        return protocol.result_for(request, protocol.decode_response(answer))
 
     def _poll_reply(self, read_command: str, interval: float = 0.2, timeout: float = 10.0) -> str:
         """The activity writes its reply on a background thread: read until a complete line (§2.5)."""
@@ -128,21 +142,26 @@ class Helper:
         return info
 
     def ensure_ready(self, apk_path: str | None = None) -> protocol.InfoResult:
-        """Answering and of the expected version; installs or reinstalls ``apk_path`` (or the
-        built APK) when it is missing or of another version. The virtual device's built-in
-        helper model always matches."""
+        """Answering and of the expected version; installs or reinstalls ``apk_path`` (or
+        $JOBCTL_HELPER_APK, else the APK shipped inside jobctl: :mod:`bridge.helper_apk`) when it is
+        missing or of another version. A given APK is checked on the host first (not an APK, wrong
+        package, signature or version mismatch: :class:`~bridge.helper_apk.ApkRejectedError`)."""
+        from bridge import helper_apk
+
+        apk = apk_path or os.environ.get(HELPER_APK_ENV)
+        if apk is not None and os.path.exists(apk):
+            helper_apk.check_apk(apk, EXPECTED_VERSION_CODE)
         status = self.status()
         if status.installed and status.up_to_date:
             assert status.info is not None
             return status.info
-        apk = apk_path or os.environ.get(HELPER_APK_ENV) or DEFAULT_APK
-        if not os.path.exists(apk):
+        if apk is not None and not os.path.exists(apk):
             found = "is not installed" if not status.installed else (
                 f"is version {status.info.version_code if status.info else '?'}, expected {EXPECTED_VERSION_CODE}")
             raise HelperMissingError(
                 f"the helper {found} and no APK is at {apk}: build it with `jobctl helper build` "
-                f"or set {HELPER_APK_ENV}")
-        self.install(apk)
+                f"or unset {HELPER_APK_ENV} to install the APK shipped with jobctl")
+        self.install(apk or str(helper_apk.shipped().path))
         return self.info()
 
     def install(self, apk_path: str) -> None:
@@ -174,7 +193,7 @@ class Helper:
         validate(spec, self.device.api_level)
         request = protocol.schedule_request(spec, self._next_id())
         if spec.user_initiated:
-            return self._call_through_activity(request)
+            return self._schedule_through_activity(request)
         return self.call(request)
 
     def enqueue(self, spec: JobSpec, items: Sequence[WorkItem]) -> protocol.EnqueueResult:
@@ -187,7 +206,7 @@ class Helper:
     def cancel_all(self, namespace: str | None = None, all_namespaces: bool = False) -> protocol.CancelAllResult:
         return self.call(protocol.cancel_all_request(namespace, all_namespaces, self._next_id()))
 
-    def pending(self, namespace: str | None = None, all_namespaces: bool = False) -> tuple[protocol.PendingJob, ...]:
+    def pending(self, namespace: str | None = None, all_namespaces: bool = False) -> protocol.PendingJobs:
         return self.call(protocol.list_request(namespace, all_namespaces, self._next_id()))
 
     def journal(self, from_seq: int, max_events: int | None = None) -> protocol.JournalResult:

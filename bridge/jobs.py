@@ -82,7 +82,7 @@ class EventLog:
 class Job:
     """One job of the helper app: ``(namespace, job_id)``."""
 
-    def __init__(self, session: "Session", job_id: int, namespace: str | None = None,
+    def __init__(self, session: Session, job_id: int, namespace: str | None = None,
                  spec: JobSpec | None = None) -> None:
         self.session = session
         self.job_id = job_id
@@ -124,7 +124,8 @@ class Job:
         options: list[str] = []
         if reason is not None:
             if self.session.device.api_level < 34:
-                raise JobctlError(f"stopping with a reason needs API 34; the device is API {self.session.device.api_level}")
+                raise JobctlError(
+                    f"stopping with a reason needs API 34; the device is API {self.session.device.api_level}")
             options += ["-s", str(int(reason))]
             if internal_reason is not None:
                 options += ["-i", str(internal_reason)]
@@ -219,7 +220,7 @@ class Session:
     def close(self) -> None:
         self.events.close()
 
-    def __enter__(self) -> "Session":
+    def __enter__(self) -> Session:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

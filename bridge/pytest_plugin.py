@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class _Target:
-    device: "Device"
+    device: Device
     virtual: bool
     closers: tuple[Any, ...] = ()
 
@@ -63,7 +63,7 @@ def _jobctl_target(request: pytest.FixtureRequest) -> Iterator[_Target]:
         return
     from bridge.adb.private import PrivateAdbServer
     from jobctl_sim.harness import SimHarness
-    from jobctl_sim.adbd.server import FleetSpec
+    from jobctl_sim.fleet import FleetSpec
 
     adb = PrivateAdbServer().start()
     sim = SimHarness(FleetSpec(api_level=request.config.getoption("--jobctl-api")))
@@ -90,12 +90,12 @@ def _jobctl_markers(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def jobctl_device(_jobctl_target: _Target) -> "Device":
+def jobctl_device(_jobctl_target: _Target) -> Device:
     return _jobctl_target.device
 
 
 @pytest.fixture
-def jobctl_session(jobctl_device: "Device") -> Iterator["Session"]:
+def jobctl_session(jobctl_device: Device) -> Iterator[Session]:
     from bridge.jobs import Session
 
     session = Session(jobctl_device)
@@ -108,5 +108,5 @@ def jobctl_session(jobctl_device: "Device") -> Iterator["Session"]:
 
 
 @pytest.fixture
-def jobctl_helper(jobctl_session: "Session") -> "Helper":
+def jobctl_helper(jobctl_session: Session) -> Helper:
     return jobctl_session.helper

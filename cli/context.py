@@ -1,16 +1,12 @@
-"""What every command shares: the global options and how to reach the device."""
+"""What every command shares: the global options and how to reach the device (output is
+:mod:`cli.render`)."""
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from bridge.adb.server import AdbServer, ServerAddress
     from bridge.device import Device
     from bridge.jobs import Session
@@ -18,45 +14,36 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class GlobalOptions:
+    """``-s/--serial``, ``-H/--adb-host``, ``-P/--adb-port`` and ``--json`` (the first and the last
+    also after the subcommand, :mod:`cli.options`)."""
+
     serial: str | None
     adb_host: str | None
     adb_port: int | None
     json: bool
 
-    def server_address(self) -> "ServerAddress":
+    def server_address(self) -> ServerAddress:
         """-H/-P override ADB_SERVER_SOCKET / ANDROID_ADB_SERVER_PORT, as adb's own flags do."""
         from bridge.adb.server import ServerAddress
 
         base = ServerAddress.from_environment()
         return ServerAddress(self.adb_host or base.host, self.adb_port or base.port)
 
-    def server(self) -> "AdbServer":
+    def server(self) -> AdbServer:
         from bridge.adb.server import AdbServer
 
         return AdbServer(self.server_address())
 
-    def device(self) -> "Device":
+    def device(self) -> Device:
         """The chosen device (-s, ANDROID_SERIAL, or the only one)."""
         from bridge.device import connect
 
         return connect(self.serial, self.server())
 
-    def session(self, from_seq: int | None = None) -> "Session":
+    def session(self, from_seq: int | None = None) -> Session:
         """A :class:`bridge.jobs.Session` on the chosen device (helper checked, events followed).
         Close it (``with``) when done."""
         from bridge.jobs import Session
 
         return Session(self.device(), from_seq=from_seq)
 
-
-def console(stderr: bool = False) -> "Console":
-    """A rich console: colour only on a terminal, ``NO_COLOR`` honoured."""
-    from rich.console import Console
-
-    return Console(stderr=stderr, no_color=bool(os.environ.get("NO_COLOR")), highlight=False)
-
-
-def emit_json(document: Any) -> None:
-    """Write one JSON document on stdout."""
-    json.dump(document, sys.stdout, indent=2, sort_keys=False, default=str)
-    sys.stdout.write("\n")

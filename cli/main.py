@@ -1,5 +1,11 @@
 """``jobctl``: the entry point. Subcommands are imported only when they run, so
-``jobctl --help`` costs about as much as importing click."""
+``jobctl --help`` costs about as much as importing click.
+
+The root group does what every command shares, once: it gives every command the global options
+that may follow the subcommand (``--json``, ``-s/--serial``, :mod:`cli.options`), turns every
+usage error into one line (:mod:`cli.usage`) and every jobctl error into one line and its exit
+code (:mod:`cli.exit_codes`).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ import click
 
 from bridge._version import __version__
 from cli.context import GlobalOptions
+from cli.options import JSON_HELP, SERIAL_HELP, CommandContext, adopt_global_options, command_context
 
 # name -> (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -33,8 +40,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
-class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
+class JobctlGroup(click.Group):
+    """The root group: subcommands imported on first use; one line for every error."""
+
+    context_class = CommandContext
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -46,16 +55,31 @@ class LazyGroup(click.Group):
         module_name, attribute, _ = entry
         command = getattr(importlib.import_module(module_name), attribute)
         assert isinstance(command, click.Command)
-        return command
+        return adopt_global_options(command)
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:
+            from cli.usage import one_line_usage_error
+
+            raise one_line_usage_error(error) from None
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the subcommand; a jobctl error becomes one line on stderr and its exit code."""
+        """Run the subcommand: a usage error anywhere below, or a grammar error, is one line and exit 2;
+        a jobctl error one line and its exit code."""
         from bridge.errors import JobctlError
+        from bridge.grammar import GrammarError, one_line
         from cli.exit_codes import ExitCode, for_exception
-        from cli.parsing import one_line
+        from cli.usage import OneLineUsageError, one_line_usage_error
 
         try:
             return super().invoke(ctx)
+        except click.UsageError as error:
+            raise one_line_usage_error(error, command_context(ctx)) from None
+        except GrammarError as error:
+            raise OneLineUsageError(str(error), command_context(ctx)) from None
         except JobctlError as error:
             click.echo(f"jobctl: error: {one_line(str(error))}", err=True)
             ctx.exit(for_exception(error))
@@ -69,13 +93,15 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=JobctlGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="jobctl")
-@click.option("-s", "--serial", envvar="ANDROID_SERIAL", help="Device serial (default: $ANDROID_SERIAL, or the only device).")
-@click.option("--adb-host", "-H", metavar="HOST", help="adb server host (default: from $ADB_SERVER_SOCKET, else 127.0.0.1).")
+@click.option("-s", "--serial", envvar="ANDROID_SERIAL", metavar="SERIAL",
+              help=SERIAL_HELP + " (Also accepted after the command.)")
+@click.option("--adb-host", "-H", metavar="HOST",
+              help="adb server host (default: from $ADB_SERVER_SOCKET, else 127.0.0.1).")
 @click.option("--adb-port", "-P", type=click.IntRange(1, 65535), metavar="PORT",
               help="adb server port (default: $ANDROID_ADB_SERVER_PORT, else 5037).")
-@click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout instead of tables.")
+@click.option("--json", "json_output", is_flag=True, help=JSON_HELP + " (Also accepted after the command.)")
 @click.pass_context
 def cli(ctx: click.Context, serial: str | None, adb_host: str | None, adb_port: int | None, json_output: bool) -> None:
     """Drive Android's JobScheduler: schedule jobs, flip device conditions, read back stop reasons."""

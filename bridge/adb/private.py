@@ -46,7 +46,7 @@ class PrivateAdbServer:
         return subprocess.run([bundled_adb_path(), "-P", str(self.port), *args], capture_output=True,
                               text=True, timeout=timeout, env=self.env)
 
-    def start(self, timeout: float = 20.0) -> "PrivateAdbServer":
+    def start(self, timeout: float = 20.0) -> PrivateAdbServer:
         if self.server.is_running():
             raise AdbServerError(f"port {self.port} is already taken")
         result = self.adb("start-server", timeout=timeout)
@@ -79,7 +79,7 @@ class PrivateAdbServer:
         if self._own_scratch:
             shutil.rmtree(self.scratch_dir, ignore_errors=True)
 
-    def __enter__(self) -> "PrivateAdbServer":
+    def __enter__(self) -> PrivateAdbServer:
         return self.start()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -11,6 +11,7 @@ probe and no sleep on close (adbutils' ``AdbConnection.close`` sleeps 10 ms, adb
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 from collections.abc import Iterator
@@ -36,7 +37,7 @@ class HostConnection:
         self.sock = sock
 
     @classmethod
-    def open(cls, host: str, port: int, timeout: float | None = 10.0) -> "HostConnection":
+    def open(cls, host: str, port: int, timeout: float | None = 10.0) -> HostConnection:
         try:
             sock = socket.create_connection((host, port), timeout=timeout)
         except OSError as error:
@@ -44,7 +45,7 @@ class HostConnection:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return cls(sock)
 
-    def __enter__(self) -> "HostConnection":
+    def __enter__(self) -> HostConnection:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -52,10 +53,8 @@ class HostConnection:
 
     def close(self) -> None:
         """Close; a thread blocked reading this connection wakes up (close alone would not wake it)."""
-        try:
+        with contextlib.suppress(OSError):  # not connected (any more)
             self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass  # not connected (any more)
         self.sock.close()
 
     def settimeout(self, timeout: float | None) -> None:
@@ -88,7 +87,7 @@ class HostConnection:
         return self.recv_exact(length)
 
     def read_to_end(self) -> bytes:
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             chunk = self.sock.recv(65536)
             if not chunk:

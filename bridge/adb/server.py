@@ -28,7 +28,7 @@ class ServerAddress:
     port: int = DEFAULT_PORT
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str] | None = None) -> "ServerAddress":
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> ServerAddress:
         env = os.environ if environ is None else environ
         socket_spec = env.get("ADB_SERVER_SOCKET")
         if socket_spec:
@@ -38,7 +38,7 @@ class ServerAddress:
         return cls(host, _parse_port(port_text, "ANDROID_ADB_SERVER_PORT"))
 
     @classmethod
-    def parse(cls, spec: str) -> "ServerAddress":
+    def parse(cls, spec: str) -> ServerAddress:
         """``tcp:HOST:PORT``, ``tcp:PORT`` or ``HOST:PORT``."""
         text = spec.removeprefix("tcp:")
         host, sep, port_text = text.rpartition(":")
@@ -83,7 +83,7 @@ class AdbServer:
     def __repr__(self) -> str:
         return f"AdbServer({self.address})"
 
-    def connect(self, timeout: float = 10.0) -> HostConnection:
+    def connect(self, timeout: float | None = 10.0) -> HostConnection:
         """A fresh connection to the server (not started if down)."""
         return HostConnection.open(self.address.host, self.address.port, timeout)
 

@@ -25,6 +25,8 @@ def parse_job_state(text: str) -> JobState:
         match = _UNKNOWN.match(token)
         if match:
             return JobState(unknown=match.group(1))
-    flags = {t.replace("-", "_"): True for t in tokens if t in JOB_STATE_TOKENS}
-    others = frozenset(t for t in tokens if t not in JOB_STATE_TOKENS)
-    return JobState(**flags, other_tokens=others)
+    printed = frozenset(tokens)
+    return JobState(pending="pending" in printed, active="active" in printed, user_stopped="user-stopped" in printed,
+                    source_user_stopped="source-user-stopped" in printed, backing_up="backing-up" in printed,
+                    no_component="no-component" in printed, ready="ready" in printed, waiting="waiting" in printed,
+                    other_tokens=printed - frozenset(JOB_STATE_TOKENS))

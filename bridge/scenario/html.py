@@ -36,7 +36,8 @@ body{font-family:system-ui,sans-serif;margin:24px;color:#212121}
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:2em}h3{font-size:1em;margin:1em 0 .2em}
 .passed{color:#2e7d32}.failed,.error{color:#c62828}.skipped{color:#757575}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;font-size:.9em}
-svg{display:block;border:1px solid #eee;background:#fafafa}.legend span{display:inline-block;margin-right:12px;font-size:.85em}
+svg{display:block;border:1px solid #eee;background:#fafafa}
+.legend span{display:inline-block;margin-right:12px;font-size:.85em}
 .swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
 """
 
@@ -65,7 +66,8 @@ def _scenario(result: ScenarioResult) -> str:
     when = datetime.fromtimestamp(result.started_wall, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     rows = "".join(
         f'<tr><td>{s.index}</td><td>{escape(s.action)}</td><td>{escape(s.description)}</td>'
-        f'<td class="{s.status.value}">{s.status.value}</td><td>{s.duration:.3f} s</td><td>{escape(s.message)}</td></tr>'
+        f'<td class="{s.status.value}">{s.status.value}</td><td>{s.duration:.3f} s</td>'
+        f'<td>{escape(s.message)}</td></tr>'
         for s in result.steps)
     out = [f'<section><h2>{escape(scenario.name)} <span class="{result.status}">{result.status}</span></h2>',
            f"<p>{escape(scenario.description)}<br><small>{escape(scenario.source)} · {when} · "

@@ -17,9 +17,10 @@ def junit_xml(results: Sequence[ScenarioResult]) -> str:
     for result in results:
         counts = {"tests": 1, "failures": int(result.status == "failed"), "errors": int(result.status == "error"),
                   "skipped": int(result.status == "skipped")}
-        suite = ET.SubElement(suites, "testsuite", name=result.scenario.source,
-                              timestamp=datetime.fromtimestamp(result.started_wall, UTC).isoformat(),
-                              time=f"{result.duration:.3f}", **{k: str(v) for k, v in counts.items()})
+        attributes = {"name": result.scenario.source,
+                      "timestamp": datetime.fromtimestamp(result.started_wall, UTC).isoformat(),
+                      "time": f"{result.duration:.3f}", **{k: str(v) for k, v in counts.items()}}
+        suite = ET.SubElement(suites, "testsuite", attributes)
         case = ET.SubElement(suite, "testcase", name=result.scenario.name, classname=result.scenario.source,
                              time=f"{result.duration:.3f}")
         failing = result.failure

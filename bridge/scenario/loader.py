@@ -4,16 +4,23 @@ Everything is checked here, before any device is touched: unknown steps, unknown
 values of the wrong type or out of range, job specs and work items the helper protocol or the
 platform would refuse at the scenario's ``min_api`` (:mod:`bridge.validation`). Every problem
 is one :class:`ScenarioError` naming the file, the step and the field.
+
+Times: ``wait.seconds`` is a number of seconds; ``timeout`` (of ``wait`` and ``expect``) is a
+number of seconds or a DURATION string read with :mod:`bridge.grammar` (``"30s"``, ``"1m"``,
+``"500ms"``), the command line's grammar: a bare-number string (``"30"``) is refused with the
+same message as on the command line.
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bridge import validation
+from bridge.grammar import GrammarError, one_line, parse_duration
 from bridge.conditions import StandbyBucket
 from bridge.errors import (
     HelperProtocolError,
@@ -48,6 +55,7 @@ from bridge.scenario.model import (
     WaitStep,
 )
 
+T = TypeVar("T")
 ACTIONS = ("schedule", "enqueue", "run", "device", "wait", "stop", "timeout", "cancel", "expect")
 STATE_TOKENS = (*JOB_STATE_TOKENS, "unknown")
 """``expect.state`` tokens: ``get-job-state``'s, plus ``unknown`` (the job does not exist)."""
@@ -78,16 +86,6 @@ class ScenarioError(JobctlError):
         self.step = step
         self.field = field
         self.detail = message
-
-
-def one_line(text: str) -> str:
-    """``text`` with every character that would end a line (``\\n``, ``\\r``, ``\\u2028`` …) written as
-    its escape, so that an error naming a user's key or value stays one line."""
-    return "".join(repr(c)[1:-1] if c in _LINE_BREAKS else c for c in text)
-
-
-_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
-"""What :meth:`str.splitlines` splits on."""
 
 
 class _Bad(Exception):
@@ -188,7 +186,7 @@ def _enqueue(body: dict[str, Any], api: int, specs: dict[tuple[str | None, int],
             raise _Bad(f"{where}.tag", "required")
         if "script" in raw:
             _check_script(raw["script"], f"{where}.script", _ITEM_SCRIPT_KEYS)
-        items.append(_decode(lambda item=raw, path=where: decode_work_item(item, path), where))
+        items.append(_decode(partial(decode_work_item, raw, where), where))
     try:
         validation.validate_enqueue(spec, items, api)
     except JobSpecError as error:
@@ -352,11 +350,18 @@ def _integer(table: Mapping[str, Any], key: str, prefix: str, default: int | Non
 
 
 def _number(table: Mapping[str, Any], key: str, default: float, allow_zero: bool = False) -> float:
-    value = table.get(key, default)
+    """A number of seconds (``seconds``), or for ``timeout`` also a DURATION string."""
+    value = shown = table.get(key, default)
+    if isinstance(value, str) and key != "seconds":
+        try:
+            value = parse_duration(value) / 1000
+        except GrammarError as error:
+            raise _Bad(key, str(error)) from None
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise _Bad(key, "expected a number of seconds")
+        raise _Bad(key, "expected a number of seconds" if key == "seconds" else
+                   "expected a number of seconds or a DURATION (e.g. 500ms, 30s, 15m, 2h, 1h30m)")
     if value < 0 or (value == 0 and not allow_zero) or value > 3600:
-        raise _Bad(key, f"{value} is out of range ({'0' if allow_zero else 'more than 0'} to 3600 seconds)")
+        raise _Bad(key, f"{shown} is out of range ({'0' if allow_zero else 'more than 0'} to 3600 seconds)")
     return float(value)
 
 
@@ -420,7 +425,7 @@ def _spec(raw: dict[str, Any], api: int) -> JobSpec:
     return spec
 
 
-def _decode(build: Callable[[], Any], where: str) -> Any:
+def _decode(build: Callable[[], T], where: str) -> T:
     try:
         return build()
     except FieldError as error:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Union
 
 from bridge.model import (
     ByteEstimate,
@@ -99,7 +98,7 @@ class ExpectStep:
     """A ``work_dequeued`` of ``tag`` with this ``delivery_count``."""
 
 
-Step = Union[ScheduleStep, EnqueueStep, RunStep, DeviceStep, WaitStep, StopStep, TimeoutStep, CancelStep, ExpectStep]
+Step = ScheduleStep | EnqueueStep | RunStep | DeviceStep | WaitStep | StopStep | TimeoutStep | CancelStep | ExpectStep
 
 STEP_ACTIONS: dict[type, str] = {
     ScheduleStep: "schedule", EnqueueStep: "enqueue", RunStep: "run", DeviceStep: "device", WaitStep: "wait",

@@ -10,6 +10,7 @@ standby bucket stays where it is unless a ``device`` step sets ``bucket``.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from bridge.conditions import Conditions
 from bridge.errors import ConditionRestoreError, JobctlError, WaitTimeoutError
 from bridge.helper_protocol import HELPER_PACKAGE
 from bridge.jobs import Job, Session
-from bridge.model import EventKind, JobEvent, JobRun, runs_from_events
+from bridge.model import EventKind, JobEvent, JobRun, StopReason, runs_from_events
 from bridge.scenario.model import (
     CancelStep,
     DeviceStep,
@@ -71,10 +72,8 @@ class _Context:
     def wait_for_news(self, seconds: float) -> None:
         """Block until a new event arrives or ``seconds`` pass (no blind sleeping)."""
         log = self.session.log
-        try:
+        with contextlib.suppress(WaitTimeoutError):
             log.wait_for(lambda e: True, max(seconds, 0.0), start=len(log.snapshot()))
-        except WaitTimeoutError:
-            pass
 
 
 def run_scenario(session: Session, scenario: Scenario, *, on_step_start: StepStarted | None = None,
@@ -84,8 +83,8 @@ def run_scenario(session: Session, scenario: Scenario, *, on_step_start: StepSta
     api = session.device.api_level
     if api < scenario.min_api:
         reason = f"needs API {scenario.min_api}, the device is API {api}"
-        outcomes = tuple(_skipped(i, s, reason) for i, s in enumerate(scenario.steps, 1))
-        return ScenarioResult(scenario, outcomes, (), started_wall, 0.0, skipped_reason=reason)
+        skipped = tuple(_skipped(i, s, reason) for i, s in enumerate(scenario.steps, 1))
+        return ScenarioResult(scenario, skipped, (), started_wall, 0.0, skipped_reason=reason)
     # A Conditions object of our own: its snapshot restores exactly what this scenario changed,
     # even when the caller's session.conditions already has a snapshot open (the test fixtures).
     conditions = Conditions(session.device)
@@ -228,7 +227,7 @@ def _check(context: _Context, step: ExpectStep) -> list[str]:
         else:
             got = stopped[-1].stop_reason
             if got != step.stop_reason:
-                name = got.name if hasattr(got, "name") else str(got)
+                name = got.name if isinstance(got, StopReason) else str(got)
                 problems.append(f"expected stop reason {step.stop_reason.name}, got {name}")
     if step.transferred is not None:
         got_bytes = runs[-1].total_transferred if runs else None
@@ -259,9 +258,14 @@ def _cancel_jobs(context: _Context, scenario: Scenario) -> None:
         except JobctlError:
             continue
         if running:
-            try:
-                context.session.log.wait_for(
-                    lambda e, job=ref: e.job_id == job.job_id and e.namespace == job.namespace
-                    and e.kind in (EventKind.STOPPED, EventKind.FINISHED), CLEANUP_TIMEOUT, seen)
-            except WaitTimeoutError:
-                pass
+            with contextlib.suppress(WaitTimeoutError):
+                context.session.log.wait_for(_run_ended(ref), CLEANUP_TIMEOUT, seen)
+
+
+def _run_ended(job: JobRef) -> Callable[[JobEvent], bool]:
+    """True for the event that ends a run of ``job`` (stopped or finished)."""
+    def ended(event: JobEvent) -> bool:
+        return (event.job_id == job.job_id and event.namespace == job.namespace
+                and event.kind in (EventKind.STOPPED, EventKind.FINISHED))
+
+    return ended

@@ -3,18 +3,19 @@
 Each subcommand is one :class:`bridge.conditions.Conditions` call (which waits for a
 JobScheduler-side readback); ``reset`` is :func:`bridge.diagnosis.reset_conditions`. Arguments
 are checked by click before the device is touched: a bad value is a one-line usage error
-(exit 2) and nothing changes.
+(exit 2, ``cli.usage``) and nothing changes. Output goes through :mod:`cli.render`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.context import GlobalOptions, console, emit_json
+from cli.context import GlobalOptions
+from cli.render import Line, Table, show
 
 if TYPE_CHECKING:
     from bridge.conditions import Conditions
@@ -26,27 +27,10 @@ _PACKAGE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*", re.ASCII)
 """A Java package name; ``fullmatch`` only (``$`` would let a trailing newline through to the shell)."""
 
 
-class DeviceGroup(click.Group):
-    """A group whose usage errors (bad values, unknown subcommands) are one line on stderr, exit 2."""
-
-    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
-                     **extra: Any) -> click.Context:
-        try:
-            return super().make_context(info_name, args, parent, **extra)
-        except click.UsageError as error:
-            _one_line_usage_error(error)
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except click.UsageError as error:
-            _one_line_usage_error(error)
-
-
-def _one_line_usage_error(error: click.UsageError) -> NoReturn:
-    path = error.ctx.command_path if error.ctx is not None else "jobctl device"
-    click.echo(f"{path}: error: {' '.join(error.format_message().split())}", err=True)
-    raise click.exceptions.Exit(2)
+def _options(ctx: click.Context) -> GlobalOptions:
+    found = ctx.find_object(GlobalOptions)
+    assert found is not None, "jobctl's root group sets the global options"
+    return found
 
 
 def _package(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -55,7 +39,7 @@ def _package(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     return value
 
 
-@click.group(cls=DeviceGroup)
+@click.group()
 @click.option("--package", "-p", metavar="PKG", default=None, callback=_package,
               help="The app `bucket`, `restrict`, `status` and `reset` apply to (default: the jobctl helper).")
 @click.pass_context
@@ -70,14 +54,12 @@ def _apply(ctx: click.Context, change: Callable[[Conditions, str], None], done: 
     """Run one change on the chosen device, then print what was done (or the new status with --json)."""
     from bridge.conditions import Conditions
 
-    options: GlobalOptions = ctx.find_object(GlobalOptions)  # type: ignore[assignment]
+    options = _options(ctx)
     package: str = ctx.meta["jobctl.package"]
     conditions = Conditions(options.device())
     change(conditions, package)
-    if options.json:
-        emit_json({"done": done, "status": conditions.read([package]).to_json_object(package)})
-    else:
-        console().print(done, markup=False)
+    status = conditions.read([package]).to_json_object(package) if options.json else None
+    show(options, {"done": done, "status": status}, Line(done))
 
 
 @device.command()
@@ -86,23 +68,16 @@ def status(ctx: click.Context) -> None:
     """Every condition as the device (and JobScheduler) reports it now."""
     from bridge.conditions import Conditions
 
-    options: GlobalOptions = ctx.find_object(GlobalOptions)  # type: ignore[assignment]
+    options = _options(ctx)
     package: str = ctx.meta["jobctl.package"]
-    document = Conditions(options.device()).read([package]).to_json_object(package)
-    if options.json:
-        emit_json(document)
-        return
-    from rich.table import Table
-
-    table = Table(box=None, show_header=False, show_edge=False)
-    table.add_column(style="bold")
-    table.add_column()
-    app = document.pop("app")
-    for key, value in document.items():
-        table.add_row(key.replace("_", " "), _word(value))
-    table.add_row(f"{app['package']} bucket", app["standby_bucket"])
-    table.add_row(f"{app['package']} background", app["background_mode"])
-    console().print(table)
+    conditions = Conditions(options.device()).read([package])
+    document = conditions.to_json_object(package)
+    app = conditions.app(package)
+    rows = [(key.replace("_", " "), _word(value)) for key, value in document.items() if key != "app"]
+    rows += [(f"{app.package} bucket", app.standby_bucket.name),
+             (f"{app.package} background", app.background_mode.value)]
+    show(options, document, Table(("condition", "value"), tuple(rows), show_header=False, bold_first_column=True,
+                                  edge=False))
 
 
 def _word(value: Any) -> str:
@@ -212,13 +187,9 @@ def reset(ctx: click.Context) -> None:
     from bridge.conditions import Conditions
     from bridge.diagnosis import reset_conditions
 
-    options: GlobalOptions = ctx.find_object(GlobalOptions)  # type: ignore[assignment]
+    options = _options(ctx)
     package: str = ctx.meta["jobctl.package"]
     conditions = Conditions(options.device())
     steps = reset_conditions(conditions, package)
-    if options.json:
-        emit_json({"done": list(steps), "status": conditions.read([package]).to_json_object(package)})
-        return
-    out = console()
-    for step in steps:
-        out.print(f"✓ {step}", markup=False)
+    status = conditions.read([package]).to_json_object(package) if options.json else None
+    show(options, {"done": list(steps), "status": status}, *(Line(f"✓ {step}") for step in steps))

@@ -12,7 +12,8 @@ from typing import Any
 
 import click
 
-from cli.context import GlobalOptions, console, emit_json
+from cli.context import GlobalOptions
+from cli.render import Block, Line, Rule, Styled, Table, emit_json, print_blocks, status
 
 JOB_ID = 1
 ITEMS = 3
@@ -20,9 +21,10 @@ ITEM_BYTES = 4 * 1024 * 1024
 
 
 @click.command()
-@click.option("--api", type=click.IntRange(26, 35), default=34, show_default=True, help="API level of the tour's device.")
+@click.option("--api", type=click.IntRange(26, 35), default=34, show_default=True,
+              help="API level of the tour's device.")
 @click.pass_obj
-def demo(options: GlobalOptions, api: int) -> None:
+def demo(options: GlobalOptions, /, api: int) -> None:
     """Schedule a charging job with work items on a virtual device, unplug it, explain the stop."""
     from bridge.adb.private import PrivateAdbServer
     from bridge.fleet import describe_devices
@@ -31,17 +33,19 @@ def demo(options: GlobalOptions, api: int) -> None:
     from bridge.model import JobSpec, WorkItem
     from bridge.model.script import Hold, ItemScript, JobScript, Transfer, Work
     from jobctl_sim.harness import SimHarness
-    from jobctl_sim.adbd.server import FleetSpec
+    from jobctl_sim.fleet import FleetSpec
 
-    out = console()
-    say = (lambda *a, **k: None) if options.json else out.print
-    status = console(stderr=True).status
+    def say(block: Block | str) -> None:
+        if not options.json:
+            print_blocks([Line(block) if isinstance(block, str) else block])
+
     with PrivateAdbServer() as adb, SimHarness(FleetSpec(api_level=api)) as sim:
         with status("starting a virtual device…"):
             serial = sim.connect(adb.server)[0]
         described = describe_devices(adb.server)
         say(_rule("1. A virtual device, as the real adb server sees it"))
-        say(f"{serial}  {described[0].model}  API {described[0].api_level}  (virtual; the jobctl helper is preinstalled)")
+        say(f"{serial}  {described[0].model}  API {described[0].api_level}  "
+            "(virtual; the jobctl helper is preinstalled)")
         with Session(connect(serial, adb.server)) as session:
             say(_rule("2. Plug in the charger, the way JobScheduler notices it"))
             session.helper.leave_never_bucket()
@@ -67,15 +71,13 @@ def demo(options: GlobalOptions, api: int) -> None:
         if options.json:
             emit_json(document)
             return
-        _print_summary(out, document)
-    out.print(_rule("Done"))
-    out.print("The device and the private adb server are stopped. Try [bold]jobctl sim start[/bold] for one that stays up.")
+        print_blocks(_summary_blocks(document))
+    print_blocks([_rule("Done"), Line("The device and the private adb server are stopped. "
+                                      "Try `jobctl sim start` for one that stays up.")])
 
 
-def _rule(title: str) -> Any:
-    from rich.rule import Rule
-
-    return Rule(f"[bold]{title}")
+def _rule(title: str) -> Rule:
+    return Rule(title)
 
 
 def _summary(serial: str, events: list[Any], run: Any) -> dict[str, Any]:
@@ -97,32 +99,24 @@ def _summary(serial: str, events: list[Any], run: Any) -> dict[str, Any]:
     }
 
 
-def _print_summary(out: Any, document: dict[str, Any]) -> None:
-    from rich.table import Table
-
-    events = Table(title="What the helper recorded", box=None, header_style="bold")
-    for column in ("seq", "event", "details"):
-        events.add_column(column)
-    for event in document["events"]:
-        details = ", ".join(f"{k}={v}" for k, v in event.items() if k not in ("seq", "kind", "job_id", "namespace")
-                            and v not in (None, False))
-        events.add_row(str(event["seq"]), event["kind"], details)
-    out.print(events)
-    out.print(f"\nJob {document['job_id']} stopped: [bold]STOP_REASON_{document['stop_reason']}[/bold] "
-              f"({document['stop_reason_code']}); onStopJob asked to reschedule: {document['reschedule']}")
-    work = Table(title="Work items in that run", box=None, header_style="bold")
-    for column in ("item", "delivery", "outcome", "downloaded", "uploaded"):
-        work.add_column(column)
-    for item in document["work"]:
-        work.add_row(item["tag"], str(item["delivery_count"]), item["outcome"],
-                     f"{item['transferred_down']:,} B", f"{item['transferred_up']:,} B")
-    out.print(work)
+def _summary_blocks(document: dict[str, Any]) -> list[Block]:
+    events = Table(("seq", "event", "details"), tuple(
+        (str(event["seq"]), event["kind"],
+         ", ".join(f"{k}={v}" for k, v in event.items()
+                   if k not in ("seq", "kind", "job_id", "namespace") and v not in (None, False)))
+        for event in document["events"]), title="What the helper recorded")
+    work = Table(("item", "delivery", "outcome", "downloaded", "uploaded"), tuple(
+        (item["tag"], str(item["delivery_count"]), item["outcome"], f"{item['transferred_down']:,} B",
+         f"{item['transferred_up']:,} B") for item in document["work"]), title="Work items in that run")
+    stopped = (f"Job {document['job_id']} stopped: STOP_REASON_{document['stop_reason']} "
+               f"({document['stop_reason_code']}); onStopJob asked to reschedule: {document['reschedule']}")
     redelivered = [e for e in document["events"] if e["kind"] == "work_dequeued" and e.get("delivery_count", 1) > 1]
     if redelivered:
         again = redelivered[0]
-        out.print(f"The interrupted item was not completed. When the tour put the charger back as it found it, "
+        ending = (f"The interrupted item was not completed. When the tour put the charger back as it found it, "
                   f"JobScheduler ran the job again and redelivered {again['tag']} with delivery count "
                   f"{again['delivery_count']} (seq {again['seq']}).")
     else:
-        out.print("The interrupted item was not completed: JobScheduler redelivers it, with a higher delivery "
+        ending = ("The interrupted item was not completed: JobScheduler redelivers it, with a higher delivery "
                   "count, when the job runs again.")
+    return [events, Line(""), Line(Styled(stopped, "bold")), work, Line(ending)]

@@ -12,32 +12,30 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.context import GlobalOptions, console, emit_json
-from cli.parsing import (
-    FILE_PATH,
-    OneLineCommand,
-    OneLineGroup,
-    OneLineUsageError,
-    one_line,
-)
+from bridge.grammar import one_line
+from cli.context import GlobalOptions
+from cli.param_types import FILE_PATH
+from cli.render import Line, Styled, Table, console, show
+from cli.usage import OneLineUsageError
 
 if TYPE_CHECKING:
-    from bridge.scenario.model import ScenarioResult
+    from bridge.jobs import Session
+    from bridge.scenario.model import Scenario, ScenarioResult, Step
 
 
-@click.group(cls=OneLineGroup)
+@click.group()
 def scenario() -> None:
     """Run declarative TOML scenarios with expectations."""
 
 
-@scenario.command("run", cls=OneLineCommand)
+@scenario.command("run")
 @click.argument("files", nargs=-1, required=True, type=FILE_PATH)
 @click.option("--junit", "junit_path", type=FILE_PATH, metavar="FILE",
               help="Write a JUnit XML report (one testsuite per file).")
 @click.option("--html", "html_path", type=FILE_PATH, metavar="FILE",
               help="Write a self-contained HTML report with a timeline per job.")
 @click.pass_obj
-def run(options: GlobalOptions, files: tuple[Path, ...], junit_path: Path | None, html_path: Path | None) -> None:
+def run(options: GlobalOptions, /, files: tuple[Path, ...], junit_path: Path | None, html_path: Path | None) -> None:
     """Validate every FILE, then run them in order on the device."""
     from bridge.scenario.loader import ScenarioError, load_scenario
     from bridge.scenario.runner import run_scenario
@@ -64,7 +62,7 @@ def run(options: GlobalOptions, files: tuple[Path, ...], junit_path: Path | None
             if options.json:
                 results.append(run_scenario(session, loaded))
             else:
-                results.append(_run_with_progress(session, loaded, run_scenario))
+                results.append(_run_with_progress(session, loaded))
     if junit_path is not None:
         from bridge.scenario.junit import junit_xml
 
@@ -74,10 +72,7 @@ def run(options: GlobalOptions, files: tuple[Path, ...], junit_path: Path | None
 
         _write_report(html_path, html_report(results))
     passed = all(r.passed for r in results)
-    if options.json:
-        emit_json({"passed": passed, "files": [_result_json(r) for r in results]})
-    else:
-        _print_summary(results)
+    show(options, {"passed": passed, "files": [_result_json(r) for r in results]}, *_summary(results))
     if not passed:
         raise SystemExit(ExitCode.FAILURE)
 
@@ -92,7 +87,9 @@ def _write_report(path: Path, text: str) -> None:
         raise SystemExit(ExitCode.FAILURE) from None
 
 
-def _run_with_progress(session: Any, loaded: Any, run_scenario: Any) -> ScenarioResult:
+def _run_with_progress(session: Session, loaded: Scenario) -> ScenarioResult:
+    """Run one scenario with a live step list on stderr."""
+    from rich.markup import escape
     from rich.progress import (
         Progress,
         SpinnerColumn,
@@ -101,24 +98,25 @@ def _run_with_progress(session: Any, loaded: Any, run_scenario: Any) -> Scenario
         TimeElapsedColumn,
     )
 
-    from bridge.scenario.model import StepStatus, describe
+    from bridge.scenario.model import StepOutcome, StepStatus, describe
+    from bridge.scenario.runner import run_scenario
 
     marks = {StepStatus.PASSED: "[green]✓[/]", StepStatus.FAILED: "[red]✗[/]", StepStatus.ERROR: "[red]![/]"}
     tasks: dict[int, TaskID] = {}
     err = console(stderr=True)
-    err.print(f"[bold]{loaded.name}[/] [dim]({loaded.source})[/]")
+    err.print(f"[bold]{escape(loaded.name)}[/] [dim]({escape(loaded.source)})[/]")
     with Progress(SpinnerColumn(finished_text=" "), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=err) as progress:
-        def started(index: int, step: Any) -> None:
-            tasks[index] = progress.add_task(f"  {index}. {describe(step)}", total=1)
+        def started(index: int, step: Step) -> None:
+            tasks[index] = progress.add_task(f"  {index}. {escape(describe(step))}", total=1)
 
-        def finished(outcome: Any) -> None:
-            text = f"{marks[outcome.status]} {outcome.index}. {outcome.description}"
+        def finished(outcome: StepOutcome) -> None:
+            text = f"{marks[outcome.status]} {outcome.index}. {escape(outcome.description)}"
             if outcome.message and outcome.status is not StepStatus.PASSED:
-                text += f" [red]— {outcome.message}[/]"
+                text += f" [red]— {escape(outcome.message)}[/]"
             progress.update(tasks[outcome.index], description=text, completed=1)
 
-        return run_scenario(session, loaded, on_step_start=started, on_step_end=finished)  # type: ignore[no-any-return]
+        return run_scenario(session, loaded, on_step_start=started, on_step_end=finished)
 
 
 def _result_json(result: ScenarioResult) -> dict[str, Any]:
@@ -135,21 +133,14 @@ def _result_json(result: ScenarioResult) -> dict[str, Any]:
     }
 
 
-def _print_summary(results: list[ScenarioResult]) -> None:
-    from rich.table import Table
-
+def _summary(results: list[ScenarioResult]) -> tuple[Table, Line]:
     from bridge.scenario.model import StepStatus
 
     colours = {"passed": "green", "failed": "red", "error": "red", "skipped": "yellow"}
-    table = Table(title="Scenarios")
-    for column in ("file", "scenario", "result", "steps", "time", "message"):
-        table.add_column(column, justify="right" if column in ("steps", "time") else "left")
-    for result in results:
-        done = sum(1 for s in result.steps if s.status is StepStatus.PASSED)
-        table.add_row(result.scenario.source, result.scenario.name,
-                      f"[{colours[result.status]}]{result.status}[/]", f"{done}/{len(result.steps)}",
-                      f"{result.duration:.2f} s", result.message)
-    out = console()
-    out.print(table)
+    table = Table(("file", "scenario", "result", "steps", "time", "message"), tuple(
+        (result.scenario.source, result.scenario.name, Styled(result.status, colours[result.status]),
+         f"{sum(1 for s in result.steps if s.status is StepStatus.PASSED)}/{len(result.steps)}",
+         f"{result.duration:.2f} s", result.message)
+        for result in results), title="Scenarios", right_aligned=frozenset({"steps", "time"}))
     failed = sum(1 for r in results if not r.passed)
-    out.print(f"{len(results) - failed} passed, {failed} failed" if failed else f"all {len(results)} passed")
+    return table, Line(f"{len(results) - failed} passed, {failed} failed" if failed else f"all {len(results)} passed")

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from cli.context import GlobalOptions, console, emit_json
+from cli.context import GlobalOptions
+from cli.options import stack
+from cli.render import Line, Table, print_blocks, show
+from cli.render import status as spinner
 
+if TYPE_CHECKING:
+    from jobctl_sim.fleet import FleetSpec
+
+F = TypeVar("F", bound=Callable[..., Any])
 API_LEVELS = click.IntRange(26, 35)
 
 
-def _spec(api: int, count: int, port: int, host: str, speed: float, helper: bool):  # type: ignore[no-untyped-def]
-    from jobctl_sim.adbd.server import FleetSpec
+def _spec(api: int, count: int, port: int, host: str, speed: float, helper: bool) -> FleetSpec:
+    from jobctl_sim.fleet import FleetSpec
 
     try:
         return FleetSpec(count=count, api_level=api, first_port=port, host=host, speed=speed, helper=helper)
@@ -20,8 +29,9 @@ def _spec(api: int, count: int, port: int, host: str, speed: float, helper: bool
         raise click.BadParameter(str(error)) from None
 
 
-def fleet_options(function):  # type: ignore[no-untyped-def]
-    for option in reversed([
+def fleet_options(function: F) -> F:
+    """``--api``, ``--count``, ``--port``, ``--host``, ``--speed``, ``--helper/--no-helper``."""
+    return stack(
         click.option("--api", type=API_LEVELS, default=34, show_default=True, help="Android API level to model."),
         click.option("--count", type=click.IntRange(1, 64), default=1, show_default=True, help="How many devices."),
         click.option("--port", type=click.IntRange(0, 65535), default=0,
@@ -32,9 +42,7 @@ def fleet_options(function):  # type: ignore[no-untyped-def]
                      help="Virtual clock speed (60: a minute per second)."),
         click.option("--helper/--no-helper", default=True, show_default=True,
                      help="Boot with the jobctl helper app preinstalled."),
-    ]):
-        function = option(function)
-    return function
+    )(function)
 
 
 state_dir_option = click.option(
@@ -51,43 +59,35 @@ def sim() -> None:
 @fleet_options
 @state_dir_option
 @click.pass_obj
-def start(options: GlobalOptions, api: int, count: int, port: int, host: str, speed: float, helper: bool,
+def start(options: GlobalOptions, /, api: int, count: int, port: int, host: str, speed: float, helper: bool,
           state_dir: Path | None) -> None:
     """Start virtual devices in the background and connect them to the adb server."""
     from jobctl_sim import daemon
 
     spec = _spec(api, count, port, host, speed, helper)
-    with console(stderr=True).status(f"starting {count} virtual device(s)…"):
+    with spinner(f"starting {count} virtual device(s)…"):
         record = daemon.start(spec, options.server(), state_dir)
-    if options.json:
-        emit_json({"pid": record.pid, "adb_server": record.adb_server,
-                   "serials": [d.address for d in record.devices]})
-        return
-    for device in record.devices:
-        click.echo(device.address)
+    show(options, {"pid": record.pid, "adb_server": record.adb_server, "serials": [d.address for d in record.devices]},
+         *(Line(device.address) for device in record.devices))
 
 
 @sim.command()
 @state_dir_option
 @click.pass_obj
-def stop(options: GlobalOptions, state_dir: Path | None) -> None:
+def stop(options: GlobalOptions, /, state_dir: Path | None) -> None:
     """Disconnect and stop the virtual devices that `sim start` started."""
     from jobctl_sim import daemon
 
     stopped = daemon.stop_all(state_dir)
     serials = [d.address for record in stopped for d in record.devices]
-    if options.json:
-        emit_json({"stopped": serials})
-    elif serials:
-        click.echo("stopped " + " ".join(serials))
-    else:
-        click.echo("no virtual devices running")
+    show(options, {"stopped": serials},
+         Line("stopped " + " ".join(serials) if serials else "no virtual devices running"))
 
 
 @sim.command()
 @state_dir_option
 @click.pass_obj
-def status(options: GlobalOptions, state_dir: Path | None) -> None:
+def status(options: GlobalOptions, /, state_dir: Path | None) -> None:
     """Show the virtual devices started in the background."""
     from jobctl_sim import daemon
 
@@ -97,58 +97,43 @@ def status(options: GlobalOptions, state_dir: Path | None) -> None:
          "alive": r.alive, "adb_server": r.adb_server, "speed": r.speed, "helper": d.helper}
         for r in records for d in r.devices
     ]
-    if options.json:
-        emit_json(rows)
-        return
-    if not rows:
-        click.echo("no virtual devices running")
-        return
-    from rich.table import Table
-
-    table = Table(box=None, header_style="bold")
-    for column in ("serial", "api", "pid", "state", "speed", "helper"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(row["serial"], str(row["api_level"]), str(row["pid"]),
-                      "running" if row["alive"] else "dead", f"{row['speed']:g}x",
-                      "preinstalled" if row["helper"] else "none")
-    console().print(table)
+    table = Table(("serial", "api", "pid", "state", "speed", "helper"), tuple(
+        (d.address, str(d.api_level), str(r.pid), "running" if r.alive else "dead", f"{r.speed:g}x",
+         "preinstalled" if d.helper else "none")
+        for r in records for d in r.devices))
+    show(options, rows, table if rows else Line("no virtual devices running"))
 
 
 @sim.command()
 @state_dir_option
 @click.pass_obj
-def stats(options: GlobalOptions, state_dir: Path | None) -> None:
+def stats(options: GlobalOptions, /, state_dir: Path | None) -> None:
     """What each virtual device served, and what it would have cost on a phone."""
     from jobctl_sim import daemon
 
     devices = [d for record in daemon.records(state_dir) if record.alive
-               for d in daemon.control(record, {"op": "stats"})["devices"]]  # type: ignore[union-attr]
-    if options.json:
-        emit_json(devices)
-        return
-    if not devices:
-        click.echo("no virtual devices running")
-        return
-    from rich.table import Table
-
-    table = Table(box=None, header_style="bold")
+               for d in _answers(daemon.control(record, {"op": "stats"}))]
     classes = ("native", "app_process", "run-as", "toybox", "builtin")
-    for column in ("serial", "connections", "streams", "shell cmds", *classes):
-        table.add_column(column)
+    rows = []
     for d in devices:
         costs = (d.get("costs") or {}).get("by_class", {})
-        table.add_row(d["address"], str(d["adb"]["connections"]), str(d["adb"]["streams_opened"]),
-                      str(d["adb"]["shell_commands"]),
-                      *(str(costs.get(k, "")) for k in classes))
-    console().print(table)
+        rows.append((str(d["address"]), str(d["adb"]["connections"]), str(d["adb"]["streams_opened"]),
+                     str(d["adb"]["shell_commands"]), *(str(costs.get(k, "")) for k in classes)))
+    table = Table(("serial", "connections", "streams", "shell cmds", *classes), tuple(rows))
+    show(options, devices, table if devices else Line("no virtual devices running"))
+
+
+def _answers(answer: dict[str, object]) -> list[dict[str, Any]]:
+    """The per-device list of a daemon's control answer."""
+    found = answer.get("devices")
+    return [d for d in found if isinstance(d, dict)] if isinstance(found, list) else []
 
 
 @sim.command()
 @fleet_options
 @click.option("--connect/--no-connect", default=True, help="Connect the devices to the adb server.")
 @click.pass_obj
-def run(options: GlobalOptions, api: int, count: int, port: int, host: str, speed: float, helper: bool,
+def run(options: GlobalOptions, /, api: int, count: int, port: int, host: str, speed: float, helper: bool,
         connect: bool) -> None:
     """Serve virtual devices in the foreground (Ctrl-C stops), for debugging."""
     import asyncio
@@ -160,13 +145,13 @@ def run(options: GlobalOptions, api: int, count: int, port: int, host: str, spee
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     server = options.server()
 
-    async def announce(record: "daemon.SimRecord") -> None:
+    async def announce(record: daemon.SimRecord) -> None:
         if connect:
             await asyncio.to_thread(server.ensure_running)
         for device in record.devices:
             answer = await asyncio.to_thread(server.connect_device, device.address) if connect else "serving"
-            click.echo(f"{device.address} (API {device.api_level}): {answer}")
-        click.echo("Ctrl-C stops")
+            print_blocks([Line(f"{device.address} (API {device.api_level}): {answer}")])
+        print_blocks([Line("Ctrl-C stops")])
 
     asyncio.run(daemon.serve(spec, server.address, None, "", announce))
 
@@ -181,7 +166,7 @@ def fault() -> None:
     """
 
 
-def _send_fault(options: GlobalOptions, state_dir: Path | None, request: dict[str, object]) -> None:
+def _send_fault(options: GlobalOptions, /, state_dir: Path | None, request: dict[str, object]) -> None:
     from jobctl_sim import daemon
 
     running = [record for record in daemon.records(state_dir) if record.alive]
@@ -192,40 +177,35 @@ def _send_fault(options: GlobalOptions, state_dir: Path | None, request: dict[st
             raise daemon.SimError(f"no running virtual device is called {serial!r} (see `jobctl sim status`)")
     if not running:
         raise daemon.SimError("no virtual devices are running (start some with `jobctl sim start`)")
-    results: list[dict[str, object]] = []
+    results: list[dict[str, Any]] = []
     for record in running:
-        answer = daemon.control(record, {"op": "fault", "device": serial, **request})
-        results += answer["devices"]  # type: ignore[arg-type]
-    if options.json:
-        emit_json(results)
-    elif request["kind"] == "list":
-        _print_fault_list(results)
+        results += _answers(daemon.control(record, {"op": "fault", "device": serial, **request}))
+    if request["kind"] == "list":
+        lines = _fault_list_lines(results)
+    elif request["kind"] == "arm":
+        lines = [f"{r['address']}: armed fault #{r['id']} (see `jobctl sim fault list`)" for r in results]
     else:
-        for result in results:
-            address = result.pop("address")
-            if request["kind"] == "arm":
-                click.echo(f"{address}: armed fault #{result['id']} (see `jobctl sim fault list`)")
-            else:
-                click.echo(f"{address}: " + ", ".join(f"{k}={v}" for k, v in result.items()))
+        lines = [f"{r['address']}: " + ", ".join(f"{k}={v}" for k, v in r.items() if k != "address") for r in results]
+    show(options, results, *(Line(line) for line in lines))
 
 
-def _print_fault_list(results: list[dict[str, object]]) -> None:
+def _fault_list_lines(results: list[dict[str, Any]]) -> list[str]:
+    lines = []
     for result in results:
-        armed = result["armed"]
-        fired = result["fired"]
-        assert isinstance(armed, list) and isinstance(fired, list)
-        click.echo(f"{result['address']}: {len(armed)} armed, {len(fired)} fired")
+        armed, fired = result["armed"], result["fired"]
+        lines.append(f"{result['address']}: {len(armed)} armed, {len(fired)} fired")
         for entry in armed:
             details = " ".join(f"{k}={v}" for k, v in entry.items() if k != "id")
-            click.echo(f"  armed #{entry['id']}: {details}")
+            lines.append(f"  armed #{entry['id']}: {details}")
         for entry in fired[-20:]:
-            click.echo(f"  fired at {entry['elapsed']:.3f}s: {entry['kind']} {entry['detail']}")
+            lines.append(f"  fired at {entry['elapsed']:.3f}s: {entry['kind']} {entry['detail']}")
+    return lines
 
 
 @fault.command()
 @state_dir_option
 @click.pass_obj
-def drop(options: GlobalOptions, state_dir: Path | None) -> None:
+def drop(options: GlobalOptions, /, state_dir: Path | None) -> None:
     """Pull the cable now: every adb connection (running commands, logcat streams) dies."""
     _send_fault(options, state_dir, {"kind": "drop"})
 
@@ -238,7 +218,7 @@ def drop(options: GlobalOptions, state_dir: Path | None) -> None:
 @click.option("--times", type=click.IntRange(0), default=1, show_default=True, help="How many commands (0: every one).")
 @state_dir_option
 @click.pass_obj
-def drop_on(options: GlobalOptions, pattern: str, when: str, after_bytes: int, times: int,
+def drop_on(options: GlobalOptions, /, pattern: str, when: str, after_bytes: int, times: int,
             state_dir: Path | None) -> None:
     """Arm: drop the connection on the next shell command containing PATTERN."""
     if after_bytes and when != "mid-output":
@@ -255,7 +235,7 @@ def drop_on(options: GlobalOptions, pattern: str, when: str, after_bytes: int, t
 @click.option("--times", type=click.IntRange(0), default=0, show_default=True, help="How many commands (0: every one).")
 @state_dir_option
 @click.pass_obj
-def slow(options: GlobalOptions, delay_ms: int, pattern: str, times: int, state_dir: Path | None) -> None:
+def slow(options: GlobalOptions, /, delay_ms: int, pattern: str, times: int, state_dir: Path | None) -> None:
     """Arm: answer shell commands late (a loaded or throttled device)."""
     _send_fault(options, state_dir, {"kind": "arm", "action": "delay", "pattern": pattern, "times": times,
                                      "delay": delay_ms / 1000})
@@ -265,7 +245,7 @@ def slow(options: GlobalOptions, delay_ms: int, pattern: str, times: int, state_
 @click.option("--package", default="dev.jobctl.helper", show_default=True, help="Whose process to kill.")
 @state_dir_option
 @click.pass_obj
-def lmk(options: GlobalOptions, package: str, state_dir: Path | None) -> None:
+def lmk(options: GlobalOptions, /, package: str, state_dir: Path | None) -> None:
     """Kill an app's process as the low-memory killer does (its running jobs are rescheduled)."""
     _send_fault(options, state_dir, {"kind": "lmk", "package": package})
 
@@ -273,7 +253,7 @@ def lmk(options: GlobalOptions, package: str, state_dir: Path | None) -> None:
 @fault.command()
 @state_dir_option
 @click.pass_obj
-def reboot(options: GlobalOptions, state_dir: Path | None) -> None:
+def reboot(options: GlobalOptions, /, state_dir: Path | None) -> None:
     """Reboot the device (it goes offline and comes back; only persisted jobs survive)."""
     _send_fault(options, state_dir, {"kind": "reboot"})
 
@@ -283,7 +263,7 @@ def reboot(options: GlobalOptions, state_dir: Path | None) -> None:
               help="Filler lines to write (default: the buffer's whole capacity).")
 @state_dir_option
 @click.pass_obj
-def overflow_logcat(options: GlobalOptions, lines: int | None, state_dir: Path | None) -> None:
+def overflow_logcat(options: GlobalOptions, /, lines: int | None, state_dir: Path | None) -> None:
     """Flood the log buffer so older lines are pruned before a lagging reader sees them."""
     _send_fault(options, state_dir, {"kind": "overflow-logcat", "lines": lines})
 
@@ -292,7 +272,7 @@ def overflow_logcat(options: GlobalOptions, lines: int | None, state_dir: Path |
 @click.option("--id", "fault_id", type=int, default=None, help="Only this armed fault (default: all).")
 @state_dir_option
 @click.pass_obj
-def clear(options: GlobalOptions, fault_id: int | None, state_dir: Path | None) -> None:
+def clear(options: GlobalOptions, /, fault_id: int | None, state_dir: Path | None) -> None:
     """Disarm armed faults."""
     _send_fault(options, state_dir, {"kind": "clear", "id": fault_id})
 
@@ -300,7 +280,7 @@ def clear(options: GlobalOptions, fault_id: int | None, state_dir: Path | None) 
 @fault.command("list")
 @state_dir_option
 @click.pass_obj
-def list_faults(options: GlobalOptions, state_dir: Path | None) -> None:
+def list_faults(options: GlobalOptions, /, state_dir: Path | None) -> None:
     """Armed faults and the faults that fired, per device."""
     _send_fault(options, state_dir, {"kind": "list"})
 
@@ -308,7 +288,7 @@ def list_faults(options: GlobalOptions, state_dir: Path | None) -> None:
 @fault.command("restart-adb")
 @state_dir_option
 @click.pass_obj
-def restart_adb(options: GlobalOptions, state_dir: Path | None) -> None:
+def restart_adb(options: GlobalOptions, /, state_dir: Path | None) -> None:
     """Kill and restart the adb server the virtual devices are plugged into; they replug."""
     from bridge.adb.server import AdbServer, ServerAddress
     from jobctl_sim import daemon
@@ -318,8 +298,5 @@ def restart_adb(options: GlobalOptions, state_dir: Path | None) -> None:
         raise daemon.SimError("no virtual devices are running (start some with `jobctl sim start`)")
     for address in addresses:
         AdbServer(ServerAddress.parse(address)).restart()
-    if options.json:
-        emit_json([{"adb_server": a, "restarted": True} for a in addresses])
-    else:
-        for address in addresses:
-            click.echo(f"adb server {address}: restarted")
+    show(options, [{"adb_server": a, "restarted": True} for a in addresses],
+         *(Line(f"adb server {address}: restarted") for address in addresses))

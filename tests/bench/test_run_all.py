@@ -59,7 +59,8 @@ def test_quick_json_run_reports_every_figure_and_ratio_and_stops_its_adb_server(
         assert figure["median"] >= 0
         if figure["p95"] is not None:
             assert figure["p95"] >= figure["median"]
-    for name in ("shell round trip: bridge Device.shell (b)", "cold start: jobctl --help", "schedule + acknowledgement"):
+    for name in ("shell round trip: bridge Device.shell (b)", "cold start: jobctl --help",
+                 "schedule + acknowledgement"):
         assert figures[name]["median"] > 0 and figures[name]["p95"] is not None
     assert figures["schedule: app_process starts per call"]["median"] == 0  # one am broadcast, a binder call
 

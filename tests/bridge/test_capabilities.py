@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from bridge.capabilities import PROBE_COMMAND, SEPARATOR, Capabilities, capabilities_of, parse_verbs, probe
+from bridge import capabilities
+from bridge.capabilities import PROBE_COMMAND, SEPARATOR, Capabilities, parse_verbs, probe
 from bridge.device import CommandResult, command_line
 from bridge.errors import DeviceConnectionError
 
@@ -76,11 +77,11 @@ def test_unreadable_api_level_is_a_connection_error() -> None:
 
 def test_capabilities_are_probed_once_per_device_object() -> None:
     device = ProbeDevice(f"33\nREL\n13\n{SEPARATOR}\n{HELP_13}")
-    first = capabilities_of(device)
-    assert capabilities_of(device) is first
+    first = capabilities.of(device)
+    assert capabilities.of(device) is first
     assert len(device.lines) == 1
     other = ProbeDevice(device.text)
-    capabilities_of(other)
+    capabilities.of(other)
     assert len(other.lines) == 1
     del device, other
     gc.collect()
@@ -90,7 +91,7 @@ def test_probe_of_the_virtual_device_in_one_round_trip(adb, serial) -> None:  # 
     from bridge.device import connect
 
     device = connect(serial, adb.server)
-    caps = capabilities_of(device)
+    caps = capabilities.of(device)
     assert isinstance(caps, Capabilities)
     assert caps.api_level == 34 == device.api_level
     assert caps.supports_namespaces and caps.has_byte_getters and caps.has_stop_with_reason

@@ -14,7 +14,6 @@ from bridge.conditions import (
     MeteredOverride,
     StandbyBucket,
     adb_link_is_network,
-    parse_appop_mode,
     wait_until,
 )
 from bridge.device import CommandResult, command_line
@@ -25,7 +24,7 @@ from bridge.errors import (
     NetworkCutRiskError,
     UnknownPackageError,
 )
-from bridge.parsers import parse_battery_dump
+from bridge.parsers import parse_appop_mode, parse_battery_dump
 
 
 # ---------------------------------------------------------------------------- fake device
@@ -40,7 +39,7 @@ class FakeDevice:
         for line, answer in (script or {}).items():
             self.on(line, answer)
 
-    def on(self, line: str, *answers: object) -> "FakeDevice":
+    def on(self, line: str, *answers: object) -> FakeDevice:
         self.script[line] = list(answers[0] if len(answers) == 1 and isinstance(answers[0], list) else answers)
         return self
 
@@ -103,7 +102,8 @@ def test_set_charging_forces_a_visible_level_rise_when_already_at_the_target() -
     device.on("cmd battery set -f level 100", "9\n")
     device.on(BATTERY_READ, "9\ntrue\ntrue\n")
     conditions(device).set_charging(True)
-    assert device.lines[4:] == ["dumpsys battery", "cmd battery set level 99", "cmd battery set -f level 100", BATTERY_READ]
+    assert device.lines[4:] == ["dumpsys battery", "cmd battery set level 99", "cmd battery set -f level 100",
+                                BATTERY_READ]
 
 
 def test_charging_readback_that_never_holds_raises_timeout() -> None:
@@ -132,7 +132,8 @@ def test_wait_until_raises_with_the_last_readback_after_the_deadline() -> None:
         now[0] += seconds
 
     with pytest.raises(ConditionTimeoutError, match="last readback 'no'"):
-        wait_until(lambda: "no", lambda v: v == "yes", 0.5, what="thing", interval=0.2, clock=lambda: now[0], sleep=sleep)
+        wait_until(lambda: "no", lambda v: v == "yes", 0.5, what="thing", interval=0.2, clock=lambda: now[0],
+                   sleep=sleep)
 
 
 def test_snapshot_restores_battery_in_reverse_order_of_first_change() -> None:
@@ -182,9 +183,8 @@ def test_snapshot_tries_every_restore_step_and_reports_all_failures() -> None:
     device.on("cmd jobscheduler monitor-battery off", "")
     device.on("settings delete global battery_stats_constants", ("", 1))
     conds = conditions(device)
-    with pytest.raises(ConditionRestoreError) as caught:
-        with conds.snapshot():
-            conds.set_charging(True)
+    with pytest.raises(ConditionRestoreError) as caught, conds.snapshot():
+        conds.set_charging(True)
     assert len(caught.value.failures) == 2
     assert caught.value.failures[0].startswith("cmd battery reset:")
     assert device.lines[-3:] == ["cmd battery reset", "cmd jobscheduler monitor-battery off",
@@ -198,10 +198,9 @@ def test_snapshot_restores_after_an_exception_and_keeps_it() -> None:
         "cmd deviceidle unforce": "Light state: ACTIVE, deep state: ACTIVE\n",
     })
     conds = conditions(device)
-    with pytest.raises(RuntimeError, match="inside"):
-        with conds.snapshot():
-            conds.set_doze(True)
-            raise RuntimeError("inside")
+    with pytest.raises(RuntimeError, match="inside"), conds.snapshot():
+        conds.set_doze(True)
+        raise RuntimeError("inside")
     assert device.lines[-2:] == ["cmd deviceidle unforce", "cmd deviceidle get deep; cmd deviceidle get force"]
 
 
@@ -209,13 +208,13 @@ def test_snapshot_restores_after_keyboard_interrupt() -> None:
     device = FakeDevice({
         "cmd devicestoragemonitor force-low -f": "4\n",
         "cmd devicestoragemonitor reset -f": "5\n",
-        "cmd jobscheduler get-storage-seq; cmd jobscheduler get-storage-not-low": ["3\ntrue\n", "4\nfalse\n", "5\ntrue\n"],
+        "cmd jobscheduler get-storage-seq; cmd jobscheduler get-storage-not-low": ["3\ntrue\n", "4\nfalse\n",
+                                                                                   "5\ntrue\n"],
     })
     conds = conditions(device)
-    with pytest.raises(KeyboardInterrupt):
-        with conds.snapshot():
-            conds.set_storage_low(True)
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), conds.snapshot():
+        conds.set_storage_low(True)
+        raise KeyboardInterrupt
     assert "cmd devicestoragemonitor reset -f" in device.lines
 
 
@@ -233,7 +232,8 @@ def test_restore_order_is_the_reverse_of_first_change_across_conditions() -> Non
         conds.set_airplane(True)
         conds.set_wifi(True)
     assert [line for line in device.lines if not line.endswith(("status", "airplane-mode"))] == [
-        "cmd connectivity airplane-mode enable", "svc wifi enable", "svc wifi disable", "cmd connectivity airplane-mode disable",
+        "cmd connectivity airplane-mode enable", "svc wifi enable", "svc wifi disable",
+        "cmd connectivity airplane-mode disable",
     ]
 
 
@@ -277,7 +277,8 @@ def test_set_idle_turns_the_screen_off_before_idle_maintenance() -> None:
         "cmd activity idle-maintenance": "Performing idle maintenance...\n",
     })
     conditions(device).set_idle(True)
-    assert device.lines == ["input keyevent KEYCODE_SLEEP", "cmd deviceidle get screen", "cmd activity idle-maintenance"]
+    assert device.lines == ["input keyevent KEYCODE_SLEEP", "cmd deviceidle get screen",
+                            "cmd activity idle-maintenance"]
 
 
 def test_set_battery_saver_unplugs_first() -> None:
@@ -313,7 +314,7 @@ def test_bad_bucket_name_is_a_value_error_and_changes_nothing() -> None:
 
 def test_unknown_package_is_refused_after_pm_path_only() -> None:
     device = FakeDevice({"pm path no.such.pkg": ("", 1)})
-    with pytest.raises(UnknownPackageError, match="no.such.pkg is not installed"):
+    with pytest.raises(UnknownPackageError, match=r"no\.such\.pkg is not installed"):
         conditions(device).set_background_restricted("no.such.pkg", True)
     assert device.lines == ["pm path no.such.pkg"]
     assert isinstance(UnknownPackageError("x"), ValueError)
@@ -383,14 +384,13 @@ def test_read_reports_the_virtual_device_defaults(conds: Conditions) -> None:
 
 def test_snapshot_restores_charging_after_an_exception(conds: Conditions, device) -> None:  # type: ignore[no-untyped-def]
     before = conds.read()
-    with pytest.raises(RuntimeError):
-        with conds.snapshot():
-            conds.set_charging(False)
-            assert not conds.read().charging
-            conds.set_charging(True, level=60)
-            state = conds.read()
-            assert state.charging and state.battery_level == 60
-            raise RuntimeError("job failed")
+    with pytest.raises(RuntimeError), conds.snapshot():
+        conds.set_charging(False)
+        assert not conds.read().charging
+        conds.set_charging(True, level=60)
+        state = conds.read()
+        assert state.charging and state.battery_level == 60
+        raise RuntimeError("job failed")
     assert conds.read() == before
     assert device.shell("settings get global battery_stats_constants").text.strip() == "null"
 
@@ -490,5 +490,6 @@ def test_snapshot_restores_a_battery_state_that_was_already_overridden(adb, seri
         conditions.set_charging(True)
         assert conditions.read().charging
     after = conditions.read()
-    assert (after.charging, after.plugged, after.battery_level) == (before.charging, before.plugged, before.battery_level)
+    assert (after.charging, after.plugged, after.battery_level) == (before.charging, before.plugged,
+                                                                    before.battery_level)
     conditions.device.shell("cmd battery reset", check=True)

@@ -18,7 +18,7 @@ from bridge.errors import (
     MultipleDevicesError,
 )
 from jobctl_sim.harness import SimHarness
-from jobctl_sim.adbd.server import FleetSpec
+from jobctl_sim.fleet import FleetSpec
 
 
 @pytest.fixture

@@ -77,7 +77,12 @@ def _schedule_inside(sim: SimHarness, job_id: int) -> None:
     device_task = device.shell(broadcast_command(schedule_request(JobSpec(job_id, requires_charging=True))))
     import asyncio
 
-    asyncio.ensure_future(device_task)
+    task = asyncio.ensure_future(device_task)
+    _RUNNING.add(task)  # the loop keeps only a weak reference to a task
+    task.add_done_callback(_RUNNING.discard)
+
+
+_RUNNING: set[object] = set()
 
 
 def test_a_killed_helper_process_keeps_the_sequence_going(adb: PrivateAdbServer, serial: str) -> None:

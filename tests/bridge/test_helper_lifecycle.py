@@ -15,7 +15,7 @@ from bridge.helper import Helper
 from bridge.helper_protocol import HELPER_PACKAGE
 from bridge.model import JobSpec
 from jobctl_sim.harness import SimHarness
-from jobctl_sim.adbd.server import FleetSpec
+from jobctl_sim.fleet import FleetSpec
 
 
 def test_an_uninstalled_helper_is_reported_as_missing_with_how_to_build_it(adb: PrivateAdbServer, serial: str,

@@ -133,7 +133,8 @@ def test_request_envelopes_and_command_lines() -> None:
 
 def test_broadcast_output_ok() -> None:
     out = ('Broadcasting: Intent { flg=0x400020 cmp=dev.jobctl.helper/.CommandReceiver (has extras) }\r\n'
-           'Broadcast completed: result=1, data="{"v":1,"id":"h-7","ok":true,"result":{"job_id":1,"namespace":"a\\"b"}}"\r\n')
+           'Broadcast completed: result=1, data="{"v":1,"id":"h-7","ok":true,'
+           '"result":{"job_id":1,"namespace":"a\\"b"}}"\r\n')
     found = parse_broadcast_output(out)
     assert found.result_code == 1
     assert decode_result(Command.SCHEDULE, response_from_broadcast(out)) == JobRef(1, 'a"b')

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import pytest
@@ -73,7 +73,7 @@ def test_event_from_json() -> None:
                                '"job_id":1,"namespace":null,"expedited":false,"user_initiated":false,"network":"100",'
                                '"triggered_uris":null,"triggered_authorities":null,"override_deadline_expired":false}')
     assert event.kind is EventKind.STARTED and event.job_id == 1 and event.fields["network"] == "100"
-    assert event.wall_time == datetime(2025, 11, 21, 4, 0, 0, 123000, tzinfo=timezone.utc)
+    assert event.wall_time == datetime(2025, 11, 21, 4, 0, 0, 123000, tzinfo=UTC)
     assert list(event.to_json_object())[:6] == ["seq", "elapsed_ms", "wall_ms", "kind", "job_id", "namespace"]
     with pytest.raises(ValueError):
         JobEvent.from_json('{"seq":1,"elapsed_ms":1,"wall_ms":1,"kind":"teleported"}')

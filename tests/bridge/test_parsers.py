@@ -10,13 +10,13 @@ from bridge.model import JobState
 from bridge.parsers import parse_battery_dump, parse_job_state, parse_jobscheduler_dump, parse_uid
 
 A11_DUMP = """Settings:
-  min_ready_non_active_jobs_count=5 
-  max_non_active_job_batch_delay_ms=1860000 
+  min_ready_non_active_jobs_count=5\x20
+  max_non_active_job_batch_delay_ms=1860000\x20
   max_job_total_on_normal=8
-  
+\x20\x20
   TimeController:
-    skip_not_ready_jobs=true 
-  
+    skip_not_ready_jobs=true\x20
+\x20\x20
 
     In thermal throttling?: false
 Started users: [0]
@@ -31,7 +31,8 @@ Registered 3 jobs:
       Requires: charging=false batteryNotLow=false deviceIdle=true
       Trigger content URIs:
         1 content://media/external/images/media
-      Network type: NetworkRequest [ NONE id=0, [ Capabilities: INTERNET&NOT_RESTRICTED&TRUSTED&VALIDATED Uid: 1000 AdministratorUids: [] RequestorUid: -1 RequestorPackageName: null] ]
+      Network type: NetworkRequest [ NONE id=0, [ Capabilities: INTERNET&NOT_RESTRICTED&TRUSTED&VALIDATED Uid: 1000\
+ AdministratorUids: [] RequestorUid: -1 RequestorPackageName: null] ]
       Minimum latency: +14m59s979ms
       Backoff: policy=1 initial=+30s0ms
       Has early constraint
@@ -73,7 +74,8 @@ Historical stats at 2026-08-26-08-02-50 (-4h42m45s362ms) over +1h40m49s201ms:
     1x pending 1x active
   Job history:
      -1d02h58m34s465ms   START: #u0a140/-300 com.android.providers.media.module/com.android.providers.media.MediaService
-     -1d02h58m34s428ms  STOP-P: #u0a140/-300 com.android.providers.media.module/com.android.providers.media.MediaService last work dequeued
+     -1d02h58m34s428ms  STOP-P: #u0a140/-300\
+ com.android.providers.media.module/com.android.providers.media.MediaService last work dequeued
        -22h01m34s417ms START-P: #1000/546378950 android/com.android.server.usage.UsageStatsIdleService
        -21h01m34s417ms    STOP: #1000/546378950 android/com.android.server.usage.UsageStatsIdleService
 
@@ -92,21 +94,23 @@ mReadyToRock=true
 mReportedActive=false
 Concurrency:
   Screen state: current ON  effective ON
-  Config={tot=١٠ bg min/max=٢/٦} Running[FG/BG (total)]: 0 / 0 (0)
+  Config={tot=\u0661\u0660 bg min/max=\u0662/\u0666} Running[FG/BG (total)]: 0 / 0 (0)
 PersistStats: FirstLoad: 6/3/0 LastSave: 7/4/0
 
 """
 
 A14_FILTERED = """Settings:
-  enable_tare=false 
-  
+  enable_tare=false\x20
+\x20\x20
 Battery charging: false
 Battery not low: true
 Started users: [0]
 Media Cloud Providers: {}
 Registered 57 jobs:
-  JOB androidx.work.systemjobscheduler:u0a123/42: 3e6e5b @androidx.work.systemjobscheduler@com.example/androidx.work.impl.background.systemjob.SystemJobService
-    u0a123 tag=*job*/@androidx.work.systemjobscheduler@com.example/androidx.work.impl.background.systemjob.SystemJobService#42
+  JOB androidx.work.systemjobscheduler:u0a123/42: 3e6e5b\
+ @androidx.work.systemjobscheduler@com.example/androidx.work.impl.background.systemjob.SystemJobService
+    u0a123\
+ tag=*job*/@androidx.work.systemjobscheduler@com.example/androidx.work.impl.background.systemjob.SystemJobService#42
     Source: uid=u0a123 user=0 pkg=com.example
     JobInfo:
       Service: com.example/androidx.work.impl.background.systemjob.SystemJobService
@@ -140,13 +144,15 @@ def test_android11_dump() -> None:
     dump = parse_jobscheduler_dump(A11_DUMP)
     assert dump.registered_count == 3  # counts every job (§8 item 8)
     dialer, system = dump.jobs
-    assert (dialer.uid, dialer.job_id, dialer.namespace, dialer.package) == (10119, 0, None, "com.google.android.dialer")
+    assert (dialer.uid, dialer.job_id, dialer.namespace, dialer.package) == (
+        10119, 0, None, "com.google.android.dialer")
     assert dialer.service == "com.google.android.dialer/androidx.work.impl.background.systemjob.SystemJobService"
     assert dialer.required_constraints == {"CHARGING", "IDLE", "CONNECTIVITY"} and dialer.required_mask == 0x10000005
     assert dialer.satisfied_constraints == {"BATTERY_NOT_LOW", "DEVICE_NOT_DOZING", "BACKGROUND_NOT_RESTRICTED"}
     assert dialer.unsatisfied_constraints == {"CHARGING", "IDLE", "CONNECTIVITY", "WITHIN_QUOTA"}
     assert dialer.standby_bucket == "NEVER" and dialer.persisted and dialer.ready is False
-    assert (dialer.periodic_interval_ms, dialer.min_latency_ms, dialer.backoff_initial_ms) == (86_400_000, 899_979, 30_000)
+    assert (dialer.periodic_interval_ms, dialer.min_latency_ms, dialer.backoff_initial_ms) == (
+        86_400_000, 899_979, 30_000)
     assert dialer.trigger_content_uris == ((1, "content://media/external/images/media"),)
     assert dialer.tracking == {"BATTERY", "CONNECTIVITY", "IDLE", "QUOTA"}
     assert (dialer.pending_work, dialer.num_failures) == (2, 1)
@@ -206,7 +212,8 @@ def test_job_state(text: str, expected: JobState) -> None:
 
 
 def test_uids() -> None:
-    assert [parse_uid(u) for u in ("u0a183", "1000", "u10s1000", "u0i5", "u10a3")] == [10183, 1000, 1001000, 99005, 1010003]
+    assert [parse_uid(u) for u in ("u0a183", "1000", "u10s1000", "u0i5", "u10a3")] == [
+        10183, 1000, 1001000, 99005, 1010003]
 
 
 BATTERY_13 = """Current Battery Service state:
@@ -233,7 +240,8 @@ BATTERY_16_VENDOR = """Current Battery Service state:
   Wireless powered: false
   Dock powered: false
   Max charging current: 500000
- Time when the latest updated value of the Max charging current was sent via battery changed broadcast: +4d14h33m12s309ms
+ Time when the latest updated value of the Max charging current was sent via battery changed broadcast:\
+ +4d14h33m12s309ms
   status: 2
   present: true
   level: 57
@@ -259,7 +267,8 @@ def test_battery_13() -> None:
 
 
 def test_battery_11_has_no_dock_line() -> None:
-    b = parse_battery_dump(BATTERY_13.replace("  Dock powered: false\n", "").replace("USB powered: true", "USB powered: false"))
+    b = parse_battery_dump(BATTERY_13.replace("  Dock powered: false\n", "")
+                           .replace("USB powered: true", "USB powered: false"))
     assert b.dock_powered is None and b.plugged is False
 
 
@@ -278,12 +287,12 @@ APP_UID = 10183
 
 @pytest.mark.parametrize("api", [31, 32, 33, 34, 35])
 def test_round_trip_against_virtual_device(api: int) -> None:
-    import jobctl_sim.framework as android
+    from jobctl_sim.assembly import install_android
     from jobctl_sim.framework.jobscheduler.model import JobInfo, NetworkRequirement, NetworkType, TriggerContentUri
     from jobctl_sim.framework.system import ComponentInfo, PackageFacts
     from jobctl_sim.device import DeviceConfig, VirtualDevice
 
-    device = VirtualDevice(DeviceConfig(serial="t", api_level=api), extensions=[android.install])
+    device = VirtualDevice(DeviceConfig(serial="t", api_level=api), extensions=[install_android])
     system = device.android
     system.packages.install_package(PackageFacts(
         PKG, APP_UID, 1, "1", True, 34,

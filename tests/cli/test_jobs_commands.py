@@ -35,11 +35,11 @@ from bridge.model import (
     WorkItem,
 )
 from jobctl_sim.harness import SimHarness
-from jobctl_sim.adbd.server import FleetSpec
+from jobctl_sim.fleet import FleetSpec
 from cli.context import GlobalOptions
 from cli.main import cli
-from cli.parsing import (
-    ParseError,
+from bridge.grammar import GrammarError as ParseError
+from bridge.grammar import (
     parse_bytes,
     parse_duration,
     parse_extra,
@@ -318,7 +318,8 @@ def test_schedule_then_jobs_shows_its_unsatisfied_constraints(adb: PrivateAdbSer
 def test_run_state_stop_with_reason_and_cancel_all(adb: PrivateAdbServer, serial: str) -> None:
     adb.adb("-s", serial, "shell", "am set-standby-bucket dev.jobctl.helper active")
     env = {"ANDROID_SERIAL": serial}
-    assert jobctl(adb, "schedule", "7", "--requires-charging", "--hold-until-stopped", "--reschedule-on-stop", env=env).returncode == 0
+    assert jobctl(adb, "schedule", "7", "--requires-charging", "--hold-until-stopped", "--reschedule-on-stop",
+                  env=env).returncode == 0
     assert jobctl(adb, "schedule", "8", "--minimum-latency", "1h", env=env).returncode == 0
     ran = jobctl(adb, "run", "7", env=env)
     assert (ran.returncode, ran.stdout) == (0, "ran job 7 (namespace: none, forced)\n")

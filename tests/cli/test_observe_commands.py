@@ -30,6 +30,7 @@ def no_device(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("args", [
     ["why"], ["why", "five"], ["why", "5", "--bogus"], ["stops", "--job", "x"],
     ["watch", "--duration", "soon"], ["watch", "--duration", "0"], ["watch", "--duration", "-3"],
+    ["watch", "--duration", "30"],
 ])
 def test_bad_input_is_a_usage_error_without_touching_the_device(no_device: None, args: list[str]) -> None:
     result = CliRunner().invoke(cli, args)
@@ -86,8 +87,10 @@ def test_stops_lists_the_charging_stop(adb: PrivateAdbServer, serial: str, sessi
     assert table.returncode == 0 and "CONSTRAINT_CHARGING" in table.stdout
 
 
-def test_watch_json_lines_for_a_duration(adb: PrivateAdbServer, serial: str, session) -> None:  # type: ignore[no-untyped-def]
-    result = jobctl(adb, "-s", serial, "watch", "--json", "--duration", "1.5s", timeout=60)
+@pytest.mark.parametrize("flags", [["watch", "--json"], ["watch", "--json-lines"], ["--json", "watch"]])
+def test_watch_json_lines_for_a_duration(adb: PrivateAdbServer, serial: str, session,  # type: ignore[no-untyped-def]
+                                         flags: list[str]) -> None:
+    result = jobctl(adb, "-s", serial, *flags, "--duration", "1.5s", timeout=60)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert lines[0]["type"] == "conditions" and "charging" in lines[0]

@@ -65,7 +65,8 @@ def test_sim_start_status_stop_leaves_nothing_running(adb: PrivateAdbServer, tmp
         status = json.loads(jobctl(adb, "--json", "sim", "status", state_dir=tmp_path).stdout)
         assert {row["serial"] for row in status} == set(serials)
         assert all(row["alive"] for row in status)
-        shell = adb.adb("-s", serials[1], "shell", "getprop ro.build.version.sdk; cmd battery unplug; content query --uri content://settings/global")
+        shell = adb.adb("-s", serials[1], "shell", "getprop ro.build.version.sdk; cmd battery unplug; "
+                        "content query --uri content://settings/global")
         assert shell.stdout.splitlines()[0] == "33"
         stats = json.loads(jobctl(adb, "--json", "sim", "stats", state_dir=tmp_path).stdout)
         second = next(d for d in stats if d["address"] == serials[1])

@@ -121,8 +121,9 @@ JOB_ARGS = st.tuples(
     st.sampled_from(["1", "7", "-5", "2147483648", "x"]) | text,
     st.lists(st.tuples(st.sampled_from(VALUED), OPTION_VALUE).map(list) | st.sampled_from(FLAGS).map(lambda f: [f]),
              max_size=5),
-    st.booleans(),
-).map(lambda t: (["--json"] if t[3] else []) + [t[0], t[1], *[word for option in t[2] for word in option]])
+    st.sampled_from(["none", "before", "after"]),
+).map(lambda t: (["--json"] if t[3] == "before" else []) + [t[0], t[1], *[word for option in t[2] for word in option]]
+      + (["--json"] if t[3] == "after" else []))
 
 
 @fuzz(300)

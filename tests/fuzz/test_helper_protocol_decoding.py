@@ -7,6 +7,7 @@ Whatever ``am broadcast``, the journal or logcat print, decoding raises
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shlex
 from typing import Any
@@ -149,10 +150,8 @@ def test_any_text_or_object_as_a_response_envelope_decodes_or_is_a_protocol_erro
     'Broadcast completed: result=99999999999999999999, data="{}"', "Error: Bad component name", "\r"]), max_size=4),
     st.sampled_from(list(Command)))
 def test_any_am_broadcast_output_is_a_response_or_a_helper_error(lines: list[str], command: Command) -> None:
-    try:
+    with contextlib.suppress(HelperProtocolError, HelperError):
         decode_result(command, response_from_broadcast("\n".join(lines)))
-    except (HelperProtocolError, HelperError):
-        pass
 
 
 @fuzz(200)
@@ -183,10 +182,8 @@ def test_any_journal_text_parses_or_is_a_protocol_error(lines: list[str], comple
 @given(HELPER_JSON)
 def test_any_script_object_decodes_or_is_a_protocol_error(obj: Any) -> None:
     for decode in (decode_job_script, decode_item_script):
-        try:
+        with contextlib.suppress(HelperProtocolError):
             decode(obj if isinstance(obj, dict) else {"steps": obj})
-        except HelperProtocolError:
-            pass
 
 
 @fuzz(300)

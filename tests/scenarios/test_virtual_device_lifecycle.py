@@ -53,14 +53,14 @@ def test_running_past_the_execution_limit_stops_the_job_with_timeout(adb) -> Non
     from bridge.device import connect
     from bridge.model import StopReason
     from jobctl_sim.harness import SimHarness
-    from jobctl_sim.adbd.server import FleetSpec
+    from jobctl_sim.fleet import FleetSpec
 
-    with SimHarness(FleetSpec(speed=600)) as fast:  # a virtual 10 minutes in one real second
-        with Session(connect(fast.connect(adb.server)[0], adb.server)) as session:
-            session.helper.leave_never_bucket()
-            job = session.schedule(JobSpec(20, script=HOLD))
-            started = job.wait_started(20)
-            run = job.wait_stopped(30)
+    # A virtual 10 minutes in one real second.
+    with SimHarness(FleetSpec(speed=600)) as fast, Session(connect(fast.connect(adb.server)[0], adb.server)) as session:
+        session.helper.leave_never_bucket()
+        job = session.schedule(JobSpec(20, script=HOLD))
+        started = job.wait_started(20)
+        run = job.wait_stopped(30)
     assert run.stop_reason is StopReason.TIMEOUT
     assert run.end_elapsed_ms is not None
     assert 10 * 60_000 <= run.end_elapsed_ms - started.elapsed_ms < 11 * 60_000

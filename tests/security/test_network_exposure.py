@@ -19,7 +19,8 @@ from bridge.adb.private import PrivateAdbServer
 from jobctl_sim import daemon
 from jobctl_sim.device import DeviceConfig, VirtualDevice
 from jobctl_sim.harness import SimHarness
-from jobctl_sim.adbd.server import DeviceServer, FleetSpec
+from jobctl_sim.adbd.server import DeviceServer
+from jobctl_sim.fleet import FleetSpec
 from cli.main import cli
 from tests.security._support import free_port, listening_addresses, needs_proc_net, wait_until
 

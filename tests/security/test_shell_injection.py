@@ -29,7 +29,7 @@ from bridge.scenario.loader import parse_scenario
 from bridge.scenario.runner import run_scenario
 from jobctl_sim.device import VirtualDevice
 from jobctl_sim.harness import SimHarness
-from jobctl_sim.adbd.server import FleetSpec
+from jobctl_sim.fleet import FleetSpec
 from cli.main import cli
 
 PWNED = "/data/local/tmp/pwned"

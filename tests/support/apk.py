@@ -26,7 +26,7 @@ class Element:
     tag: str
     attributes: dict[str, str | int | bool] = field(default_factory=dict)
     """Keys are ``android:NAME`` for the android namespace, bare names otherwise."""
-    children: list["Element"] = field(default_factory=list)
+    children: list[Element] = field(default_factory=list)
 
 
 def _string_pool(strings: list[str]) -> bytes:

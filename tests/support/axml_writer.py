@@ -53,7 +53,8 @@ def build_manifest(root: Node, utf8: bool = True) -> bytes:
     collect(root)
     strings = attr_names + [s for s in others if s not in attr_names] + [ANDROID_NS, "android"]
     idx = {s: i for i, s in enumerate(strings)}
-    resmap = struct.pack("<HHI", 0x180, 8, 8 + 4 * len(attr_names)) + b"".join(struct.pack("<I", RES_IDS[n]) for n in attr_names)
+    resmap = struct.pack("<HHI", 0x180, 8, 8 + 4 * len(attr_names))
+    resmap += b"".join(struct.pack("<I", RES_IDS[n]) for n in attr_names)
     body = b""
 
     def emit(node: Node) -> None:

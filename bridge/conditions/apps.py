@@ -1,0 +1,62 @@
+"""Per-app conditions: the app standby bucket (ref §5.4) and the background restriction
+(``RUN_ANY_IN_BACKGROUND``, ref §5.5)."""
+
+from __future__ import annotations
+
+from bridge.conditions.base import ConditionsBase, RestoreStep
+from bridge.conditions.values import StandbyBucket, check_package_name
+from bridge.errors import InvalidConditionError, UnknownPackageError
+from bridge.parsers import RUN_ANY_IN_BACKGROUND, AppOpMode, int_word, parse_appop_mode
+
+
+class AppStandbyConditions(ConditionsBase):
+    """``am set-standby-bucket`` and ``cmd appops set … RUN_ANY_IN_BACKGROUND``."""
+
+    def _check_package(self, package: str) -> None:
+        check_package_name(package)
+        result = self.device.shell(["pm", "path", package], idempotent=True)
+        if result.exit_code != 0 or "package:" not in result.text:
+            raise UnknownPackageError(f"package {package} is not installed on {self.device.serial}")
+
+    def _read_bucket(self, package: str) -> StandbyBucket:
+        return StandbyBucket.parse(int_word(self._run(["am", "get-standby-bucket", package]), "standby bucket"))
+
+    def _switch_bucket(self, package: str, bucket: StandbyBucket) -> None:
+        self._run(["am", "set-standby-bucket", package, bucket.shell_name])
+        self._wait(lambda: self._read_bucket(package), lambda now: now is bucket, f"{package} in bucket {bucket.name}")
+
+    def set_standby_bucket(self, package: str, bucket: StandbyBucket | str | int) -> None:
+        """``am set-standby-bucket PKG NAME`` and poll ``am get-standby-bucket PKG`` (ref §5.4).
+        EXEMPTED cannot be set from the shell (only ACTIVE..NEVER are accepted)."""
+        wanted = StandbyBucket.parse(bucket)
+        if wanted is StandbyBucket.EXEMPTED:
+            raise InvalidConditionError("the EXEMPTED standby bucket cannot be set (only ACTIVE to NEVER)")
+        self._check_package(package)
+
+        def capture() -> RestoreStep:
+            original = self._read_bucket(package)
+            return lambda: None if original is StandbyBucket.EXEMPTED else self._switch_bucket(package, original)
+
+        self._remember(f"bucket:{package}", f"restore standby bucket of {package}", capture)
+        self._switch_bucket(package, wanted)
+
+    def _read_appop(self, package: str) -> AppOpMode:
+        return parse_appop_mode(self._run(["cmd", "appops", "get", package, RUN_ANY_IN_BACKGROUND]))
+
+    def _switch_appop(self, package: str, mode: AppOpMode) -> None:
+        self._run(["cmd", "appops", "set", package, RUN_ANY_IN_BACKGROUND, mode.value])
+        self._wait(lambda: self._read_appop(package),
+                   lambda now: now is mode or (mode is AppOpMode.DEFAULT and now is AppOpMode.ALLOW),
+                   f"{package} {RUN_ANY_IN_BACKGROUND}={mode.value}")
+
+    def set_background_restricted(self, package: str, restricted: bool) -> None:
+        """``cmd appops set PKG RUN_ANY_IN_BACKGROUND ignore|allow`` and poll ``cmd appops get``
+        (ref §5.5). Restore puts the original mode back (``default`` if it was never set)."""
+        self._check_package(package)
+
+        def capture() -> RestoreStep:
+            original = self._read_appop(package)
+            return lambda: self._switch_appop(package, original)
+
+        self._remember(f"appop:{package}", f"restore {RUN_ANY_IN_BACKGROUND} of {package}", capture)
+        self._switch_appop(package, AppOpMode.IGNORE if restricted else AppOpMode.ALLOW)

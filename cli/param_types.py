@@ -1,0 +1,109 @@
+"""click parameter types: thin adapters over :mod:`bridge.grammar` (the grammar's one-line
+message becomes click's ``Invalid value for '--opt': …``, a usage error, exit 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import click
+
+from bridge.grammar import (
+    GrammarError,
+    parse_backoff,
+    parse_byte_estimate,
+    parse_bytes,
+    parse_duration,
+    parse_extra,
+    parse_periodic,
+    parse_positive_duration,
+    parse_trigger_uri,
+    parse_work_spec,
+)
+
+if TYPE_CHECKING:
+    from bridge.model import StopReason
+
+T = TypeVar("T")
+
+
+class GrammarType(click.ParamType[T, Any]):
+    """A click type around one parser of :mod:`bridge.grammar`."""
+
+    def __init__(self, name: str, parse: Callable[[str], T]) -> None:
+        self.name = name
+        self._parse = parse
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> T:
+        if not isinstance(value, str):
+            return cast(T, value)  # a default, already converted
+        try:
+            return self._parse(value)
+        except GrammarError as error:
+            self.fail(str(error), param, ctx)
+
+
+DURATION = GrammarType("DURATION", parse_duration)
+"""Milliseconds."""
+POSITIVE_DURATION = GrammarType("DURATION", parse_positive_duration)
+"""Milliseconds, more than 0."""
+BYTES = GrammarType("BYTES", parse_bytes)
+BYTE_ESTIMATE = GrammarType("DOWN,UP", parse_byte_estimate)
+EXTRA = GrammarType("KEY=VALUE", parse_extra)
+PERIODIC = GrammarType("INTERVAL[,FLEX]", parse_periodic)
+BACKOFF = GrammarType("POLICY[,INITIAL]", parse_backoff)
+TRIGGER_URI = GrammarType("URI[,descendants]", parse_trigger_uri)
+
+
+def _checked_work_spec(text: str) -> str:
+    parse_work_spec(text)
+    return text
+
+
+WORK_SPEC = GrammarType("SPEC", _checked_work_spec)
+"""``--work SPEC``: kept as text (parsed again once every item's index is known), checked here so
+a bad spec is a usage error before anything runs."""
+
+JOB_ID = click.IntRange(-(2**31), 2**31 - 1)
+"""A job id: a Java ``int``."""
+
+
+class FilePath(click.Path[Path]):
+    """``click.Path(dir_okay=False, path_type=Path)`` that refuses a NUL byte (``os.stat`` would
+    raise ``ValueError: embedded null byte``, a traceback) and an empty name (``Path("")`` is the
+    current directory) with a usage error."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        if isinstance(value, str) and "\0" in value:
+            self.fail(f"{value!r} contains a NUL character", param, ctx)
+        if isinstance(value, str) and not value:
+            self.fail("an empty file name", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+FILE_PATH = FilePath()
+
+
+class StopReasonType(click.ParamType["StopReason", Any]):
+    """A ``StopReason`` member name, case-insensitive (``user``, ``timeout``, ``STOP_REASON_USER``)."""
+
+    name = "REASON"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> StopReason:
+        from bridge.model import StopReason
+
+        if isinstance(value, StopReason):
+            return value
+        key = str(value).strip().upper().replace("-", "_").removeprefix("STOP_REASON_")
+        try:
+            return StopReason[key]
+        except KeyError:
+            names = ", ".join(m.name.lower() for m in StopReason)
+            self.fail(f"{value!r} is not a stop reason (one of: {names})", param, ctx)
+
+
+STOP_REASON = StopReasonType()
