@@ -12,7 +12,7 @@ import pytest
 
 from bridge.adb.private import PrivateAdbServer
 from jobctl_sim.harness import SimHarness
-from jobctl_sim.adbd.server import FleetSpec
+from jobctl_sim.fleet import FleetSpec
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import click
 
 from bridge.errors import JobctlError
 from cli.context import GlobalOptions
-from cli.render import emit_json
+from cli.render import Line, show, status
 
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "android-helper"
 
@@ -54,9 +54,9 @@ def build(output: str | None, ship: bool, toolchain: str, check: bool) -> None:
         raise SystemExit(status)
 
 
-@helper.command()
+@helper.command(name="status")
 @click.pass_obj
-def status(options: GlobalOptions) -> None:
+def show_status(options: GlobalOptions, /) -> None:
     """The helper jobctl ships and the one installed: version, protocol, up to date or not."""
     from bridge.helper import EXPECTED_VERSION_CODE, Helper
     from bridge.helper_apk import shipped
@@ -76,17 +76,15 @@ def status(options: GlobalOptions) -> None:
         "api_level": info.api_level if info else None,
         "journal_next_seq": info.journal_next_seq if info else None,
     }
-    if options.json:
-        emit_json(document)
-        return
-    click.echo(f"shipped: {apk.version_name} (versionCode {apk.version_code}, sha256 {apk.sha256[:16]}…)")
+    shipped_line = Line(f"shipped: {apk.version_name} (versionCode {apk.version_code}, sha256 {apk.sha256[:16]}…)")
     if not found.installed:
-        click.echo("the helper is not installed: jobctl helper install")
-    else:
-        state = ("up to date" if found.up_to_date
-                 else f"expected versionCode {EXPECTED_VERSION_CODE}: jobctl helper install")
-        click.echo(f"{info.package if info else ''} {document['helper_version']} "
-                   f"(versionCode {document['version_code']}, protocol {document['protocol_version']}): {state}")
+        show(options, document, shipped_line, Line("installed: the helper is not installed (jobctl helper install)"))
+        return
+    state = ("up to date" if found.up_to_date
+             else f"expected versionCode {EXPECTED_VERSION_CODE}: jobctl helper install")
+    show(options, document, shipped_line,
+         Line(f"installed: {document['helper_version']} (versionCode {document['version_code']}, "
+              f"protocol {document['protocol_version']}): {state}"))
 
 
 @helper.command()
@@ -95,11 +93,10 @@ def status(options: GlobalOptions) -> None:
                    "touched, exit 2, when it is not an APK, not the helper, not signed with its key or of "
                    "another version.")
 @click.pass_obj
-def install(options: GlobalOptions, apk: str | None) -> None:
+def install(options: GlobalOptions, /, apk: str | None) -> None:
     """Install the helper (replacing another version) and grant what it needs."""
     from bridge.helper import EXPECTED_VERSION_CODE, Helper
     from bridge.helper_apk import ApkRejectedError, check_apk
-    from cli.render import console
 
     if apk is not None:
         try:
@@ -107,23 +104,18 @@ def install(options: GlobalOptions, apk: str | None) -> None:
         except ApkRejectedError as error:
             click.echo(f"jobctl: error: APK refused: {error}", err=True)
             raise SystemExit(2) from None
-    with console(stderr=True).status("installing the helper…"):
+    with status("installing the helper…", quiet=options.json):
         info = Helper(options.device()).ensure_ready(apk)
-    if options.json:
-        emit_json({"installed": True, "version_code": info.version_code, "protocol_version": info.protocol_version})
-    else:
-        click.echo(f"helper {info.helper_version} ready "
-                   f"(versionCode {info.version_code}, protocol {info.protocol_version})")
+    show(options, {"installed": True, "version_code": info.version_code, "protocol_version": info.protocol_version},
+         Line(f"helper {info.helper_version} ready "
+              f"(versionCode {info.version_code}, protocol {info.protocol_version})"))
 
 
 @helper.command()
 @click.pass_obj
-def uninstall(options: GlobalOptions) -> None:
+def uninstall(options: GlobalOptions, /) -> None:
     """Remove the helper app (its jobs and journal go with it)."""
     from bridge.helper import Helper
 
     removed = Helper(options.device()).uninstall()
-    if options.json:
-        emit_json({"uninstalled": removed})
-    else:
-        click.echo("uninstalled" if removed else "the helper was not installed")
+    show(options, {"uninstalled": removed}, Line("uninstalled" if removed else "the helper was not installed"))

@@ -4,7 +4,8 @@
 ``system.apps["dev.jobctl.helper"]`` in step with the package manager: the model is registered
 whenever a package named ``dev.jobctl.helper`` is added -- preinstalled here when
 ``device.config.helper`` is set, or installed later with ``pm install`` -- and unregistered when it
-is removed. A preinstalled helper is committed like any fresh install: stopped, and in the
+is removed. The preinstalled helper is the APK jobctl ships (:mod:`bridge.helper_apk`), committed
+through its real binary manifest like any fresh install: stopped, and in the
 standby bucket the package manager gives new packages (NEVER), as on a phone after ``adb install``.
 """
 
@@ -38,7 +39,7 @@ def install(system: AndroidSystem) -> None:
     registration = HelperRegistration(system)
     system.subscribe(registration.on_change)
     if system.device.config.helper:
-        system.packages.install_package(manifest.package_facts(), shipped_apk_bytes(), stopped=True,
-                                        min_sdk=manifest.MIN_SDK)
+        # The very APK jobctl ships and installs on phones, read through its binary manifest.
+        system.packages.preinstall_apk(shipped_apk_bytes(), preferred_uid=manifest.PREFERRED_UID, stopped=True)
     elif system.packages.get(manifest.PACKAGE) is not None:
         system.apps[manifest.PACKAGE] = HelperApp(system)

@@ -189,7 +189,9 @@ class PackageManagerService:
 
     def install_package(self, facts: PackageFacts, apk_bytes: bytes | None, stopped: bool = True,
                         min_sdk: int = 26) -> None:
-        """Preinstall (the helper model): ``facts.uid`` is used as given unless it is 0 or taken."""
+        """Preinstall a package from facts alone (system apps of a device image, tests):
+        ``facts.uid`` is used as given unless it is 0 or taken. The helper is preinstalled from its
+        real APK instead (:meth:`preinstall_apk`)."""
         existing = self._packages.get(facts.package)
         uid = facts.uid
         if existing is not None:
@@ -203,6 +205,17 @@ class PackageManagerService:
             tuple(_manifest_component(c) for c in facts.components),
         )
         self._commit(manifest, apk_bytes or b"", InstallOptions(), stopped=stopped, uid=uid)
+
+    def preinstall_apk(self, apk: bytes, preferred_uid: int, stopped: bool = True) -> None:
+        """Preinstall a real APK as ``adb install`` would commit it, reading its binary manifest;
+        the package gets ``preferred_uid`` unless that uid is taken. Raises :class:`ApkError` for
+        bytes that are not an APK (a preinstall is the device image's, not the user's, input)."""
+        manifest = read_apk(apk)
+        existing = self._packages.get(manifest.package)
+        uid = existing.facts.uid if existing is not None else preferred_uid
+        if existing is None and (uid <= 0 or self.by_uid(uid) is not None):
+            uid = self._allocate_uid()
+        self._commit(manifest, apk, InstallOptions(), stopped=stopped, uid=uid)
 
     def install_apk(self, apk: bytes, options: InstallOptions) -> InstallResult:
         """The install session: parse, check, commit. Never raises for a bad APK."""

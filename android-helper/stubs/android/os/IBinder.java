@@ -1,5 +1,0 @@
-package android.os;
-
-/** Compile-only stub (never packaged). API 1. */
-public interface IBinder {
-}
