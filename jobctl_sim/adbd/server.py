@@ -4,18 +4,29 @@ A device outlives its connections: when the adb server drops or reconnects (for 
 after ``adb kill-server``), the device keeps its state and serves the new connection. What runs
 behind the device's shell is not this module's business: it serves whatever device it is given
 (:mod:`jobctl_sim.fleet` builds them).
+
+The server also stands for the adbd process (:class:`~jobctl_sim.adbd.process.AdbdProcess`): a
+new one starts whenever the device comes back on the wire, and ``adb root``/``adb unroot``
+restart it as init does when ``service.adb.root`` changes (``system/core/rootdir/init.usb.rc``
+restarts adbd; ``packages/modules/adb/daemon/restart_service.cpp`` sets the property): the
+connection drops, the device is offline for :data:`ADBD_RESTART_SECONDS` and comes back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
+from jobctl_sim.adbd.process import AdbdProcess
 from jobctl_sim.adbd.services import resolve_service
 from jobctl_sim.adbd.transport import AdbdConnection
 from jobctl_sim.device import VirtualDevice
 
 LOOPBACK = "127.0.0.1"
+ADBD_RESTART_SECONDS = 0.2
+"""Virtual seconds between adbd exiting and listening again after ``adb root``/``unroot`` (init
+restarts it at once; kept under the adb server's first reconnect attempt at 250 ms)."""
 
 
 class DeviceServer:
@@ -29,6 +40,9 @@ class DeviceServer:
         self.connections: set[AdbdConnection] = set()
         self._server: asyncio.base_events.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self.process = AdbdProcess()
+        """The adbd run now serving; replaced when adbd restarts."""
+        self._restart: asyncio.Task[None] | None = None
 
     @property
     def port(self) -> int:
@@ -63,6 +77,7 @@ class DeviceServer:
         if self._server is None:
             await self.bind()
         self._device = device
+        self.process = self._start_process()
         device.power_listeners.append(self._on_power)
         device.faults.drop_connections = self.drop_connections
         assert self._server is not None
@@ -76,7 +91,7 @@ class DeviceServer:
             await self.go_offline()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        connection = AdbdConnection(self.device, reader, writer, resolve_service, self.log)
+        connection = AdbdConnection(self.device, reader, writer, resolve_service, self.log, self.process)
         self.connections.add(connection)
         task = asyncio.current_task()
         if task is not None:
@@ -97,8 +112,25 @@ class DeviceServer:
         await self.drop_connections()
         self.requested_port = port
 
+    def _start_process(self) -> AdbdProcess:
+        process = AdbdProcess.start(self.device.props)
+        process.on_restart = self.restart_adbd
+        return process
+
+    def restart_adbd(self) -> None:
+        """Restart adbd (after ``root:``/``unroot:``): off the wire, then back as a new process."""
+        if self._restart is None or self._restart.done():
+            self._restart = asyncio.get_running_loop().create_task(self._restarting())
+
+    async def _restarting(self) -> None:
+        await self.go_offline()
+        await self.device.clock.sleep(ADBD_RESTART_SECONDS)
+        await self.come_back()
+
     async def come_back(self) -> None:
-        """Listen again on the same port; the adb server reconnects on its own (adb-protocol.md §2.5)."""
+        """Listen again on the same port, as a new adbd; the adb server reconnects on its own
+        (adb-protocol.md §2.5)."""
+        self.process = self._start_process()
         self._server = await asyncio.start_server(self._accept, self.host, self.requested_port,
                                                   reuse_address=True)
 
@@ -109,6 +141,10 @@ class DeviceServer:
         await asyncio.sleep(0)
 
     async def stop(self) -> None:
+        if self._restart is not None and not self._restart.done():
+            self._restart.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._restart
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()

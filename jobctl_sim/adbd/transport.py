@@ -4,8 +4,13 @@ Behaviour follows adb-protocol.md §2-§3 (observed against adb 36 and 29, check
 packages/modules/adb/{adb.cpp,transport.cpp}): the host speaks first with CNXN and the device
 answers with its banner (no AUTH, no STLS); OPEN carries a NUL-terminated service name;
 without ``delayed_ack`` each direction of a stream has at most one unacknowledged WRTE; a
-stream ends with CLSE from either side. A malformed message ends only this connection; the
-device keeps serving its other connections.
+stream ends with CLSE from either side. When the host closes a stream, adbd answers with its own
+CLSE: ``handle_packet`` (adb.cpp, A_CLSE) closes the local socket, and ``local_socket_close``
+(sockets.cpp) shuts its peer down first, which for the remote socket is
+``remote_socket_shutdown``: a CLSE(local id, host id). Clients that talk to adbd directly wait for
+it (e.g. after a sync push/pull/stat/list). The device can open streams to the host too, for
+``adb reverse`` (``connect_to_remote``, sockets.cpp). A malformed message ends only this
+connection; the device keeps serving its other connections.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import logging
 import socket
 from collections.abc import Awaitable, Callable
 
+from jobctl_sim.adbd.process import AdbdProcess
 from jobctl_sim.device import VirtualDevice
 from jobctl_sim.native.streams import InputStream
 from jobctl_sim.adbd.wire import (
@@ -60,6 +66,10 @@ class AdbStream:
         self.hangup = asyncio.Event()
         self._acked = asyncio.Event()
         self._acked.set()
+        self.connected = asyncio.Event()
+        """Set once the peer accepted the stream (at once for streams the host opened)."""
+        if remote_id:
+            self.connected.set()
         self._send_lock = asyncio.Lock()
         self._pending = bytearray()
         self._closed_by_us = False
@@ -118,7 +128,11 @@ class AdbStream:
             self.connection.forget(self.local_id)
 
     # Called by the connection on host messages.
-    def on_okay(self) -> None:
+    def on_okay(self, remote_id: int) -> None:
+        if not self.connected.is_set():  # the host accepted a stream the device opened
+            self.remote_id = remote_id
+            self.connected.set()
+            return
         self._acked.set()
 
     def on_write(self, data: bytes) -> None:
@@ -128,6 +142,7 @@ class AdbStream:
         self.hangup.set()
         self.input.feed_eof()
         self._acked.set()
+        self.connected.set()
 
 
 Service = Callable[[AdbStream, VirtualDevice], Awaitable[None]]
@@ -146,12 +161,15 @@ class AdbdConnection:
         writer: asyncio.StreamWriter,
         resolve_service: ServiceResolver,
         logger: logging.Logger,
+        process: AdbdProcess | None = None,
     ) -> None:
         self.device = device
         self.reader = reader
         self.writer = writer
         self.resolve_service = resolve_service
         self.log = logger
+        self.process = process or AdbdProcess.start(device.props)
+        """The adbd run this connection belongs to (its uid, its reverse listeners)."""
         self.id = next(self._connection_ids)
         self.version = VERSION_SKIP_CHECKSUM
         self.peer_max_payload = MAX_PAYLOAD_BEFORE_CONNECT
@@ -163,6 +181,9 @@ class AdbdConnection:
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             # Without TCP_NODELAY every request costs ~44 ms (Nagle vs delayed ACK, adb-protocol.md §6.1).
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # adbd names a TCP transport after its socket's fd (daemon/transport_local.cpp: "host-%d");
+        # ``adb reverse --list`` shows that name.
+        self.transport_serial = f"host-{sock.fileno() if sock is not None else self.id}"
 
     def send(self, message: Message) -> None:
         if self.writer.is_closing():
@@ -197,6 +218,11 @@ class AdbdConnection:
             await self._shutdown()
 
     async def _shutdown(self) -> None:
+        # A transport's reverse listeners go with it (adb_listeners.cpp, listener_disconnect).
+        for listener in [item for item in self.process.listeners if item.connection_id == self.id]:
+            self.process.remove(listener.local_name)
+            namespace, _, address = listener.local_name.partition(":")
+            self.device.sockets.close(namespace, address)
         for stream in list(self.streams.values()):
             stream.on_close()
         self.streams.clear()
@@ -272,10 +298,38 @@ class AdbdConnection:
         if stream is None:
             return
         if message.command is Command.OKAY:
-            stream.on_okay()
+            if message.arg0 == 0:
+                return  # adbd ignores an OKAY without a sender id (adb.cpp, A_OKAY)
+            if stream.connected.is_set() and message.arg0 != stream.remote_id:
+                return  # "other READY messages must use the same local-id" (adb.cpp)
+            stream.on_okay(message.arg0)
         elif message.command is Command.WRTE:
+            if not stream.connected.is_set() or message.arg0 != stream.remote_id:
+                return  # not (yet) the host's stream: adbd finds no socket for these ids
             stream.on_write(message.data)
             self.send(Message(Command.OKAY, stream.local_id, stream.remote_id))
         else:
+            if message.arg0 and stream.remote_id and message.arg0 != stream.remote_id:
+                return  # find_local_socket (sockets.cpp) matches the peer id when one is given
+            # adb.cpp handle_packet(A_CLSE) -> local_socket_close -> remote_socket_shutdown: the
+            # device answers with its own CLSE(local id, host id) before it forgets the stream.
+            # A CLSE(0, id) refuses a stream the device opened; there is nobody to answer.
+            if stream.connected.is_set() and stream.remote_id and not stream.closed:
+                self.send(Message(Command.CLSE, stream.local_id, stream.remote_id))
             stream.on_close()
             self.forget(stream.local_id)
+
+    async def open_to_host(self, service: str, timeout: float = 10.0) -> AdbStream | None:
+        """Open a stream from the device to the host's ``service`` (``adb reverse``'s connect
+        side: OPEN(local id, 0, service)); the stream once the host accepted it, None if it
+        refused (CLSE) or did not answer within ``timeout`` real seconds."""
+        local_id = next(self._next_local_id)
+        stream = AdbStream(self, local_id, 0, service)
+        self.streams[local_id] = stream
+        self.send(Message(Command.OPEN, local_id, 0, service.encode() + b"\0"))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stream.connected.wait(), timeout)
+        if stream.hangup.is_set() or not stream.connected.is_set():
+            self.forget(local_id)
+            return None
+        return stream

@@ -10,6 +10,8 @@ from functools import partial
 
 from jobctl_sim.adbd.services.abb import serve_abb_exec
 from jobctl_sim.adbd.services.reboot import serve_reboot
+from jobctl_sim.adbd.services.reverse import serve_reverse
+from jobctl_sim.adbd.services.root import serve_root, serve_unroot
 from jobctl_sim.adbd.services.shell import ShellOptions, serve_shell
 from jobctl_sim.adbd.services.sockets import SOCKET_NAMESPACES, serve_socket
 from jobctl_sim.adbd.services.sync import serve_sync
@@ -33,6 +35,13 @@ def resolve_service(name: str, device: VirtualDevice) -> Service | None:
         return partial(serve_abb_exec, rest.split("\0"))
     if kind == "reboot" and not rest:
         return serve_reboot
+    # daemon/services.cpp daemon_service_to_fd: "root:"/"unroot:" match as prefixes, whatever follows.
+    if kind == "root":
+        return serve_root
+    if kind == "unroot":
+        return serve_unroot
+    if kind == "reverse":
+        return partial(serve_reverse, rest)
     if kind in SOCKET_NAMESPACES and device.sockets.lookup(kind, rest) is not None:
         return partial(serve_socket, kind, rest)
     return None

@@ -21,5 +21,7 @@ async def serve_abb_exec(args: list[str], stream: AdbStream, device: VirtualDevi
     if command is None or not args or not args[0]:
         output.write(f"cmd: Can't find service: {args[0] if args else ''}\n")
         return
-    invocation = Invocation(["cmd", *args], device, stream.input, output, output, stream.hangup)
+    # The binder call comes from adbd, so the service sees adbd's uid (shell, or root after ``adb root``).
+    invocation = Invocation(["cmd", *args], device, stream.input, output, output, stream.hangup,
+                            uid=stream.connection.process.uid)
     await invoke(command, invocation)

@@ -5,6 +5,10 @@ lost. In v2 every chunk is framed: one id byte, a uint32 LE length, the data; id
 0 stdin, 1 stdout, 2 stderr, 3 exit (one status byte), 4 close-stdin, 5 window size
 (adb-protocol.md §4.1, AOSP packages/modules/adb/shell_protocol.h). Frames may be split or
 merged across WRTEs, so stdin is parsed as a byte stream.
+
+Commands run as the uid adbd runs as (:mod:`jobctl_sim.adbd.process`: shell, or root after
+``adb root``). Without a command adbd starts an interactive login shell
+(:mod:`jobctl_sim.adbd.services.interactive`).
 """
 
 from __future__ import annotations
@@ -33,23 +37,31 @@ class ShellOptions:
     protocol_v2: bool
     raw: bool
     term: str | None = None
+    pty: bool | None = None
+    """``pty``/``raw`` as asked; None: adbd's default, a PTY exactly when there is no command
+    (``daemon/services.cpp`` ``ShellService``)."""
+
+    def uses_pty(self, command_line: str) -> bool:
+        """Whether adbd gives the command a PTY (the last of ``raw``/``pty`` wins; else interactive)."""
+        return (not command_line) if self.pty is None else self.pty
 
     @classmethod
     def parse(cls, kind: str) -> ShellOptions | None:
         """Parse ``shell[,opt…]``; None for an option adbd does not know."""
         protocol_v2, pty, raw, term = False, False, False, None
+        choice: bool | None = None
         for option in kind.split(",")[1:]:
             if option == "v2":
                 protocol_v2 = True
             elif option == "pty":
-                pty = True
+                pty, choice = True, True
             elif option == "raw":
-                raw = True
+                raw, choice = True, False
             elif option.startswith("TERM="):
                 term = option[5:]
             elif option:
                 return None
-        return cls(protocol_v2=protocol_v2, raw=raw or not pty, term=term)
+        return cls(protocol_v2=protocol_v2, raw=raw or not pty, term=term, pty=choice)
 
 
 class StreamOutput:
@@ -111,12 +123,10 @@ async def _pump_v2_stdin(stream: AdbStream, stdin: InputStream) -> None:
 async def serve_shell(options: ShellOptions, command_line: str, stream: AdbStream, device: VirtualDevice) -> None:
     """Run ``command_line`` and report its output (and, in v2, its exit status)."""
     device.counters.count_service("shell_v2" if options.protocol_v2 else "shell")
-    if not command_line.strip():
-        message = "interactive shells are not supported by the jobctl virtual device; pass a command\n"
-        if options.protocol_v2:
-            stream.queue(frame(ID_STDERR, message.encode()) + frame(ID_EXIT, b"\x01"))
-        else:
-            stream.queue(message.encode())
+    if not command_line:
+        from jobctl_sim.adbd.services.interactive import serve_interactive_shell
+
+        await serve_interactive_shell(options, stream, device)
         return
     fault = device.faults.take(command_line)
     if fault is not None and fault.action is FaultAction.DROP_BEFORE:
@@ -136,7 +146,8 @@ async def serve_shell(options: ShellOptions, command_line: str, stream: AdbStrea
     if fault is not None and fault.action in (FaultAction.DROP_AFTER, FaultAction.DROP_MID_OUTPUT):
         stdout, stderr = _faulted_outputs(fault, stream, stdout, stderr)
     try:
-        status = await device.run_shell(command_line, stdin, stdout, stderr, stream.hangup)
+        status = await device.run_shell(command_line, stdin, stdout, stderr, stream.hangup,
+                                        uid=stream.connection.process.uid)
         if fault is not None and fault.action in (FaultAction.DROP_AFTER, FaultAction.DROP_MID_OUTPUT):
             if fault.action is FaultAction.DROP_MID_OUTPUT and not stream.closed:
                 await stream.flush()  # what fitted in the budget reaches the host, the exit never does

@@ -147,7 +147,9 @@ class SyncSession:
             else:
                 raise SyncProtocolError(f"unexpected {request_id!r} during SEND")
         try:
-            self.fs.write_bytes(path, b"".join(chunks), mode=mode, mtime=mtime, make_parents=True)
+            # Files arrive owned by whom adbd runs as (shell, or root after ``adb root``).
+            self.fs.write_bytes(path, b"".join(chunks), mode=mode, mtime=mtime, make_parents=True,
+                                uid=self.stream.connection.process.uid)
         except FsError as error:
             await self._fail(f"failed to write {path}: {os.strerror(error.errno)}")
             return
