@@ -448,6 +448,15 @@ class MemoryFileSystem:
         node = self._lookup(path)
         node.uid, node.gid = uid, gid
 
+    def set_times(self, path: str, atime: int | None = None, mtime: int | None = None) -> None:
+        """``utimensat(2)``: set the access and/or modification time (ctime becomes now)."""
+        node = self._lookup(path)
+        if atime is not None:
+            node.atime = atime
+        if mtime is not None:
+            node.mtime = mtime
+        node.ctime = int(self.clock.wall_time())
+
     def chmod(self, path: str, mode: int) -> None:
         node = self._lookup(path)
         node.mode = stat_bits.S_IFMT(node.mode) | stat_bits.S_IMODE(mode)

@@ -9,8 +9,9 @@ what a developer without a phone runs and what jobctl's real-device tests were w
 * API 30: product ``sdk_gphone_x86_64``, device ``generic_x86_64_arm64``, model
   ``sdk_gphone_x86_64`` (the first images with ARM translation);
 * API 31-32: product/model ``sdk_gphone64_x86_64``, device ``emulator64_x86_64_arm64``;
-* API 33-35: product/model ``sdk_gphone64_x86_64``, device ``emu64xa``
-  (``device/generic/goldfish/64bitonly/product/sdk_gphone64_x86_64.mk`` era).
+* API 33-37: product/model ``sdk_gphone64_x86_64``, device ``emu64xa``
+  (``device/generic/goldfish/64bitonly/product/sdk_gphone64_x86_64.mk`` era; Android 16 and 17
+  images keep the names).
 
 Manufacturer ``Google`` and brand ``google`` throughout. The build type is ``userdebug`` with
 ``dev-keys`` as on the ``google_apis`` images (the Play Store images are ``user``); the build ids
@@ -36,6 +37,8 @@ RELEASES: dict[int, str] = {
     33: "13",
     34: "14",
     35: "15",
+    36: "16",
+    37: "17",
 }
 """``ro.build.version.release`` per API level (``build/make/core/version_defaults.mk``)."""
 
@@ -50,6 +53,8 @@ _BUILDS: dict[int, tuple[str, str, str]] = {
     33: ("TE1A.240213.009", "11443811", "2024-02-05"),
     34: ("UE1A.230829.036.A4", "12131779", "2024-08-05"),
     35: ("AE3A.240806.043", "12960925", "2025-01-05"),
+    36: ("BP22.250325.006", "13283523", "2025-06-05"),
+    37: ("CP21.260330.008", "14928417", "2026-06-05"),
 }
 """(build id, incremental, security patch) per API level: representative emulator builds."""
 
@@ -80,24 +85,38 @@ class DeviceIdentity:
 
 BUILD_TYPE = "userdebug"
 BUILD_TAGS = "dev-keys"
+BUILD_TYPES = ("user", "userdebug", "eng")
+"""What ``ro.build.type`` can be (``build/make/core/main.mk``: TARGET_BUILD_VARIANT). ``user`` builds
+(the Play Store emulator images) are not debuggable and are signed with ``release-keys``; ``userdebug``
+and ``eng`` set ``ro.debuggable=1``, which is what lets ``adb root`` work
+(``packages/modules/adb/daemon/restart_service.cpp``)."""
 
 
-def fingerprint(api_level: int, identity: DeviceIdentity) -> str:
+def build_tags(build_type: str) -> str:
+    """``ro.build.tags``: ``release-keys`` on the user images, ``dev-keys`` on the others."""
+    return "release-keys" if build_type == "user" else BUILD_TAGS
+
+
+def fingerprint(api_level: int, identity: DeviceIdentity, build_type: str = BUILD_TYPE) -> str:
     """``ro.build.fingerprint``: ``BRAND/PRODUCT/DEVICE:RELEASE/ID/INCREMENTAL:TYPE/TAGS``
     (the layout ``build/make/core/sysprop.mk`` assembles)."""
     build_id, incremental, _ = _BUILDS[api_level]
     return (
         f"{identity.brand}/{identity.product}/{identity.device}:{RELEASES[api_level]}/"
-        f"{build_id}/{incremental}:{BUILD_TYPE}/{BUILD_TAGS}"
+        f"{build_id}/{incremental}:{build_type}/{build_tags(build_type)}"
     )
 
 
-def build_properties(api_level: int, serial: str) -> dict[str, str]:
-    """The system properties of a booted virtual device (what ``getprop`` lists)."""
+def build_properties(api_level: int, serial: str, build_type: str = BUILD_TYPE) -> dict[str, str]:
+    """The system properties of a booted virtual device (what ``getprop`` lists) of a
+    ``build_type`` build (:data:`BUILD_TYPES`)."""
+    if build_type not in BUILD_TYPES:
+        raise ValueError(f"unknown build type {build_type!r}; choose one of {', '.join(BUILD_TYPES)}")
+    tags = build_tags(build_type)
     identity = DeviceIdentity.for_api_level(api_level)
     build_id, incremental, patch = _BUILDS[api_level]
     release = RELEASES[api_level]
-    fp = fingerprint(api_level, identity)
+    fp = fingerprint(api_level, identity, build_type)
     props: dict[str, str] = {
         "ro.build.version.sdk": str(api_level),
         "ro.build.version.release": release,
@@ -107,14 +126,14 @@ def build_properties(api_level: int, serial: str) -> dict[str, str]:
         "ro.build.version.incremental": incremental,
         "ro.build.version.security_patch": patch,
         "ro.build.id": build_id,
-        "ro.build.display.id": f"{identity.product}-{BUILD_TYPE} {release} {build_id} {incremental} {BUILD_TAGS}",
+        "ro.build.display.id": f"{identity.product}-{build_type} {release} {build_id} {incremental} {tags}",
         "ro.build.fingerprint": fp,
-        "ro.build.type": BUILD_TYPE,
-        "ro.build.tags": BUILD_TAGS,
+        "ro.build.type": build_type,
+        "ro.build.tags": tags,
         "ro.build.user": "android-build",
         "ro.build.host": "virtual",
         "ro.build.characteristics": "emulator",
-        "ro.debuggable": "1",
+        "ro.debuggable": "0" if build_type == "user" else "1",
         "ro.secure": "1",
         "ro.adb.secure": "0",
         "ro.hardware": "ranchu",
@@ -146,6 +165,6 @@ def build_properties(api_level: int, serial: str) -> dict[str, str]:
         props[f"ro.{partition}build.fingerprint"] = fp
         props[f"ro.{partition}build.version.sdk"] = str(api_level)
         props[f"ro.{partition}build.version.release"] = release
-        props[f"ro.{partition}build.type"] = BUILD_TYPE
-        props[f"ro.{partition}build.tags"] = BUILD_TAGS
+        props[f"ro.{partition}build.type"] = build_type
+        props[f"ro.{partition}build.tags"] = tags
     return props

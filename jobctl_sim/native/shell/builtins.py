@@ -9,8 +9,11 @@ default and accepts ``-n``, ``-e`` and ``-E`` (only as leading arguments made of
 from __future__ import annotations
 
 from jobctl_sim.native.fs import R_OK, FsError
+from jobctl_sim.native.shell.arith import ArithEvaluator
 from jobctl_sim.native.shell.command import Invocation
+from jobctl_sim.native.shell.conditional import TestContext, run_test
 from jobctl_sim.native.shell.interpreter import ShellInterpreter
+from jobctl_sim.native.shell.special import REGULAR_BUILTINS, SPECIAL_BUILTINS
 
 
 _ECHO_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
@@ -70,6 +73,17 @@ def cmd_false(inv: Invocation) -> int:
     return 1
 
 
+def cmd_test(inv: Invocation) -> int:
+    """``/system/bin/test`` and ``[`` run as programs (toybox ``test``, same semantics as mksh's)."""
+    context = TestContext(inv.device.fs, inv.uid, inv.cwd,
+                          ArithEvaluator(lambda n: inv.env.get(n, ""), lambda n, v: None).evaluate)
+    name = inv.name.rsplit("/", 1)[-1]
+    status, error = run_test(name, list(inv.args), context)
+    if error:
+        inv.err(f"{name}: {error.split(': ', 1)[-1] if error.startswith(name + ': ') else error}\n")
+    return status
+
+
 async def cmd_sh(inv: Invocation) -> int:
     """``sh -c LINE [NAME [ARGS...]]``, ``sh FILE`` or ``sh`` reading a script from stdin."""
     args = list(inv.args)
@@ -103,7 +117,7 @@ async def cmd_sh(inv: Invocation) -> int:
     return await shell.run(line)
 
 
-SHELL_BUILTINS = frozenset({"echo", "true", "false", "exit", "command", "sh", "cd", "export", "unset", "exec"})
+SHELL_BUILTINS = frozenset({"echo", "true", "false", "command", "print", *SPECIAL_BUILTINS, *REGULAR_BUILTINS}) - {"sh"}
 """Names mksh runs itself (``command -v`` prints them bare, not as a path)."""
 
 

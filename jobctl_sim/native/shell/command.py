@@ -72,6 +72,8 @@ class Invocation:
     env: dict[str, str] = field(default_factory=dict)
     cwd: str = "/"
     """The shell's working directory; relative paths resolve against it."""
+    shell_pid: int = 0
+    """``$$`` of the shell that started this command (``ps`` shows it as the command's parent)."""
 
     @property
     def name(self) -> str:

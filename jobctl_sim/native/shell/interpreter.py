@@ -10,69 +10,60 @@ Semantics kept from mksh (``exec.c``, ``main.c``, ``funcs.c`` in MirBSD mksh as 
   not a number prints ``<sh>: exit: N: bad number`` and exits 1;
 * ``<sh>`` is the shell's ``argv[0]``: ``/system/bin/sh`` for what adbd runs, ``sh`` for a
   nested ``sh -c`` (mksh's ``kshname``);
-* statuses are kept modulo 256; unquoted parameter expansions are split on blanks.
+* statuses are kept modulo 256; unquoted expansions are split on ``IFS`` and globbed;
+* lookup order is special builtins, functions, builtins, then the device's commands
+  (``/system/bin``); the last command of a pipeline runs in the current shell (so
+  ``echo x | read v`` sets ``v``, as in mksh), the others and ``( … )`` in a copy of it;
+* a command substitution's status is ``$?`` after a command made only of assignments.
 
 Deliberate simplifications: the whole line is parsed before anything runs (mksh parses and runs
-one line at a time, so ``echo a; $(x)`` prints nothing here, then the unsupported error); pipes
-run their commands one after the other with the left side's output buffered, so a never-ending
-producer (``logcat | grep``) never reaches the consumer; there is no working directory
-(relative paths are taken from ``/``, adbd's directory), no ``cd``, no ``export``.
+one line at a time, so ``echo a; $(x`` prints nothing here, then the syntax error); pipes run their
+commands one after the other with the left side's output buffered, so a never-ending producer
+(``logcat | grep``) never reaches the consumer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import errno as errno_codes
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
-from jobctl_sim.native.fs import R_OK, W_OK, FsError, MemoryFileSystem, normalize_path
-from jobctl_sim.native.shell.command import SHELL_UID, DeviceHost, Invocation, invoke, resolve_path
-from jobctl_sim.native.shell.parser import (
+from jobctl_sim.native.fs import R_OK, W_OK, FsError, MemoryFileSystem
+from jobctl_sim.native.shell.ast import (
     AndOr,
-    Literal,
-    Param,
+    BraceGroup,
+    CaseClause,
+    Command,
+    ForLoop,
+    FunctionDef,
+    IfClause,
+    Loop,
     Pipeline,
     Redirect,
     Script,
-    ShellSyntaxError,
     SimpleCommand,
-    Unsupported,
-    Word,
-    parse,
+    Subshell,
+)
+from jobctl_sim.native.shell.command import Invocation, invoke, resolve_path
+from jobctl_sim.native.shell.lexer import ShellSyntaxError, Unsupported
+from jobctl_sim.native.shell.parser import parse
+from jobctl_sim.native.shell.special import SPECIAL_BUILTINS, ShellBuiltins
+from jobctl_sim.native.shell.state import (
+    DEFAULT_ENV,
+    SHELL_NAME,
+    STATUS_HANGUP,
+    STATUS_NOT_FOUND,
+    STATUS_SYNTAX_ERROR,
+    STATUS_UNSUPPORTED,
+    FunctionReturn,
+    LoopControl,
+    ShellExit,
+    Streams,
 )
 from jobctl_sim.native.streams import BufferOutput, InputStream, NullOutput, OutputStream
 
-SHELL_NAME = "/system/bin/sh"
-STATUS_SYNTAX_ERROR = 1
-STATUS_UNSUPPORTED = 2
-STATUS_NOT_FOUND = 127
-STATUS_HANGUP = 129
-"""128 + SIGHUP: what is left when the client went away mid-line."""
+__all__ = ["DEFAULT_ENV", "SHELL_NAME", "FileOutput", "ShellInterpreter"]
 
-DEFAULT_ENV: dict[str, str] = {
-    "PATH": "/product/bin:/apex/com.android.runtime/bin:/apex/com.android.art/bin:"
-    "/system_ext/bin:/system/bin:/system/xbin:/odm/bin:/vendor/bin:/vendor/xbin",
-    "HOME": "/",
-    "SHELL": "/bin/sh",
-    "USER": "shell",
-    "LOGNAME": "shell",
-    "TMPDIR": "/data/local/tmp",
-    "ANDROID_DATA": "/data",
-    "ANDROID_ROOT": "/system",
-    "ANDROID_STORAGE": "/storage",
-    "EXTERNAL_STORAGE": "/sdcard",
-    "IFS": " \t\n",
-}
-"""The environment adbd's shell starts with (the variables ``adb shell env`` shows that matter)."""
-
-
-class _Exit(Exception):
-    """``exit N`` unwinding the interpreter."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
+_Exit = ShellExit
 
 
 class FileOutput:
@@ -96,41 +87,8 @@ class FileOutput:
         return None
 
 
-@dataclass
-class _Streams:
-    stdin: InputStream
-    stdout: OutputStream
-    stderr: OutputStream
-
-
-class ShellInterpreter:
+class ShellInterpreter(ShellBuiltins):
     """One ``sh`` process: runs command lines against a device's command registry."""
-
-    def __init__(
-        self,
-        device: DeviceHost,
-        stdin: InputStream,
-        stdout: OutputStream,
-        stderr: OutputStream,
-        hangup: asyncio.Event,
-        uid: int = SHELL_UID,
-        *,
-        name: str = SHELL_NAME,
-        env: dict[str, str] | None = None,
-        positional: list[str] | None = None,
-        cwd: str = "/",
-    ) -> None:
-        self.device = device
-        self.stdin = stdin
-        self.stdout = stdout
-        self.stderr = stderr
-        self.hangup = hangup
-        self.uid = uid
-        self.name = name
-        self.env: dict[str, str] = dict(DEFAULT_ENV if env is None else env)
-        self.positional = list(positional or [])
-        self.cwd = cwd
-        self.status = 0
 
     # ------------------------------------------------------------------ entry point
 
@@ -145,108 +103,228 @@ class ShellInterpreter:
             self.stderr.write(self.unsupported_message(exc.construct))
             return STATUS_UNSUPPORTED
         try:
-            await self._run_script(script)
-        except _Exit as exc:
+            await self.run_script(script)
+        except ShellExit as exc:
             self.status = exc.status & 0xFF
+        except (FunctionReturn, LoopControl):
+            pass
+        except Unsupported as exc:
+            self.stderr.write(self.unsupported_message(exc.construct))
+            self.status = STATUS_UNSUPPORTED
         return self.status
 
     def unsupported_message(self, construct: str) -> str:
         return f"{self.name}: {construct}: not supported by the jobctl virtual device\n"
 
+    def child(self, stdout: OutputStream | None = None, stdin: InputStream | None = None) -> ShellInterpreter:
+        """A subshell: a copy of this shell's state with its own streams."""
+        sub = ShellInterpreter(self.device, stdin or self.stdin, stdout or self.stdout, self.stderr,
+                               self.hangup, self.uid, name=self.name)
+        self.copy_state_into(sub)
+        sub.errexit, sub.xtrace = self.errexit, self.xtrace
+        return sub
+
+    async def in_subshell(self, script: Script, streams: Streams) -> int:
+        sub = self.child(streams.stdout, streams.stdin)
+        sub.stderr = streams.stderr
+        try:
+            await sub.run_script(script)
+        except ShellExit as exc:
+            sub.status = exc.status & 0xFF
+        except (FunctionReturn, LoopControl):
+            pass
+        return sub.status
+
+    async def command_output(self, script: Script) -> str:
+        out = BufferOutput()
+        self.comsub_status = await self.in_subshell(script, Streams(self.stdin, out, self.stderr))
+        return out.getvalue().decode("utf-8", "replace")
+
+    comsub_status: int | None = None
+
     # ------------------------------------------------------------------ structure
 
-    async def _run_script(self, script: Script) -> None:
+    async def run_script(self, script: Script, streams: Streams | None = None, condition: bool = False) -> None:
         for item in script.items:
-            await self._run_and_or(item)
+            await self._run_and_or(item, streams or Streams(self.stdin, self.stdout, self.stderr), condition)
 
-    async def _run_and_or(self, item: AndOr) -> None:
-        await self._run_pipeline(item.first)
-        for op, pipeline in item.rest:
+    async def _run_and_or(self, item: AndOr, streams: Streams, condition: bool) -> None:
+        await self._run_pipeline(item.first, streams, condition or bool(item.rest))
+        for index, (op, pipeline) in enumerate(item.rest):
             if (op == "&&") == (self.status == 0):
-                await self._run_pipeline(pipeline)
+                await self._run_pipeline(pipeline, streams, condition or index < len(item.rest) - 1)
+        if self.errexit and not condition and self.status != 0 and not item.first.negated:
+            raise ShellExit(self.status)
 
-    async def _run_pipeline(self, pipeline: Pipeline) -> None:
-        stdin = self.stdin
+    async def _run_pipeline(self, pipeline: Pipeline, streams: Streams, condition: bool) -> None:
+        stdin = streams.stdin
         last = len(pipeline.commands) - 1
         for index, command in enumerate(pipeline.commands):
             if index < last:
                 buffer = BufferOutput()
-                await self._run_command(command, _Streams(stdin, buffer, self.stderr))
+                part = Streams(stdin, buffer, streams.stderr)
+                self.status = await self.in_subshell(Script((AndOr(Pipeline((command,)), ()),)), part)
                 stdin = InputStream.of(buffer.getvalue())
             else:
-                await self._run_command(command, _Streams(stdin, self.stdout, self.stderr))
+                await self._run_command(command, Streams(stdin, streams.stdout, streams.stderr), condition)
+        if pipeline.negated:
+            self.status = int(self.status == 0)
 
-    # ------------------------------------------------------------------ one command
-
-    async def _run_command(self, command: SimpleCommand, base: _Streams) -> None:
+    async def _run_command(self, command: Command, base: Streams, condition: bool = False) -> None:
         if self.hangup.is_set():
-            raise _Exit(STATUS_HANGUP)
-        argv: list[str] = []
-        for word in command.words:
-            argv.extend(self.expand(word))
-        assigned = {a.name: "".join(self.expand(a.value, split=False)) for a in command.assignments}
-        streams = self._redirect(command.redirects, base)
+            raise ShellExit(STATUS_HANGUP)
+        if isinstance(command, SimpleCommand):
+            await self._run_simple(command, base)
+            return
+        if isinstance(command, FunctionDef):
+            self.functions[command.name] = command.body
+            self.status = 0
+            return
+        streams = await self._redirect(command.redirects, base)
         if streams is None:
             self.status = 1
             return
-        if not argv:
-            self.env.update(assigned)
-            self.status = 0
+        if isinstance(command, BraceGroup):
+            await self.run_script(command.body, streams, condition)
+        elif isinstance(command, Subshell):
+            self.status = await self.in_subshell(command.body, streams)
+        elif isinstance(command, IfClause):
+            await self._run_if(command, streams, condition)
+        elif isinstance(command, Loop):
+            await self._run_loop(command, streams, condition)
+        elif isinstance(command, ForLoop):
+            await self._run_for(command, streams, condition)
+        else:
+            await self._run_case(command, streams, condition)
+
+    async def _run_if(self, command: IfClause, streams: Streams, condition: bool) -> None:
+        for test, body in command.branches:
+            await self.run_script(test, streams, condition=True)
+            if self.status == 0:
+                await self.run_script(body, streams, condition)
+                return
+        self.status = 0
+        if command.otherwise is not None:
+            await self.run_script(command.otherwise, streams, condition)
+
+    async def _loop_body(self, body: Script, streams: Streams, condition: bool) -> str:
+        """Run one iteration; ``"break"``/``"continue"`` when a loop control reached this loop."""
+        try:
+            await self.run_script(body, streams, condition)
+        except LoopControl as control:
+            if control.levels > 1:
+                raise LoopControl(control.kind, control.levels - 1) from None
+            return control.kind
+        return ""
+
+    async def _run_loop(self, command: Loop, streams: Streams, condition: bool) -> None:
+        status = 0
+        self.loop_depth += 1
+        try:
+            while True:
+                await asyncio.sleep(0)  # let the loop serve other streams and see a hangup
+                if self.hangup.is_set():
+                    raise ShellExit(STATUS_HANGUP)
+                await self.run_script(command.condition, streams, condition=True)
+                if (self.status == 0) == command.until:
+                    break
+                outcome = await self._loop_body(command.body, streams, condition)
+                status = self.status
+                if outcome == "break":
+                    break
+        finally:
+            self.loop_depth -= 1
+        self.status = status
+
+    async def _run_for(self, command: ForLoop, streams: Streams, condition: bool) -> None:
+        if command.words is None:
+            values = list(self.positional)
+        else:
+            values = []
+            for word in command.words:
+                values.extend(await self.expand(word))
+        self.status = 0
+        self.loop_depth += 1
+        try:
+            for value in values:
+                await asyncio.sleep(0)
+                if self.hangup.is_set():
+                    raise ShellExit(STATUS_HANGUP)
+                self.set_var(command.name, value)
+                if await self._loop_body(command.body, streams, condition) == "break":
+                    break
+        finally:
+            self.loop_depth -= 1
+
+    async def _run_case(self, command: CaseClause, streams: Streams, condition: bool) -> None:
+        subject = "".join(await self.expand(command.subject, split=False, glob=False))
+        self.status = 0
+        for item in command.items:
+            for pattern in item.patterns:
+                if await self.pattern_matches(subject, pattern):
+                    await self.run_script(item.body, streams, condition)
+                    return
+
+    # ------------------------------------------------------------------ simple commands
+
+    async def _run_simple(self, command: SimpleCommand, base: Streams) -> None:
+        self.comsub_status = None
+        argv: list[str] = []
+        for word in command.words:
+            argv.extend(await self.expand(word))
+        assigned: dict[str, str] = {}
+        for assignment in command.assignments:
+            assigned[assignment.name] = "".join(await self.expand(assignment.value, split=False, glob=False))
+        streams = await self._redirect(command.redirects, base)
+        if streams is None:
+            self.status = 1
             return
-        special = self._special_builtins.get(argv[0])
-        if special is not None:
-            await special(argv, assigned, streams)
+        if self.xtrace:
+            streams.stderr.write("+ " + " ".join([*(f"{k}={v}" for k, v in assigned.items()), *argv]) + "\n")
+        if not argv:
+            for name, value in assigned.items():
+                self.set_var(name, value)
+            self.status = self.comsub_status if self.comsub_status is not None else 0
+            return
+        await self.run_argv(argv, assigned, streams)
+
+    async def run_argv(self, argv: list[str], assigned: dict[str, str], streams: Streams) -> None:
+        name = argv[0]
+        builtin = self.builtin(name)
+        if builtin is not None and name in SPECIAL_BUILTINS:
+            for key, value in assigned.items():
+                self.set_var(key, value)  # POSIX: assignments before special builtins persist
+            self.status = await builtin(argv, assigned, streams)
+            return
+        function = self.functions.get(name)
+        if function is not None:
+            await self._call_function(function, argv, assigned, streams)
+            return
+        if builtin is not None:
+            self.status = await builtin(argv, assigned, streams)
             return
         await self._run_external(argv, assigned, streams)
 
-    # ------------------------------------------------------------------ special builtins
-    # mksh runs these inside the shell itself: they change the shell's own state.
+    async def _call_function(self, body: Command, argv: list[str], assigned: dict[str, str], streams: Streams) -> None:
+        saved_positional = self.positional
+        self.positional = argv[1:]
+        self.local_frames.append({})
+        for key, value in assigned.items():
+            self.make_local(key)
+            self.set_var(key, value)
+        self.function_depth += 1
+        saved_loops, self.loop_depth = self.loop_depth, 0
+        try:
+            await self._run_command(body, streams)
+        except FunctionReturn as returned:
+            self.status = returned.status
+        finally:
+            self.function_depth -= 1
+            self.loop_depth = saved_loops
+            self.positional = saved_positional
+            self.pop_local_frame()
 
-    @property
-    def _special_builtins(self) -> dict[str, Callable[[list[str], dict[str, str], _Streams], Awaitable[None]]]:
-        return {"exit": self._exit, "export": self._export, "unset": self._unset, "exec": self._exec,
-                "cd": self._cd}
-
-    async def _cd(self, argv: list[str], assigned: dict[str, str], streams: _Streams) -> None:
-        """``cd [DIR]`` (no DIR: ``$HOME``, ``/`` on Android); mksh's error text on failure."""
-        target = argv[1] if len(argv) > 1 else self.env.get("HOME", "/")
-        resolved = normalize_path(resolve_path(self.cwd, target))
-        stat = self.device.fs.stat(resolved)
-        if stat is None or not stat.is_dir:
-            reason = "No such file or directory" if stat is None else "Not a directory"
-            streams.stderr.write(f"{self.name}: cd: {target}: {reason}\n")
-            self.status = 1
-            return
-        self.cwd = resolved
-        self.status = 0
-
-    async def _exit(self, argv: list[str], assigned: dict[str, str], streams: _Streams) -> None:
-        raise _Exit(self._exit_status(argv, streams))
-
-    async def _export(self, argv: list[str], assigned: dict[str, str], streams: _Streams) -> None:
-        """``export NAME=value…`` (the adb CLI's ``adb logcat`` sends ``export ANDROID_LOG_TAGS=…``)."""
-        for word in argv[1:]:
-            name, sep, value = word.partition("=")
-            if sep:
-                self.env[name] = value
-        self.status = 0
-
-    async def _unset(self, argv: list[str], assigned: dict[str, str], streams: _Streams) -> None:
-        for name in argv[1:]:
-            self.env.pop(name, None)
-        self.status = 0
-
-    async def _exec(self, argv: list[str], assigned: dict[str, str], streams: _Streams) -> None:
-        """``exec CMD…`` replaces the shell: CMD runs and nothing after it does."""
-        if len(argv) == 1:
-            self.status = 0
-            return
-        await self._run_external(argv[1:], assigned, streams)
-        raise _Exit(self.status)
-
-    # ------------------------------------------------------------------ commands
-
-    async def _run_external(self, argv: list[str], assigned: dict[str, str], streams: _Streams) -> None:
+    async def _run_external(self, argv: list[str], assigned: dict[str, str], streams: Streams) -> None:
         self.device.record_command(tuple(argv))
         implementation = self.device.commands.lookup(argv[0])
         if implementation is None:
@@ -261,86 +339,19 @@ class ShellInterpreter:
             stderr=streams.stderr,
             hangup=self.hangup,
             uid=self.uid,
-            env={**self.env, **assigned},
+            env={**self.environment(), **assigned},
             cwd=self.cwd,
+            shell_pid=self.pid,
         )
         self.status = await invoke(implementation, invocation)
 
-    def _exit_status(self, argv: list[str], streams: _Streams) -> int:
-        if len(argv) < 2:
-            return self.status
-        text = argv[1]
-        digits = text[1:] if text[:1] in "+-" else text
-        if not digits.isdigit():
-            streams.stderr.write(f"{self.name}: exit: {text}: bad number\n")
-            return 1
-        return int(text) & 0xFF
-
-    # ------------------------------------------------------------------ expansion
-
-    def parameter(self, name: str) -> str:
-        """The value of ``$name`` (unset variables are empty)."""
-        if name == "?":
-            return str(self.status)
-        if name == "$":
-            return str(self.device_pid)
-        if name == "#":
-            return str(len(self.positional))
-        if name == "0":
-            return self.name
-        if name.isdigit():
-            index = int(name)
-            return self.positional[index - 1] if index <= len(self.positional) else ""
-        return self.env.get(name, "")
-
-    @property
-    def device_pid(self) -> int:
-        """A stable pid for ``$$`` (the shell has no real process)."""
-        return 10000 + (id(self) % 20000)
-
-    def expand(self, word: Word, split: bool = True) -> list[str]:
-        """The fields ``word`` expands to: quoted parts stay whole, unquoted ``$X`` splits."""
-        fields: list[str] = []
-        current: list[str] = []
-        exists = False
-        separators = self.env.get("IFS", " \t\n")
-        for part in word.parts:
-            if isinstance(part, Literal):
-                current.append(part.text)
-                exists = exists or part.quoted or bool(part.text)
-                continue
-            assert isinstance(part, Param)
-            value = self.parameter(part.name)
-            if part.quoted or not split:
-                current.append(value)
-                exists = exists or part.quoted or bool(value)
-                continue
-            pieces = _split_fields(value, separators)
-            if not pieces:
-                continue
-            if value[:1] in separators and (exists or current):
-                fields.append("".join(current))
-                current, exists = [], False
-            for index, piece in enumerate(pieces):
-                if index:
-                    fields.append("".join(current))
-                    current = []
-                current.append(piece)
-                exists = True
-            if value[-1:] in separators:
-                fields.append("".join(current))
-                current, exists = [], False
-        if exists or "".join(current):
-            fields.append("".join(current))
-        return fields
-
     # ------------------------------------------------------------------ redirection
 
-    def _redirect(self, redirects: tuple[Redirect, ...], base: _Streams) -> _Streams | None:
+    async def _redirect(self, redirects: tuple[Redirect, ...], base: Streams) -> Streams | None:
         """Apply redirections left to right; None (after printing mksh's error) on failure."""
         table: dict[int, InputStream | OutputStream] = {0: base.stdin, 1: base.stdout, 2: base.stderr}
         for redirect in redirects:
-            target = "".join(self.expand(redirect.target, split=False))
+            target = "".join(await self.expand(redirect.target, split=False, glob=False))
             if redirect.op in (">&", "<&"):
                 source = int(target)
                 if source not in table:
@@ -359,7 +370,7 @@ class ShellInterpreter:
             stdout = NullOutput()
         if isinstance(stderr, InputStream):
             stderr = NullOutput()
-        return _Streams(stdin, stdout, stderr)
+        return Streams(stdin, stdout, stderr)
 
     def _open(self, redirect: Redirect, shown: str, stderr: OutputStream) -> InputStream | OutputStream | None:
         """Open a redirection target; errors name the path as written (``shown``)."""
@@ -385,19 +396,3 @@ class ShellInterpreter:
         if path == "/dev/null" or fs.realpath(path) == "/dev/null":
             return NullOutput()
         return FileOutput(fs, path)
-
-
-def _split_fields(value: str, separators: str) -> list[str]:
-    """IFS whitespace splitting of an unquoted expansion."""
-    fields: list[str] = []
-    current: list[str] = []
-    for char in value:
-        if char in separators:
-            if current:
-                fields.append("".join(current))
-                current = []
-        else:
-            current.append(char)
-    if current:
-        fields.append("".join(current))
-    return fields

@@ -101,7 +101,7 @@ def cmd_mkdir(inv: Invocation) -> int:
     except UsageError:
         return 1
     if not operands:
-        inv.err('mkdir: Need 1 argument (see "mkdir --help")\n')
+        inv.err('mkdir: Needs 1 argument (see "mkdir --help")\n')  # lib/args.c "<1"
         return 1
     mode = 0o755
     if "m" in values:

@@ -31,7 +31,7 @@ async def cmd_sleep(inv: Invocation) -> int:
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     total = 0.0
     if not inv.args:
-        inv.err('sleep: Need 1 argument (see "sleep --help")\n')
+        inv.err('sleep: Needs 1 argument (see "sleep --help")\n')  # lib/args.c "<1"
         return 1
     for arg in inv.args:
         number, unit = (arg[:-1], arg[-1]) if arg[-1:] in units else (arg, "s")
