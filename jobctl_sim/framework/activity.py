@@ -23,6 +23,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from jobctl_sim.framework.activity_dump import ActivityDump
 from jobctl_sim.framework.am_intent import (
     FLAG_INCLUDE_STOPPED_PACKAGES,
     FLAG_RECEIVER_FROM_SHELL,
@@ -63,6 +64,8 @@ class ActivityManagerService:
         self.processes: dict[str, ProcessRecord] = {}
         self.top_package: str | None = None
         """The package whose activity is resumed, if any (``am start`` makes it TOP)."""
+        self.top_component: str | None = None
+        """The resumed activity (``pkg/cls``) while :attr:`top_package` is set."""
         self._next_pid = 4211
         self.instrumentation = Instrumentations(self)
         self._tasks: set[asyncio.Future[object]] = set()
@@ -195,6 +198,7 @@ class ActivityManagerService:
         finishes itself (returns True) gives TOP back."""
         package = (intent.component or "").partition("/")[0]
         self.top_package = package
+        self.top_component = intent.component
         app = self._system.apps.get(package)
         # An optional hook of the app model (AppModel's contract): True = the activity finished.
         on_activity_start: Callable[[Intent], bool] | None = getattr(app, "on_activity_start", None)
@@ -365,7 +369,8 @@ def install(system: AndroidSystem) -> ActivityManagerService:
     service = ActivityManagerService(system, standby)
     system.standby = standby
     system.activity = service
-    system.add_binder_service(BinderService("activity", shell_command=service.shell_command))
+    system.add_binder_service(BinderService("activity", shell_command=service.shell_command,
+                                            dump=ActivityDump(system).run))
     system.add_binder_service(BinderService("usagestats"))
     system.device.commands.register("am", service.am_command)
     return service

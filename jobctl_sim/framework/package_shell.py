@@ -29,6 +29,8 @@ import shlex
 import time
 from collections.abc import Mapping
 
+from jobctl_sim.framework.features import features_section, list_features, permissions_section
+from jobctl_sim.framework.install_sessions import InstallSessions
 from jobctl_sim.framework.packages import InstallOptions, PackageManagerService, PackageRecord
 from jobctl_sim.framework.permissions import RUNTIME_PERMISSIONS
 from jobctl_sim.framework.shell_command import (
@@ -75,6 +77,7 @@ class PackageShell:
     def __init__(self, packages: PackageManagerService) -> None:
         self._packages = packages
         self._system = packages.system
+        self._sessions = InstallSessions(packages, self._parse_install)
 
     # ------------------------------------------------------------------ shell: install
     @staticmethod
@@ -139,6 +142,9 @@ class PackageShell:
 
     def _verb_list(self, inv: Invocation, cursor: ArgCursor) -> int:
         what = cursor.next_arg()
+        if what in ("features", "feature"):
+            inv.out(list_features())
+            return 0
         if what not in ("packages", "package"):
             inv.err(f"Error: unknown list type '{what}'\n" if what else "Error: didn't specify type of data to list\n")
             return ERROR
@@ -188,6 +194,8 @@ class PackageShell:
         if record is None:
             return 1
         inv.out(f"package:{record.apk_path}\n")
+        for split in record.split_names:
+            inv.out(f"package:{record.code_path}/split_{split}.apk\n")
         return 0
 
     def _grant_verb(self, grant: bool) -> Verb:
@@ -239,6 +247,7 @@ class PackageShell:
                 "grant": self._grant_verb(True),
                 "revoke": self._grant_verb(False),
                 "clear": self._verb_clear,
+                **self._sessions.verbs(),
             },
             _help,
         )
@@ -249,6 +258,14 @@ class PackageShell:
     # ------------------------------------------------------------------ dumpsys package
     def dump(self, inv: Invocation) -> int:
         args = [a for a in inv.args if not a.startswith("-")]
+        if args[:1] in (["f"], ["features"]):
+            inv.out(features_section())
+            return 0
+        if args[:1] in (["permissions"], ["perm"]):
+            inv.out(permissions_section(args[1:]))
+            return 0
+        if not args:
+            inv.out(features_section() + "\n" + permissions_section([]) + "\n")
         records = {r.facts.package: r for r in self._packages.records()}
         names = [args[-1]] if args else sorted(records)
         if args and args[-1] not in records:
@@ -277,7 +294,7 @@ class PackageShell:
             f"    resourcePath={record.code_path}",
             f"    versionCode={f.version_code} minSdk={record.min_sdk} targetSdk={f.target_sdk}",
             f"    versionName={f.version_name}",
-            "    splits=[base]",
+            f"    splits=[{', '.join(['base', *record.split_names])}]",
             f"    applicationInfo=ApplicationInfo{{{ident} {f.package}}}",
             f"    flags=[ {' '.join(flags)} ]",
             f"    dataDir={self._packages.data_dir(f.package)}",

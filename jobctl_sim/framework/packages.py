@@ -79,6 +79,8 @@ class PackageRecord:
     stopped: bool = True
     not_launched: bool = True
     granted: set[str] = field(default_factory=set)
+    split_names: tuple[str, ...] = ()
+    """The split APKs installed next to ``base.apk`` (``split_NAME.apk``), by split name."""
 
     @property
     def apk_path(self) -> str:
@@ -267,6 +269,7 @@ class PackageManagerService:
             record.min_sdk = manifest.min_sdk
             record.last_update_ms = now
             record.code_path = self._new_code_path(manifest.package)
+            record.split_names = ()
         else:
             record = PackageRecord(facts, manifest.min_sdk, False, self._new_code_path(manifest.package), now, now,
                                    stopped=stopped, not_launched=stopped)

@@ -27,12 +27,22 @@ from jobctl_sim.framework import (
     battery,
     boot,
     connectivity,
+    batterystats,
+    bootlog,
     costs,
+    ime,
+    location,
+    meminfo,
     packages,
     power,
+    procfs,
+    processes,
+    screencap,
     settings,
     storage,
+    window,
 )
+from jobctl_sim.framework import input as input_manager
 from jobctl_sim.framework.shell_command import sub_invocation
 from jobctl_sim.framework.system import AndroidSystem, ShellEntry
 from jobctl_sim.native.shell.command import Invocation
@@ -136,6 +146,7 @@ def _wrapper(system: AndroidSystem, name: str) -> ShellEntry:
 
 def install(system: AndroidSystem) -> None:
     """Every platform service, in dependency order, then the shell entry points."""
+    bootlog.install(system)
     settings.install(system)
     battery.install(system)
     storage.install(system)
@@ -144,6 +155,15 @@ def install(system: AndroidSystem) -> None:
     connectivity.install(system)
     power.install(system)
     activity.install(system)
+    processes.install(system)
+    window.install(system)
+    input_manager.install(system)
+    meminfo.install(system)
+    batterystats.install(system)
+    location.install(system)
+    ime.install(system)
+    screencap.install(system)
+    procfs.install(system)
     boot.install(system)
     costs.install(system)
     commands = system.device.commands

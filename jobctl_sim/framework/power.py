@@ -17,9 +17,7 @@ Sources:
 * ``PowerManagerShellCommand.java``: ``set-mode 0|1`` prints nothing, a bad value prints
   ``Error: java.lang.NumberFormatException: …`` (-1). Battery saver does nothing while plugged
   in (shell ref §5.5, §8.13); ``settings put global low_power 1`` requests it as well.
-* ``frameworks/base/cmds/input`` / ``InputShellCommand.java``: ``input keyevent`` with
-  ``KEYCODE_POWER`` (26) toggles the screen, ``KEYCODE_SLEEP`` (223) turns it off,
-  ``KEYCODE_WAKEUP`` (224) on; other key codes are accepted and do nothing here.
+* The keys that turn the screen on and off (``input keyevent``) are :mod:`.input`'s.
 
 Persisted across reboots: the deviceidle allow-list (``/data/system/deviceidle.xml``) and
 ``low_power``. Not persisted: screen state (on after boot), forced idle, states, temp allow-list.
@@ -76,8 +74,6 @@ LIGHT_NEXT = {
     LightState.IDLE_MAINTENANCE: LightState.IDLE,
 }
 
-KEYCODES: dict[str, int] = {"KEYCODE_POWER": 26, "KEYCODE_SLEEP": 223, "KEYCODE_WAKEUP": 224, "KEYCODE_HOME": 3,
-                            "KEYCODE_BACK": 4, "KEYCODE_MENU": 82, "KEYCODE_ENTER": 66}
 
 
 class PowerService:
@@ -396,28 +392,6 @@ class PowerService:
         )
         return 0
 
-    # ------------------------------------------------------------------ input
-    def input_command(self, inv: Invocation) -> int:
-        args = inv.args
-        if args[:1] in (["keyboard"], ["touchscreen"], ["dpad"], ["gamepad"]):
-            args = args[1:]
-        if not args:
-            inv.err("Usage: input [<source>] [-d DISPLAY_ID] <command> [<arg>...]\n")
-            return 1
-        if args[0] != "keyevent":
-            return 0  # taps, swipes, text: accepted, no model behind them
-        for arg in [a for a in args[1:] if not a.startswith("--")]:
-            code = KEYCODES.get(arg) or KEYCODES.get(f"KEYCODE_{arg}")
-            if code is None:
-                code = int(arg) if arg.isdigit() else 0
-            if code == 26:
-                self.set_screen(not self.screen_on)
-            elif code == 223:
-                self.set_screen(False)
-            elif code == 224:
-                self.set_screen(True)
-        return 0
-
 
 def _deviceidle_help() -> str:
     return (
@@ -471,7 +445,4 @@ def install(system: AndroidSystem) -> PowerService:
     system.add_binder_service(
         BinderService("deviceidle", shell_command=service.deviceidle_command, dump=service.deviceidle_dump)
     )
-    if system.api_level >= 31:
-        system.add_binder_service(BinderService("input", shell_command=service.input_command))
-    system.device.commands.register("input", service.input_command)
     return service

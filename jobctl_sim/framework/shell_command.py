@@ -39,6 +39,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import ClassVar
 
 from jobctl_sim.native.shell.command import Invocation
@@ -330,10 +331,32 @@ def java_string_hash(text: str) -> int:
     return h - (1 << 32) if h & 0x80000000 else h
 
 
+def java_double(value: float) -> str:
+    """``Double.toString``: the shortest digits that read back as ``value`` (Python's ``repr``
+    finds the same), printed plain for 10^-3 <= |value| < 10^7 (``0.1``, ``100.0``) and as
+    ``d.dddE±n`` outside it (``1.0E10``, ``1.0E-4``) (java.lang.Double#toString(double))."""
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "-0.0" if str(value).startswith("-") else "0.0"
+    sign = "-" if value < 0 else ""
+    exact = Decimal(repr(abs(value))).normalize()
+    digits = "".join(str(d) for d in exact.as_tuple().digits)
+    exponent = len(digits) + int(exact.as_tuple().exponent) - 1
+    if 1e-3 <= abs(value) < 1e7:
+        plain = format(exact, "f")
+        return sign + (plain if "." in plain else plain + ".0")
+    return f"{sign}{digits[0]}.{digits[1:] or '0'}E{exponent}"
+
+
 def java_str(value: object) -> str:
     """``String.valueOf`` of a Bundle value (arrays as ``[a, b]``)."""
     if isinstance(value, bool):
         return java_bool(value)
+    if isinstance(value, float):
+        return java_double(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(java_str(v) for v in value) + "]"
     if value is None:
@@ -341,7 +364,13 @@ def java_str(value: object) -> str:
     return str(value)
 
 
-def bundle_string(extras: Mapping[str, object]) -> str:
-    """``Bundle.toString`` after unparcelling: ``Bundle[{k=v, …}]`` in ArrayMap (key hash) order."""
+def bundle_short_string(extras: Mapping[str, object]) -> str:
+    """``BaseBundle.toShortString`` after unparcelling: ``{k=v, …}``, the keys in ArrayMap order
+    (ascending ``String.hashCode``), the values as ``String.valueOf`` prints them."""
     keys = sorted(extras, key=java_string_hash)
-    return "Bundle[{" + ", ".join(f"{k}={java_str(extras[k])}" for k in keys) + "}]"
+    return "{" + ", ".join(f"{k}={java_str(extras[k])}" for k in keys) + "}"
+
+
+def bundle_string(extras: Mapping[str, object], kind: str = "Bundle") -> str:
+    """``Bundle.toString`` / ``PersistableBundle.toString`` after unparcelling: ``Bundle[{k=v, …}]``."""
+    return f"{kind}[{bundle_short_string(extras)}]"

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from jobctl_sim.framework.processes import SYSTEM_SERVER_PID
 from jobctl_sim.native.shell.command import Invocation
 
 if TYPE_CHECKING:
@@ -35,9 +36,11 @@ if TYPE_CHECKING:
     from jobctl_sim.framework.jobscheduler.service import JobSchedulerService
     from jobctl_sim.framework.packages import PackageManagerService
     from jobctl_sim.framework.power import PowerService
+    from jobctl_sim.framework.processes import ProcessTable
     from jobctl_sim.framework.settings import SettingsService
     from jobctl_sim.framework.standby import StandbyController
     from jobctl_sim.framework.storage import StorageService
+    from jobctl_sim.framework.window import WindowManagerService
 
 
 class Topic(enum.Enum):
@@ -301,6 +304,8 @@ class AndroidSystem:
         self.standby: StandbyController
         self.activity: ActivityManagerService
         self.costs: CostCounter
+        self.process_table: ProcessTable
+        self.window: WindowManagerService
         self.jobs: JobSchedulerService
         self.reboot: Callable[[], Awaitable[None]]
         """Shut down and boot again (:func:`jobctl_sim.framework.boot.reboot`)."""
@@ -319,6 +324,9 @@ class AndroidSystem:
     def add_binder_service(self, service: BinderService) -> None:
         self.binder_services[service.name] = service
 
-    def log(self, priority: str, tag: str, message: str, pid: int = 1000) -> None:
-        """Write a line to the device's logcat (system_server's pid by default)."""
+    def log(self, priority: str, tag: str, message: str, pid: int | None = None) -> None:
+        """Write a line to the device's logcat (system_server's pid by default, the one ``ps``,
+        ``pidof system_server`` and the boot log show: :data:`~jobctl_sim.framework.processes.SYSTEM_SERVER_PID`)."""
+        if pid is None:
+            pid = SYSTEM_SERVER_PID
         self.device.log.write(priority, tag, message, pid=pid, tid=pid)
