@@ -6,8 +6,17 @@ Sources (``../shared/reference/aosp-shell-interface.md``):
   status is not a failure, the help text on stdout is the answer.
 * §1.1 / §1.7: the verbs by version. Namespaces (``-n | --namespace``), ``stop`` with
   ``-s | --stop-reason`` and the ``get-*-bytes`` verbs arrive with Android 14 (API 34);
-  ``get-aconfig-flag-state`` with 15. Verbs are read from the help text (two-space indented
-  lines), not assumed from the API level, so vendor or future builds are described as they are.
+  ``get-aconfig-flag-state`` with 15; ``cache-config-changes``/``get-config-value`` and
+  ``enable-``/``disable-``/``reset-flex-policy`` with 16 (API 36). Verbs are read from the help
+  text (two-space indented lines), not assumed from the API level, so vendor or future builds are
+  described as they are.
+* Behaviour that no help text shows follows the API level: the ANR for an app whose
+  onStartJob/onStopJob blocks past 8 s (14+, ``JobServiceContext``), the abandoned-job stop reason
+  16 (API 36), ``JobScheduler.getPendingJobReasons``/``getPendingJobReasonsHistory`` (36) and
+  ``getPendingJobReasonStats`` (37).
+
+:func:`config_value` and :func:`set_flex_policy` use the 16 verbs and raise
+:class:`~bridge.errors.InvalidCommandError` on a device without them, naming the level.
 
 Caching: :func:`of` keeps one :class:`Capabilities` per :class:`~bridge.device.Device` object in a
 :class:`weakref.WeakKeyDictionary` (gone with the device): callers write ``capabilities.of(device)``.
@@ -22,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bridge.errors import DeviceConnectionError
+from bridge.errors import DeviceConnectionError, InvalidCommandError
 
 SEPARATOR = "---jobctl-capabilities---"
 PROBE_COMMAND = (
@@ -36,6 +45,10 @@ BYTE_GETTERS = frozenset({
     "get-transferred-upload-bytes",
 })
 NAMESPACE_API_LEVEL = 34
+FLEX_POLICY_VERBS = frozenset({"enable-flex-policy", "disable-flex-policy", "reset-flex-policy"})
+CONFIG_CACHE_VERBS = frozenset({"cache-config-changes", "get-config-value"})
+FLEX_OPTIONS = ("battery-not-low", "charging", "connectivity", "idle")
+"""``enable-flex-policy --option`` words (JobSchedulerShellCommand, Android 16)."""
 _VERB_LINE = re.compile(r"^  ([a-z][a-z0-9-]*)(?:\s|$)")
 
 
@@ -75,6 +88,40 @@ class Capabilities:
 
     def has_verb(self, verb: str) -> bool:
         return verb in self.jobscheduler_verbs
+
+    @property
+    def has_flex_policy(self) -> bool:
+        """``enable-/disable-/reset-flex-policy`` (16+)."""
+        return self.jobscheduler_verbs >= FLEX_POLICY_VERBS
+
+    @property
+    def has_config_cache(self) -> bool:
+        """``cache-config-changes`` and ``get-config-value`` (16+)."""
+        return self.jobscheduler_verbs >= CONFIG_CACHE_VERBS
+
+    @property
+    def has_aconfig_flags(self) -> bool:
+        return "get-aconfig-flag-state" in self.jobscheduler_verbs
+
+    @property
+    def anr_on_slow_callbacks(self) -> bool:
+        """A JobService callback blocked past 8 s is an ANR (14+; before, a silent clean-up)."""
+        return self.api_level >= 34
+
+    @property
+    def reports_abandoned_timeouts(self) -> bool:
+        """Timed-out abandoned jobs stop with STOP_REASON_TIMEOUT_ABANDONED (16, API 36)."""
+        return self.api_level >= 36
+
+    @property
+    def has_pending_reason_history(self) -> bool:
+        """``getPendingJobReasons`` (plural) and ``getPendingJobReasonsHistory`` (API 36)."""
+        return self.api_level >= 36
+
+    @property
+    def has_pending_reason_stats(self) -> bool:
+        """``getPendingJobReasonStats`` (API 37)."""
+        return self.api_level >= 37
 
 
 def parse_verbs(help_text: str) -> frozenset[str]:
@@ -121,3 +168,41 @@ def of(device: ShellDevice) -> Capabilities:
     if cached is None:
         cached = _CACHE[device] = probe(device)
     return cached
+
+
+def _require(device: ShellDevice, verbs: frozenset[str], what: str) -> None:
+    caps = of(device)
+    if not verbs <= caps.jobscheduler_verbs:
+        raise InvalidCommandError(
+            f"{device.serial}: {what} needs Android 16 (API 36); the device is API {caps.api_level}")
+
+
+def config_value(device: ShellDevice, key: str) -> str | None:
+    """The jobscheduler DeviceConfig value JobScheduler last processed for ``key`` (None: unset).
+
+    Turns ``cache-config-changes`` on first (``get-config-value`` answers ``null`` without it)."""
+    _require(device, CONFIG_CACHE_VERBS, "get-config-value")
+    device.shell(["cmd", "jobscheduler", "cache-config-changes", "on"], check=True)
+    text = device.shell(["cmd", "jobscheduler", "get-config-value", key], idempotent=True).text.strip()
+    return None if text == "null" else text
+
+
+def set_flex_policy(device: ShellDevice, options: Sequence[str] | None) -> int | None:
+    """``enable-flex-policy`` with ``options`` (``()``: none, i.e. disabled), or ``reset-flex-policy``
+    for None. Returns the policy bits the device reports (None after a reset)."""
+    if options is None:
+        _require(device, FLEX_POLICY_VERBS, "reset-flex-policy")
+        device.shell(["cmd", "jobscheduler", "reset-flex-policy"], check=True)
+        return None
+    unknown = [o for o in options if o not in FLEX_OPTIONS]
+    if unknown:
+        raise InvalidCommandError(f"unknown flex option {unknown[0]!r}; choose from {', '.join(FLEX_OPTIONS)}")
+    _require(device, FLEX_POLICY_VERBS, "enable-flex-policy")
+    argv = ["cmd", "jobscheduler", "enable-flex-policy"]
+    for option in options:
+        argv += ["--option", option]
+    text = device.shell(argv, check=True).text.strip()
+    match = re.fullmatch(r"Set flex policy to (-?\d+)", text)
+    if match is None:
+        raise DeviceConnectionError(f"{device.serial}: unexpected enable-flex-policy answer {text!r}")
+    return int(match.group(1))

@@ -11,6 +11,14 @@
 Each reason the job is held back is a :class:`Blocker` with a plain-language ``reason``, a
 machine ``kind`` (:class:`BlockerKind`) and the ``jobctl`` command that would lift it.
 
+:attr:`Diagnosis.run_problems` lists what went wrong in the job's recent runs as the dump's
+``Job history`` tells it (``JobPackageTracker``): an ``onStartJob``/``onStopJob`` that did not
+return within ``JobServiceContext.OP_TIMEOUT_MILLIS`` (8 s; from Android 14 an ANR for apps
+targeting 34+, before that a silent clean-up) and, on Android 16, a timeout of a job whose
+``JobParameters`` were dropped without ``jobFinished`` (``STOP_REASON_TIMEOUT_ABANDONED``). A job
+that ``onStartJob`` timed out is dropped, so this is read for unscheduled jobs too. (A
+``history`` command that lists every run is left to a later issue.)
+
 :func:`stop_history` rebuilds the stop reasons of past runs from the helper's durable journal
 (read with ``run-as``, which does not wake the app).
 
@@ -36,7 +44,7 @@ from bridge.conditions import (
     StandbyBucket,
 )
 from bridge.model import JobRun, RunEnd, StopReason, runs_from_events
-from bridge.parsers import DumpedJob, parse_job_state, parse_jobscheduler_dump
+from bridge.parsers import DumpedJob, JobSchedulerDump, parse_job_state, parse_jobscheduler_dump
 
 if TYPE_CHECKING:
     from bridge.device import Device
@@ -75,6 +83,61 @@ class Blocker:
                 "constraint": self.constraint}
 
 
+class RunProblemKind(enum.StrEnum):
+    """What went wrong in a past run (the ``kind`` of a :class:`RunProblem`)."""
+
+    START_CALLBACK_TIMEOUT = "onstartjob_timeout"
+    STOP_CALLBACK_TIMEOUT = "onstopjob_timeout"
+    ABANDONED_TIMEOUT = "abandoned_timeout"
+
+
+_RUN_PROBLEM_REASONS: dict[str, RunProblemKind] = {
+    "timed out while starting": RunProblemKind.START_CALLBACK_TIMEOUT,
+    "timed out while stopping": RunProblemKind.STOP_CALLBACK_TIMEOUT,
+    "timeout while executing and maybe abandoned": RunProblemKind.ABANDONED_TIMEOUT,
+    "client timed out and maybe abandoned": RunProblemKind.ABANDONED_TIMEOUT,
+}
+"""JobServiceContext's debug reasons (the ``Job history`` stop lines) and what they mean."""
+
+
+@dataclass(frozen=True)
+class RunProblem:
+    """A past run of the job that ended badly, from the dump's ``Job history``."""
+
+    kind: RunProblemKind
+    ago_ms: int
+    """How long before the diagnosis it happened."""
+    explanation: str
+
+    def to_json_object(self) -> dict[str, Any]:
+        return {"kind": self.kind.value, "ago_ms": self.ago_ms, "explanation": self.explanation}
+
+
+def _explain(kind: RunProblemKind, api_level: int) -> str:
+    if kind is RunProblemKind.ABANDONED_TIMEOUT:
+        return ("the run hit its time limit after the app dropped its JobParameters without jobFinished: "
+                "Android 16 reports STOP_REASON_TIMEOUT_ABANDONED (16), and after more than 3 such timeouts "
+                "it uses an aggressive backoff")
+    callback = "onStartJob" if kind is RunProblemKind.START_CALLBACK_TIMEOUT else "onStopJob"
+    effect = ("JobScheduler dropped the run without rescheduling it" if kind is RunProblemKind.START_CALLBACK_TIMEOUT
+              else "JobScheduler gave up waiting and rescheduled the job")
+    anr = (f"; on Android 14+ ({'this device' if api_level >= 34 else 'not this device'}) an app targeting "
+           "API 34+ also gets an ANR, which kills it when it is in the background")
+    return (f"{callback} did not return within 8 s: JobService callbacks run on the app's main thread, "
+            f"so the main thread was blocked; {effect}{anr}")
+
+
+def run_problems(dump: JobSchedulerDump, job_id: int, namespace: str | None, api_level: int) -> tuple[RunProblem, ...]:
+    """The job's bad endings in the dump's ``Job history``, oldest first."""
+    problems = []
+    for entry in dump.history:
+        kind = _RUN_PROBLEM_REASONS.get((entry.reason or "").strip())
+        if kind is None or entry.is_start or entry.job_id != job_id or entry.namespace != namespace:
+            continue
+        problems.append(RunProblem(kind, -entry.offset_ms, _explain(kind, api_level)))
+    return tuple(problems)
+
+
 @dataclass(frozen=True)
 class Diagnosis:
     """Everything :func:`diagnose` found out about one job."""
@@ -92,6 +155,8 @@ class Diagnosis:
     required_constraints: tuple[str, ...]
     unsatisfied_constraints: tuple[str, ...]
     blockers: tuple[Blocker, ...]
+    run_problems: tuple[RunProblem, ...] = ()
+    """Past runs that ended badly (callback timeouts, ANRs, abandoned jobs), oldest first."""
 
     @property
     def summary(self) -> str:
@@ -112,6 +177,7 @@ class Diagnosis:
             "unsatisfied_constraints": list(self.unsatisfied_constraints),
             "summary": self.summary,
             "blockers": [b.to_json_object() for b in self.blockers],
+            "run_problems": [p.to_json_object() for p in self.run_problems],
         }
 
 
@@ -256,14 +322,16 @@ def diagnose(session_or_device: Session | Device, job_id: int, namespace: str | 
     commands = _Commands(job_id, namespace, package)
     answer = device.shell(_job_argv("get-job-state", package, job_id, namespace), idempotent=True).text
     job_state = parse_job_state(answer) if answer.strip() else parse_job_state(f"unknown({package})")
+    dump = parse_jobscheduler_dump(device.shell(["dumpsys", "jobscheduler", package], idempotent=True).text)
+    problems = run_problems(dump, job_id, namespace, device.api_level)
     if not job_state.exists:
         ns = f" --namespace {shlex.quote(namespace)}" if namespace is not None else ""
         blocker = Blocker(BlockerKind.NOT_SCHEDULED,
                           f"{package} has no job {job_id}" + (f" in namespace {namespace}" if namespace else "")
                           + ": it was never scheduled, finished, or was cancelled",
                           f"jobctl schedule {job_id}{ns}")
-        return Diagnosis(job_id, namespace, package, False, False, False, (), None, None, (), (), (blocker,))
-    dump = parse_jobscheduler_dump(device.shell(["dumpsys", "jobscheduler", package], idempotent=True).text)
+        return Diagnosis(job_id, namespace, package, False, False, False, (), None, None, (), (), (blocker,),
+                         problems)
     job = dump.job(job_id, namespace)
     state = conditions.read([package])
     stopped, never_launched = _package_flags(device, package)
@@ -273,7 +341,7 @@ def diagnose(session_or_device: Session | Device, job_id: int, namespace: str | 
     bucket = job.standby_bucket if job and job.standby_bucket else state.app(package).standby_bucket.name
     if job_state.active:
         return Diagnosis(job_id, namespace, package, True, True, job_state.ready, tokens, bucket, stopped,
-                         required, unsatisfied, ())
+                         required, unsatisfied, (), problems)
     blockers = _blockers(job, state, package, stopped, never_launched, commands)
     if not blockers:
         reason = ("it is ready and pending: JobScheduler will start it shortly" if job_state.pending else
@@ -281,7 +349,7 @@ def diagnose(session_or_device: Session | Device, job_id: int, namespace: str | 
                   if job_state.ready else "JobScheduler has not made it ready yet")
         blockers = [Blocker(BlockerKind.WAITING_FOR_SCHEDULER, reason, commands.run(force=not job_state.ready))]
     return Diagnosis(job_id, namespace, package, True, False, job_state.ready, tokens, bucket, stopped,
-                     required, unsatisfied, tuple(blockers))
+                     required, unsatisfied, tuple(blockers), problems)
 
 
 # ---------------------------------------------------------------------------- stop history
@@ -402,8 +470,11 @@ __all__ = [
     "Blocker",
     "BlockerKind",
     "Diagnosis",
+    "RunProblem",
+    "RunProblemKind",
     "StopRecord",
     "diagnose",
     "reset_conditions",
+    "run_problems",
     "stop_history",
 ]

@@ -20,13 +20,14 @@ from jobctl_sim.native.clock import VirtualClock
 from jobctl_sim.native.commands import install_native_commands
 from jobctl_sim.native.fs import MemoryFileSystem
 from jobctl_sim.native.logcat.buffer import LogBuffer
-from jobctl_sim.native.props import DeviceIdentity, build_properties
+from jobctl_sim.native.processes import BootProcessTable, ProcessTable
+from jobctl_sim.native.props import BUILD_TYPE, BUILD_TYPES, RELEASES, DeviceIdentity, build_properties
 from jobctl_sim.native.shell.command import SHELL_UID, CommandRegistry
 from jobctl_sim.native.shell.interpreter import ShellInterpreter
 from jobctl_sim.native.streams import BufferOutput, InputStream, OutputStream
 
-MIN_API_LEVEL = 26
-MAX_API_LEVEL = 35
+MIN_API_LEVEL = min(RELEASES)
+MAX_API_LEVEL = max(RELEASES)
 EXECUTED_HISTORY = 10_000
 
 
@@ -42,6 +43,10 @@ class DeviceConfig:
     """Boot with the jobctl helper app preinstalled."""
     boot_seconds: float = 2.0
     """Virtual seconds a reboot keeps the device off the wire."""
+    build_type: str = BUILD_TYPE
+    """``ro.build.type``: ``userdebug`` as on the emulator's Google APIs images (``adb root``
+    works), ``user`` as on its Google Play images (``adbd cannot run as root in production
+    builds``), or ``eng`` (:mod:`jobctl_sim.native.props`)."""
 
     def __post_init__(self) -> None:
         if not MIN_API_LEVEL <= self.api_level <= MAX_API_LEVEL:
@@ -52,6 +57,8 @@ class DeviceConfig:
             raise ValueError(f"speed must be positive, got {self.speed!r}")
         if not self.serial or any(c.isspace() for c in self.serial):
             raise ValueError(f"invalid serial {self.serial!r}")
+        if self.build_type not in BUILD_TYPES:
+            raise ValueError(f"unknown build type {self.build_type!r}; choose one of {', '.join(BUILD_TYPES)}")
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,7 @@ class VirtualDevice:
         self.config = config
         self.clock = VirtualClock(config.speed)
         self.identity = DeviceIdentity.for_api_level(config.api_level)
-        self.props: dict[str, str] = build_properties(config.api_level, config.serial)
+        self.props: dict[str, str] = build_properties(config.api_level, config.serial, config.build_type)
         self.fs = MemoryFileSystem.android_layout(clock=self.clock)
         self.log = LogBuffer(clock=self.clock)
         self.commands = CommandRegistry()
@@ -125,6 +132,8 @@ class VirtualDevice:
         """The argv of every simple command the shell ran, newest last (for costs and audits)."""
         self.command_observers: list[Callable[[tuple[str, ...]], None]] = []
         self.android: Any = None
+        self.processes: ProcessTable = BootProcessTable()
+        """What ``ps``, ``pidof`` and ``/proc`` read: the boot table until the framework installs its own."""
         """The Android model (:class:`jobctl_sim.framework.AndroidSystem`) when installed."""
         self.power_listeners: list[Callable[[bool], Awaitable[None]]] = []
         """Called with False when the device goes down for a reboot and True when it is back
@@ -153,6 +162,9 @@ class VirtualDevice:
     async def _rebooting(self) -> None:
         for listener in self.power_listeners:
             await listener(False)
+        # ``adb root`` lasts until the next boot: service.adb.root is not a persistent property
+        # (packages/modules/adb/daemon/restart_service.cpp sets it; only persist.* survive).
+        self.props.pop("service.adb.root", None)
         if self.android is not None:
             await self.android.reboot()
         else:

@@ -7,84 +7,127 @@
 * :mod:`.responses` -- ``am broadcast`` output (§2.4) and response envelopes (§3.3, §4);
 * :mod:`.results` -- each command's typed result (:func:`result_for` maps a request to it);
 * :mod:`.journal` -- the journal read back (§5.5) and logcat live lines (§5.4) as :class:`JobEvent`.
+
+Names load on first use (PEP 562): ``from bridge.helper_protocol import X`` imports only the
+submodule that defines ``X``, so a command that needs one parser or one model class does not pay for all.
 """
 
-from bridge.helper_protocol.codec import (
-    SPEC_KEYS,
-    JsonObject,
-    canonical_json,
-    decode_item_script,
-    decode_job_script,
-    decode_spec,
-    decode_step,
-    decode_work_item,
-    encode_item_script,
-    encode_job_script,
-    encode_spec,
-    encode_step,
-    encode_work_item,
-)
-from bridge.helper_protocol.command_lines import (
-    COMMAND_ACTION,
-    COMMAND_RECEIVER,
-    HELPER_PACKAGE,
-    INBOX_NAME,
-    JOB_SERVICE,
-    JOURNAL_READ_COMMAND,
-    LOGCAT_COMMAND,
-    LOGCAT_TAG,
-    SCHEDULE_ACTIVITY,
-    activity_commands,
-    broadcast_command,
-    inbox_broadcast_command,
-    inbox_write_command,
-    shell_quote,
-)
-from bridge.helper_protocol.fields import FieldError
-from bridge.helper_protocol.journal import JournalReadback, parse_journal, parse_logcat_line
-from bridge.helper_protocol.requests import (
-    INLINE_REQUEST_LIMIT,
-    PROTOCOL_VERSION,
-    SUPPORTED_VERSIONS,
-    CancelAllRequest,
-    CancelRequest,
-    Command,
-    EnqueueRequest,
-    HelperRequest,
-    InfoRequest,
-    JournalRequest,
-    ListRequest,
-    ResetRequest,
-    ScheduleRequest,
-    cancel_all_request,
-    cancel_request,
-    enqueue_request,
-    info_request,
-    journal_request,
-    list_request,
-    reset_request,
-    schedule_request,
-)
-from bridge.helper_protocol.responses import (
-    BroadcastResult,
-    HelperResponse,
-    decode_response,
-    parse_broadcast_output,
-    response_from_broadcast,
-)
-from bridge.helper_protocol.results import (
-    CancelAllResult,
-    CommandResult,
-    EnqueueResult,
-    InfoResult,
-    JobRef,
-    JournalResult,
-    PendingJob,
-    PendingJobs,
-    ResetResult,
-    decode_result,
-    result_for,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bridge.helper_protocol.codec import (
+        SPEC_KEYS,
+        JsonObject,
+        canonical_json,
+        decode_item_script,
+        decode_job_script,
+        decode_spec,
+        decode_step,
+        decode_work_item,
+        encode_item_script,
+        encode_job_script,
+        encode_spec,
+        encode_step,
+        encode_work_item,
+    )
+    from bridge.helper_protocol.command_lines import (
+        COMMAND_ACTION,
+        COMMAND_RECEIVER,
+        HELPER_PACKAGE,
+        INBOX_NAME,
+        JOB_SERVICE,
+        JOURNAL_READ_COMMAND,
+        LOGCAT_COMMAND,
+        LOGCAT_TAG,
+        SCHEDULE_ACTIVITY,
+        activity_commands,
+        broadcast_command,
+        inbox_broadcast_command,
+        inbox_write_command,
+        shell_quote,
+    )
+    from bridge.helper_protocol.fields import FieldError
+    from bridge.helper_protocol.journal import JournalReadback, parse_journal, parse_logcat_line
+    from bridge.helper_protocol.requests import (
+        INLINE_REQUEST_LIMIT,
+        PROTOCOL_VERSION,
+        SUPPORTED_VERSIONS,
+        CancelAllRequest,
+        CancelRequest,
+        Command,
+        EnqueueRequest,
+        HelperRequest,
+        InfoRequest,
+        JournalRequest,
+        ListRequest,
+        PendingReasonsRequest,
+        ResetRequest,
+        ScheduleRequest,
+        cancel_all_request,
+        cancel_request,
+        enqueue_request,
+        info_request,
+        journal_request,
+        list_request,
+        pending_reasons_request,
+        reset_request,
+        schedule_request,
+    )
+    from bridge.helper_protocol.responses import (
+        BroadcastResult,
+        HelperResponse,
+        decode_response,
+        parse_broadcast_output,
+        response_from_broadcast,
+    )
+    from bridge.helper_protocol.results import (
+        CancelAllResult,
+        CommandResult,
+        EnqueueResult,
+        InfoResult,
+        JobRef,
+        JournalResult,
+        PendingJob,
+        PendingJobs,
+        PendingReasons,
+        PendingReasonsEntry,
+        ResetResult,
+        decode_result,
+        result_for,
+    )
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "bridge.helper_protocol.codec": (
+        "SPEC_KEYS", "JsonObject", "canonical_json", "decode_item_script", "decode_job_script", "decode_spec",
+        "decode_step", "decode_work_item", "encode_item_script", "encode_job_script", "encode_spec", "encode_step",
+        "encode_work_item",
+    ),
+    "bridge.helper_protocol.command_lines": (
+        "COMMAND_ACTION", "COMMAND_RECEIVER", "HELPER_PACKAGE", "INBOX_NAME", "JOB_SERVICE", "JOURNAL_READ_COMMAND",
+        "LOGCAT_COMMAND", "LOGCAT_TAG", "SCHEDULE_ACTIVITY", "activity_commands", "broadcast_command",
+        "inbox_broadcast_command", "inbox_write_command", "shell_quote",
+    ),
+    "bridge.helper_protocol.fields": ("FieldError",),
+    "bridge.helper_protocol.journal": ("JournalReadback", "parse_journal", "parse_logcat_line"),
+    "bridge.helper_protocol.requests": (
+        "INLINE_REQUEST_LIMIT", "PROTOCOL_VERSION", "SUPPORTED_VERSIONS", "CancelAllRequest", "CancelRequest",
+        "Command", "EnqueueRequest", "HelperRequest", "InfoRequest", "JournalRequest", "ListRequest",
+        "PendingReasonsRequest", "ResetRequest", "ScheduleRequest", "cancel_all_request", "cancel_request",
+        "enqueue_request", "info_request", "journal_request", "list_request", "pending_reasons_request",
+        "reset_request", "schedule_request",
+    ),
+    "bridge.helper_protocol.responses": (
+        "BroadcastResult", "HelperResponse", "decode_response", "parse_broadcast_output", "response_from_broadcast",
+    ),
+    "bridge.helper_protocol.results": (
+        "CancelAllResult", "CommandResult", "EnqueueResult", "InfoResult", "JobRef", "JournalResult", "PendingJob",
+        "PendingJobs", "PendingReasons", "PendingReasonsEntry", "ResetResult", "decode_result", "result_for",
+    ),
+}
+"""Each submodule and the names it gives this package."""
 
 __all__ = [
     "COMMAND_ACTION",
@@ -121,6 +164,9 @@ __all__ = [
     "ListRequest",
     "PendingJob",
     "PendingJobs",
+    "PendingReasons",
+    "PendingReasonsEntry",
+    "PendingReasonsRequest",
     "ResetRequest",
     "ResetResult",
     "ScheduleRequest",
@@ -150,9 +196,17 @@ __all__ = [
     "parse_broadcast_output",
     "parse_journal",
     "parse_logcat_line",
+    "pending_reasons_request",
     "reset_request",
     "response_from_broadcast",
     "result_for",
     "schedule_request",
     "shell_quote",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    for module, names in _EXPORTS.items():
+        if name in names:
+            return getattr(importlib.import_module(module), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,6 +15,7 @@ from bridge.helper_protocol.fields import INT32, FieldError, Fields, is_int
 from bridge.model.enums import BackoffPolicy, NetworkType, Priority
 from bridge.model.script import (
     STEP_OPS,
+    Abandon,
     Estimate,
     Finish,
     Hold,
@@ -68,12 +69,14 @@ def encode_step(step: JobStep) -> JsonObject:
         return {"op": "finish", "reschedule": step.reschedule}
     if isinstance(step, Hold):
         return {"op": "hold"}
+    if isinstance(step, Abandon):
+        return {"op": "abandon"}
     raise TypeError(f"not a script step: {step!r}")
 
 
 _OP_FIELDS: dict[str, tuple[str, ...]] = {"sleep": ("ms",), "transfer": ("down", "up", "ms", "chunks"),
                                           "estimate": ("down", "up"), "work": (), "finish": ("reschedule",),
-                                          "hold": ()}
+                                          "hold": (), "abandon": ()}
 """Each op and its fields (§7.1)."""
 
 
@@ -95,6 +98,8 @@ def decode_step(obj: object, path: str = "step") -> JobStep:
         return Work()
     if op == "finish":
         return Finish(f.bool_or("reschedule", False))
+    if op == "abandon":
+        return Abandon()
     return Hold()
 
 
@@ -102,14 +107,19 @@ def encode_job_script(script: JobScript) -> JsonObject:
     out: JsonObject = {"steps": [encode_step(s) for s in script.steps]}
     if script.on_stop_reschedule:
         out["on_stop_reschedule"] = True
+    if script.block_start_ms:
+        out["block_start_ms"] = script.block_start_ms
+    if script.block_stop_ms:
+        out["block_stop_ms"] = script.block_stop_ms
     return out
 
 
 def decode_job_script(obj: object, path: str = "script") -> JobScript:
     f = Fields.of(obj, path)
-    f.allow_only("steps", "on_stop_reschedule")
+    f.allow_only("steps", "on_stop_reschedule", "block_start_ms", "block_stop_ms")
     steps = tuple(decode_step(raw, f"{f.path_of('steps')}[{n}]") for n, raw in enumerate(f.list_or("steps")))
-    return JobScript(steps, f.bool_or("on_stop_reschedule", False))
+    return JobScript(steps, f.bool_or("on_stop_reschedule", False),
+                     f.long_or("block_start_ms", 0), f.long_or("block_stop_ms", 0))
 
 
 def encode_item_script(script: ItemScript) -> JsonObject:

@@ -5,8 +5,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from bridge.helper_protocol.requests import HelperRequest
+if TYPE_CHECKING:  # a command line is built without loading the request classes
+    from bridge.helper_protocol.requests import HelperRequest
 
 HELPER_PACKAGE = "dev.jobctl.helper"
 COMMAND_ACTION = "dev.jobctl.helper.COMMAND"
@@ -34,7 +36,7 @@ def _check_inbox_name(name: str) -> str:
 
 
 def _request_text(request: HelperRequest | str) -> str:
-    return request.to_json() if isinstance(request, HelperRequest) else request
+    return request if isinstance(request, str) else request.to_json()
 
 
 def broadcast_command(request: HelperRequest | str) -> str:

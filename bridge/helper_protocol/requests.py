@@ -31,6 +31,7 @@ class Command(enum.Enum):
     CANCEL = "cancel"
     CANCEL_ALL = "cancel_all"
     LIST = "list"
+    PENDING_REASONS = "pending_reasons"
     JOURNAL = "journal"
     RESET = "reset"
 
@@ -136,6 +137,21 @@ class ListRequest(_ScopedRequest):
 
 
 @dataclass(frozen=True)
+class PendingReasonsRequest(HelperRequest):
+    """``pending_reasons`` (§3.5): why job ``job_id`` waits, by every getter the level has."""
+
+    command: ClassVar[Command] = Command.PENDING_REASONS
+    job_id: int
+    namespace: str | None = None
+
+    def fields(self) -> JsonObject:
+        out: JsonObject = {"job_id": self.job_id}
+        if self.namespace is not None:
+            out["namespace"] = self.namespace
+        return out
+
+
+@dataclass(frozen=True)
 class JournalRequest(HelperRequest):
     command: ClassVar[Command] = Command.JOURNAL
     from_seq: int
@@ -184,6 +200,11 @@ def cancel_all_request(namespace: str | None = None, all_namespaces: bool = Fals
 def list_request(namespace: str | None = None, all_namespaces: bool = False,
                  request_id: str | None = None) -> ListRequest:
     return ListRequest(namespace, all_namespaces, request_id=request_id)
+
+
+def pending_reasons_request(job_id: int, namespace: str | None = None,
+                            request_id: str | None = None) -> PendingReasonsRequest:
+    return PendingReasonsRequest(job_id, namespace, request_id=request_id)
 
 
 def journal_request(from_seq: int, max_events: int | None = None, request_id: str | None = None) -> JournalRequest:

@@ -22,6 +22,7 @@ from bridge.helper_protocol.requests import (
     InfoRequest,
     JournalRequest,
     ListRequest,
+    PendingReasonsRequest,
     ResetRequest,
     ScheduleRequest,
 )
@@ -89,6 +90,28 @@ class PendingJob:
 
 
 @dataclass(frozen=True)
+class PendingReasonsEntry:
+    """One ``PendingJobReasonsInfo`` (API 36): when, and the reasons then."""
+
+    timestamp_ms: int
+    reasons: tuple[PendingReason | int, ...]
+
+
+@dataclass(frozen=True)
+class PendingReasons:
+    """The ``pending_reasons`` result (§3.5): ``None`` where the device's level lacks the getter --
+    ``reason`` below 34, ``reasons``/``history`` below 36, ``stats`` below 37."""
+
+    job_id: int
+    namespace: str | None
+    reason: PendingReason | int | None
+    reasons: tuple[PendingReason | int, ...] | None
+    history: tuple[PendingReasonsEntry, ...] | None
+    stats: tuple[tuple[PendingReason | int, int], ...] | None
+    """(reason, cumulative ms waited for it), ascending reason; several reasons count at once."""
+
+
+@dataclass(frozen=True)
 class JournalResult:
     events: tuple[JobEvent, ...]
     next_seq: int
@@ -104,7 +127,8 @@ class ResetResult:
 PendingJobs = tuple[PendingJob, ...]
 """The ``list`` result."""
 
-CommandResult = InfoResult | JobRef | EnqueueResult | CancelAllResult | PendingJobs | JournalResult | ResetResult
+CommandResult = (InfoResult | JobRef | EnqueueResult | CancelAllResult | PendingJobs | PendingReasons | JournalResult
+                 | ResetResult)
 """Any command's result."""
 
 ResponseText = HelperResponse | str | Mapping[str, object]
@@ -139,6 +163,34 @@ def _pending_job(raw: object, index: int) -> PendingJob:
         requires_network=job.req_bool("requires_network"),
         estimated_download_bytes=job.opt_int("estimated_download_bytes"),
         estimated_upload_bytes=job.opt_int("estimated_upload_bytes"))
+
+
+def _reason_list(raw: object, what: str) -> tuple[PendingReason | int, ...]:
+    if not isinstance(raw, (list, tuple)) or not all(is_int(v) for v in raw):
+        raise HelperProtocolError(f"malformed {what}: expected an array of integers")
+    return tuple(PendingReason.parse(int(v)) for v in raw)
+
+
+def _pending_reasons(r: Reader) -> PendingReasons:
+    reason = r.opt_int("reason")
+    reasons = None if r.raw.get("reasons") is None else _reason_list(r.raw.get("reasons"), "reasons")
+    history = None
+    if r.raw.get("history") is not None:
+        entries = []
+        for n, raw in enumerate(r.req_list("history")):
+            entry = Reader(raw, f"pending_reasons result: history[{n}]")
+            entries.append(PendingReasonsEntry(entry.req_int("timestamp_ms"),
+                                               _reason_list(entry.raw.get("reasons"), f"history[{n}].reasons")))
+        history = tuple(entries)
+    stats = None
+    if r.raw.get("stats") is not None:
+        pairs = []
+        for n, raw in enumerate(r.req_list("stats")):
+            entry = Reader(raw, f"pending_reasons result: stats[{n}]")
+            pairs.append((PendingReason.parse(entry.req_int("reason")), entry.req_int("ms")))
+        stats = tuple(pairs)
+    return PendingReasons(r.req_int("job_id"), r.opt_str("namespace"),
+                          None if reason is None else PendingReason.parse(reason), reasons, history, stats)
 
 
 def _event(raw: object, index: int) -> JobEvent:
@@ -177,6 +229,9 @@ def decode_result(command: Literal[Command.CANCEL_ALL, "cancel_all"], response: 
 @overload
 def decode_result(command: Literal[Command.LIST, "list"], response: ResponseText) -> PendingJobs: ...
 @overload
+def decode_result(command: Literal[Command.PENDING_REASONS, "pending_reasons"],
+                  response: ResponseText) -> PendingReasons: ...
+@overload
 def decode_result(command: Literal[Command.JOURNAL, "journal"], response: ResponseText) -> JournalResult: ...
 @overload
 def decode_result(command: Literal[Command.RESET, "reset"], response: ResponseText) -> ResetResult: ...
@@ -200,6 +255,8 @@ def decode_result(command: Command | str, response: ResponseText) -> CommandResu
         return CancelAllResult(r.req_str("scope"), r.opt_str("namespace"))
     if cmd is Command.LIST:
         return tuple(_pending_job(j, n) for n, j in enumerate(r.req_list("jobs")))
+    if cmd is Command.PENDING_REASONS:
+        return _pending_reasons(r)
     if cmd is Command.JOURNAL:
         return _journal(r)
     return ResetResult(r.req_bool("cleared_journal"))
@@ -215,6 +272,8 @@ def result_for(request: EnqueueRequest, response: ResponseText) -> EnqueueResult
 def result_for(request: CancelAllRequest, response: ResponseText) -> CancelAllResult: ...
 @overload
 def result_for(request: ListRequest, response: ResponseText) -> PendingJobs: ...
+@overload
+def result_for(request: PendingReasonsRequest, response: ResponseText) -> PendingReasons: ...
 @overload
 def result_for(request: JournalRequest, response: ResponseText) -> JournalResult: ...
 @overload

@@ -7,45 +7,71 @@
 * :mod:`.state` -- ``get-job-state`` as :class:`JobState`;
 * :mod:`.events` -- journal events (:class:`JobEvent`, PROTOCOL.md §5);
 * :mod:`.runs` -- :class:`JobRun` and :func:`runs_from_events`.
+
+Names load on first use (PEP 562): ``from bridge.model import X`` imports only the
+submodule that defines ``X``, so a command that needs one parser or one model class does not pay for all.
 """
 
-from bridge.model.enums import BackoffPolicy, NetworkType, PendingReason, Priority, StopReason
-from bridge.model.events import EVENT_FIELDS, EventKind, JobEvent
-from bridge.model.runs import JobRun, RunEnd, WorkDelivery, WorkOutcome, runs_from_events
-from bridge.model.script import (
-    DEFAULT_ITEM_SCRIPT,
-    DEFAULT_JOB_SCRIPT,
-    Estimate,
-    Finish,
-    Hold,
-    ItemScript,
-    ItemStep,
-    JobScript,
-    JobStep,
-    Sleep,
-    Transfer,
-    Work,
-)
-from bridge.model.spec import (
-    HELPER_MIN_SDK,
-    HELPER_TARGET_SDK,
-    NETWORK_BYTES_UNKNOWN,
-    Backoff,
-    ByteEstimate,
-    ExtraValue,
-    Extras,
-    JobSpec,
-    NetworkRequest,
-    Periodic,
-    SpecOption,
-    TriggerContentUri,
-    WorkItem,
-    extras,
-    item_options,
-    option_api_level,
-    spec_options,
-)
-from bridge.model.state import JOB_STATE_TOKENS, JobState
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bridge.model.enums import BackoffPolicy, NetworkType, PendingReason, Priority, StopReason
+    from bridge.model.events import EVENT_FIELDS, EventKind, JobEvent
+    from bridge.model.runs import JobRun, RunEnd, WorkDelivery, WorkOutcome, runs_from_events
+    from bridge.model.script import (
+        DEFAULT_ITEM_SCRIPT,
+        DEFAULT_JOB_SCRIPT,
+        Estimate,
+        Finish,
+        Hold,
+        ItemScript,
+        ItemStep,
+        JobScript,
+        JobStep,
+        Sleep,
+        Transfer,
+        Work,
+    )
+    from bridge.model.spec import (
+        HELPER_MIN_SDK,
+        HELPER_TARGET_SDK,
+        NETWORK_BYTES_UNKNOWN,
+        Backoff,
+        ByteEstimate,
+        ExtraValue,
+        Extras,
+        JobSpec,
+        NetworkRequest,
+        Periodic,
+        SpecOption,
+        TriggerContentUri,
+        WorkItem,
+        extras,
+        item_options,
+        option_api_level,
+        spec_options,
+    )
+    from bridge.model.state import JOB_STATE_TOKENS, JobState
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "bridge.model.enums": ("BackoffPolicy", "NetworkType", "PendingReason", "Priority", "StopReason"),
+    "bridge.model.events": ("EVENT_FIELDS", "EventKind", "JobEvent"),
+    "bridge.model.runs": ("JobRun", "RunEnd", "WorkDelivery", "WorkOutcome", "runs_from_events"),
+    "bridge.model.script": (
+        "DEFAULT_ITEM_SCRIPT", "DEFAULT_JOB_SCRIPT", "Estimate", "Finish", "Hold", "ItemScript", "ItemStep",
+        "JobScript", "JobStep", "Sleep", "Transfer", "Work",
+    ),
+    "bridge.model.spec": (
+        "HELPER_MIN_SDK", "HELPER_TARGET_SDK", "NETWORK_BYTES_UNKNOWN", "Backoff", "ByteEstimate", "ExtraValue",
+        "Extras", "JobSpec", "NetworkRequest", "Periodic", "SpecOption", "TriggerContentUri", "WorkItem", "extras",
+        "item_options", "option_api_level", "spec_options",
+    ),
+    "bridge.model.state": ("JOB_STATE_TOKENS", "JobState"),
+}
+"""Each submodule and the names it gives this package."""
 
 __all__ = [
     "DEFAULT_ITEM_SCRIPT",
@@ -93,3 +119,10 @@ __all__ = [
     "runs_from_events",
     "spec_options",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    for module, names in _EXPORTS.items():
+        if name in names:
+            return getattr(importlib.import_module(module), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

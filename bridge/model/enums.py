@@ -84,12 +84,12 @@ class Priority(enum.IntEnum):
 
 
 class StopReason(enum.IntEnum):
-    """``JobParameters.STOP_REASON_*``, values 0-15 (android-helper.md §2.6).
+    """``JobParameters.STOP_REASON_*``, values 0-16 (android-helper.md §2.6; 16 is API 36).
 
     Member names are the Java names **without** the ``STOP_REASON_`` prefix
     (``StopReason.CONSTRAINT_CHARGING``); :attr:`java_name` gives the full Java constant.
-    A device may report values this enum lacks (16 ``TIMEOUT_ABANDONED`` is API 36, and AOSP
-    says more may come): use :meth:`parse`, which keeps unknown values as plain ``int``.
+    A device may report values this enum lacks (AOSP says more may come): use :meth:`parse`,
+    which keeps unknown values as plain ``int``.
     """
 
     UNDEFINED = 0
@@ -108,6 +108,7 @@ class StopReason(enum.IntEnum):
     USER = 13
     SYSTEM_PROCESSING = 14
     ESTIMATED_APP_LAUNCH_TIME_CHANGED = 15
+    TIMEOUT_ABANDONED = 16
 
     @property
     def java_name(self) -> str:
@@ -116,7 +117,9 @@ class StopReason(enum.IntEnum):
 
     @property
     def api_level(self) -> int:
-        """31 for all but ``ESTIMATED_APP_LAUNCH_TIME_CHANGED`` (33)."""
+        """31 for all but ``ESTIMATED_APP_LAUNCH_TIME_CHANGED`` (33) and ``TIMEOUT_ABANDONED`` (36)."""
+        if self is StopReason.TIMEOUT_ABANDONED:
+            return 36
         return 33 if self is StopReason.ESTIMATED_APP_LAUNCH_TIME_CHANGED else 31
 
     @classmethod
@@ -192,6 +195,7 @@ class InternalStopReason(enum.IntEnum):
     SUCCESSFUL_FINISH = 10
     USER_UI_STOP = 11
     ANR = 12
+    TIMEOUT_ABANDONED = 13
 
     @property
     def java_name(self) -> str:

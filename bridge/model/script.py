@@ -56,27 +56,40 @@ class Hold:
     """``{"op":"hold"}``: wait until the platform stops the job (§7.1)."""
 
 
+@dataclass(frozen=True)
+class Abandon:
+    """``{"op":"abandon"}``: drop the JobParameters without ``jobFinished`` and wait until the
+    platform stops the job (§7.1). From Android 16 (API 36) the platform notices the collected
+    parameters and its timeout stops the job with ``STOP_REASON_TIMEOUT_ABANDONED`` (16); on
+    older levels it is a plain timeout."""
+
+
 ItemStep = Sleep | Transfer | Estimate
 """Steps allowed in an ITEM-SCRIPT (§7.2)."""
 
-JobStep = Sleep | Transfer | Estimate | Work | Finish | Hold
+JobStep = Sleep | Transfer | Estimate | Work | Finish | Hold | Abandon
 """Steps allowed in a JOB-SCRIPT (§7.1)."""
 
 STEP_OPS: dict[type, str] = {Sleep: "sleep", Transfer: "transfer", Estimate: "estimate",
-                             Work: "work", Finish: "finish", Hold: "hold"}
+                             Work: "work", Finish: "finish", Hold: "hold", Abandon: "abandon"}
 """Each step class and its ``op`` token."""
 
 
 @dataclass(frozen=True)
 class JobScript:
-    """``{"steps":[…],"on_stop_reschedule":B}`` (§7.1).
+    """``{"steps":[…],"on_stop_reschedule":B,"block_start_ms":N,"block_stop_ms":N}`` (§7.1).
 
-    ``on_stop_reschedule`` is what ``onStopJob`` returns. :data:`DEFAULT_JOB_SCRIPT` is what
-    the helper runs when a spec carries no script.
+    ``on_stop_reschedule`` is what ``onStopJob`` returns. ``block_start_ms`` / ``block_stop_ms``
+    make ``onStartJob`` / ``onStopJob`` sleep that long on the app's main thread before they
+    return: past the platform's 8 s limit (``JobServiceContext.OP_TIMEOUT_MILLIS``) the job is
+    cleaned up, and from Android 14 an app targeting 34+ gets an ANR.
+    :data:`DEFAULT_JOB_SCRIPT` is what the helper runs when a spec carries no script.
     """
 
     steps: tuple[JobStep, ...] = ()
     on_stop_reschedule: bool = False
+    block_start_ms: int = 0
+    block_stop_ms: int = 0
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ _TAG = re.compile(rf"^{UID_PATTERN} tag=(?P<tag>\S.*)$")
 _READY = re.compile(r"^Ready: (true|false)\b")
 _WORK_ENTRY = re.compile(r"^#\d+: #(\d+) (\d+)x", re.ASCII)
 _TRIGGER = re.compile(r"^([0-9a-f]+) (\S+)$")
+_HEX_FIELD = re.compile(r"^(Flags|Internal flags): ([0-9a-f]{1,8})(?: [A-Z_ ]+)?$", re.ASCII)
+_CONSTRAINT_CHANGE = re.compile(r"^([+-]\S+) =(.*)$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -82,9 +84,21 @@ class DumpedJob:
     tracking: frozenset[str] = frozenset()
     ready: bool | None = None
     """The ``Ready:`` line's first value (only under ``Registered``)."""
-    num_failures: int = 0
+    num_failures: int | None = 0
+    """``Num failures:`` (printed only when non-zero, so 0 without the line); None when the line
+    is there but unreadable."""
     pending_work: int = 0
     executing_work: int = 0
+    flags: int | None = None
+    """``Flags: <hex>`` (``JobInfo.getFlags``; printed only when non-zero)."""
+    internal_flags: int | None = None
+    """``Internal flags: <hex> [HAS_FOREGROUND_EXEMPTION]`` (printed only when non-zero)."""
+    num_system_stops: int | None = 0
+    """``Num system stops:`` (14+, printed only when non-zero)."""
+    uid_active: bool = False
+    """``Uid: active`` (printed only when the app's uid is active)."""
+    constraint_history: tuple[tuple[int, frozenset[str]], ...] = ()
+    """``Constraint history:`` (12+): (offset ms from the dump, satisfied names) oldest first."""
 
     @property
     def tag_without_job_id(self) -> str | None:
@@ -200,6 +214,7 @@ def _parse_block(header: re.Match[str], body: list[str]) -> DumpedJob | None:
     values: dict[str, object] = {}
     section = None
     triggers: list[tuple[int, str]] = []
+    history: list[tuple[int, frozenset[str]]] = []
     for line in body:
         if not line:
             continue
@@ -207,6 +222,14 @@ def _parse_block(header: re.Match[str], body: list[str]) -> DumpedJob | None:
             match = _TRIGGER.match(line)
             if match:
                 triggers.append((int(match.group(1), 16), match.group(2)))
+                continue
+            section = None
+        if section == "history":
+            match = _CONSTRAINT_CHANGE.match(line)
+            if match:
+                offset = _duration(match.group(1))
+                if offset is not None:
+                    history.append((offset, _constraint_set(match.group(2))[0]))
                 continue
             section = None
         if section in ("pending_work", "executing_work") and _WORK_ENTRY.match(line):
@@ -246,8 +269,16 @@ def _parse_block(header: re.Match[str], body: list[str]) -> DumpedJob | None:
             values["tracking"] = frozenset(line[len("Tracking:"):].split())
         elif (m := _READY.match(line)) is not None:
             values.setdefault("ready", m.group(1) == "true")
-        elif line.startswith("Num failures: ") and _number(line.split(": ", 1)[1]) is not None:
+        elif line.startswith("Num failures: "):
             values["num_failures"] = _number(line.split(": ", 1)[1])
+        elif line.startswith("Num system stops: "):
+            values["num_system_stops"] = _number(line.split(": ", 1)[1])
+        elif (m := _HEX_FIELD.match(line)) is not None:
+            values["internal_flags" if m.group(1) == "Internal flags" else "flags"] = int(m.group(2), 16)
+        elif line == "Uid: active":
+            values["uid_active"] = True
+        elif line == "Constraint history:":
+            section = "history"
         elif line in ("Pending work:", "Executing work:"):
             section = "pending_work" if line.startswith("Pending") else "executing_work"
         elif (m := _SOURCE.match(line)) is not None:
@@ -261,12 +292,30 @@ def _parse_block(header: re.Match[str], body: list[str]) -> DumpedJob | None:
     return DumpedJob(uid=uid, job_id=job_id,
                      namespace=namespace, service=service, package=package, battery_name=battery,
                      hash=header.groupdict().get("hash"), trigger_content_uris=tuple(triggers),
+                     constraint_history=tuple(history),
                      **values)  # type: ignore[arg-type]
 
 
+def _complete(header: re.Pattern[str], body: list[str]) -> bool:
+    """Whether a block that ran into the end of the text is whole: a registered job ends with its
+    ``Ready:`` line, a pending/active entry with its ``Enq:``/``Running for``/``Active at`` line."""
+    if header is _JOB_HEADER:
+        return any(_READY.match(line) for line in body)
+    last = next((line for line in reversed(body) if line), "")
+    return last.startswith(_ENTRY_ENDS)
+
+
+_ENTRY_ENDS = ("Enq:", "Running for:", "Active at ", "Evaluated bias:", "Tag:")
+
+
 def _blocks(lines: list[str], start: int, header: re.Pattern[str],
-            stop_indent: int) -> tuple[list[DumpedJob], int]:
-    """Job blocks from ``start`` until a line indented ≤ ``stop_indent`` that is no header."""
+            stop_indent: int, require_end: bool = True) -> tuple[list[DumpedJob], int]:
+    """Job blocks from ``start`` until a line indented ≤ ``stop_indent`` that is no header.
+
+    A block cut off by the end of the text (a pasted fragment, a truncated capture) is kept only
+    when it is complete (:func:`_complete`): a partial block would report its missing lines'
+    fields as if the device had not printed them. ``require_end`` False: the layout is not known
+    (the bare ``Registered jobs:`` header of §2.3's lenient forms), so the last block is kept."""
     jobs: list[DumpedJob] = []
     i = start
     while i < len(lines):
@@ -280,12 +329,18 @@ def _blocks(lines: list[str], start: int, header: re.Pattern[str],
         level = _indent(line)
         body: list[str] = []
         i += 1
-        while i < len(lines) and (not lines[i] or _indent(lines[i]) > level):
+        # A block ends at a line no deeper than its header, or at the next header (a fragment may
+        # have lost part of the indentation of its first line).
+        while i < len(lines) and (not lines[i] or _indent(lines[i]) > level) and not header.match(lines[i].strip()):
             body.append(lines[i].strip())
             i += 1
+        if i >= len(lines) and require_end and not _complete(header, body):
+            break
         job = _parse_block(match, body)
         if job is not None:
             jobs.append(job)
+        if stop_indent < 0 and i < len(lines) and lines[i] and not header.match(lines[i].strip()):
+            break  # unindented fragment: its job list ends at the first line that is no job block
     return jobs, i
 
 
@@ -294,9 +349,14 @@ def _bool_value(line: str) -> bool | None:
 
 
 def parse_jobscheduler_dump(text: str) -> JobSchedulerDump:
-    """Parse ``dumpsys jobscheduler [PKG]`` output of Android 10-16. Never raises: what it does
-    not understand is skipped."""
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    """Parse ``dumpsys jobscheduler [PKG]`` output of Android 8-17, or any fragment of it (the
+    middle of the job list, the tail of a dump, a package-filtered dump). Never raises: what it
+    does not understand is skipped; only complete job blocks are returned, and a field whose line
+    is not there stays ``None``."""
+    text = text.replace("\r\n", "\n")
+    lines = [line.rstrip() for line in text.split("\n")]
+    if not text.endswith("\n"):
+        lines.pop()  # the last line was cut off (or the text has no line end): none of it is trusted
     registered: int | None = None
     jobs: list[DumpedJob] = []
     pending: list[DumpedJob] = []
@@ -309,7 +369,7 @@ def parse_jobscheduler_dump(text: str) -> JobSchedulerDump:
         stripped = line.strip()
         if _indent(line) == 0 and (m := _REGISTERED.match(stripped)) is not None:
             registered = _number(m.group(1)) if m.group(1) is not None else None
-            found, i = _blocks(lines, i + 1, _JOB_HEADER, 0)
+            found, i = _blocks(lines, i + 1, _JOB_HEADER, 0, require_end=m.group(1) is not None)
             jobs += found
             continue
         if _indent(line) == 0 and stripped == "Pending queue:":
@@ -319,6 +379,11 @@ def parse_jobscheduler_dump(text: str) -> JobSchedulerDump:
         if _indent(line) == 0 and stripped == "Active jobs:":
             found, i = _blocks(lines, i + 1, _ENTRY_HEADER, 0)
             active += found
+            continue
+        if _indent(line) <= 2 and _JOB_HEADER.match(stripped) is not None:
+            # A fragment pasted from the middle of the job list: no ``Registered`` header above.
+            found, i = _blocks(lines, i, _JOB_HEADER, _indent(line) - 1)
+            jobs += found
             continue
         if stripped == "Job history:":
             i += 1

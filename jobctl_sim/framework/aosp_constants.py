@@ -18,8 +18,8 @@ import enum
 class StopReason(enum.IntEnum):
     """``JobParameters.STOP_REASON_*`` (public, API 31; 15 is API 33).
 
-    ``apex/jobscheduler/framework/java/android/app/job/JobParameters.java``. 16
-    (``TIMEOUT_ABANDONED``, API 36) is above the levels the device models.
+    ``apex/jobscheduler/framework/java/android/app/job/JobParameters.java``; 16
+    (``TIMEOUT_ABANDONED``) is API 36 (Android 16 behaviour change "abandoned job stop reason").
     """
 
     STOP_REASON_UNDEFINED = 0
@@ -38,6 +38,7 @@ class StopReason(enum.IntEnum):
     STOP_REASON_USER = 13
     STOP_REASON_SYSTEM_PROCESSING = 14
     STOP_REASON_ESTIMATED_APP_LAUNCH_TIME_CHANGED = 15
+    STOP_REASON_TIMEOUT_ABANDONED = 16
 
 
 class InternalStopReason(enum.IntEnum):
@@ -58,6 +59,7 @@ class InternalStopReason(enum.IntEnum):
     INTERNAL_STOP_REASON_SUCCESSFUL_FINISH = 10
     INTERNAL_STOP_REASON_USER_UI_STOP = 11
     INTERNAL_STOP_REASON_ANR = 12
+    INTERNAL_STOP_REASON_TIMEOUT_ABANDONED = 13
 
 
 class PendingJobReason(enum.IntEnum):
@@ -84,6 +86,7 @@ class PendingJobReason(enum.IntEnum):
     PENDING_JOB_REASON_JOB_SCHEDULER_OPTIMIZATION = 13
     PENDING_JOB_REASON_QUOTA = 14
     PENDING_JOB_REASON_USER = 15
+    PENDING_JOB_REASON_CONSTRAINT_DEADLINE = 16
 
 
 class NetworkType(enum.IntEnum):

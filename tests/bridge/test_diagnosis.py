@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bridge.diagnosis import BlockerKind, diagnose, stop_history
 from bridge.helper_protocol import HELPER_PACKAGE
 from bridge.model import JobSpec, StopReason
@@ -100,3 +102,51 @@ def test_stop_history_reads_the_journal(session) -> None:  # type: ignore[no-unt
     document = records[0].to_json_object()
     assert document["stop_reason_code"] == 6 and document["job_id"] == 12 and "T" in document["at"]
     assert stop_history(session.device, job_id=99) == ()
+
+
+# ---------------------------------------------------------------------------- run problems (issue 14 item 7)
+
+
+def _dump_after_blocking(api: int, script: dict[str, object], stop: bool) -> str:
+    import asyncio
+
+    from jobctl_sim.apps.helper import PACKAGE
+    from tests.jobctl_sim.apps.test_helper_app import activate, device, has, ok, wait_for
+
+    async def body() -> str:
+        dev = device(api=api)
+        await ok(dev, {"v": 1, "cmd": "schedule", "spec": {"job_id": 21, "override_deadline_ms": 0, "script": script}})
+        await activate(dev)
+        await wait_for(dev, has("started"))
+        if stop:
+            await dev.shell(f"cmd jobscheduler stop {PACKAGE} 21")
+        await dev.clock.sleep(700 if script.get("steps") == [{"op": "abandon"}] else 9)
+        return str((await dev.shell(f"dumpsys jobscheduler {PACKAGE}")).text)
+
+    return asyncio.run(body())
+
+
+@pytest.mark.parametrize(("api", "anr_here"), [(33, False), (34, True)])
+def test_a_blocked_onstartjob_is_reported_as_a_run_problem(api: int, anr_here: bool) -> None:
+    from bridge.diagnosis import RunProblemKind, run_problems
+    from bridge.parsers import parse_jobscheduler_dump
+
+    dump = parse_jobscheduler_dump(_dump_after_blocking(api, {"steps": [{"op": "hold"}], "block_start_ms": 10_000},
+                                                        stop=False))
+    (problem,) = run_problems(dump, 21, None, api)
+    assert problem.kind is RunProblemKind.START_CALLBACK_TIMEOUT and problem.ago_ms >= 0
+    assert "onStartJob did not return within 8 s" in problem.explanation
+    assert ("(this device)" in problem.explanation) == anr_here
+    assert problem.to_json_object()["kind"] == "onstartjob_timeout"
+
+
+def test_a_blocked_onstopjob_and_an_abandoned_job_are_reported() -> None:
+    from bridge.diagnosis import RunProblemKind, run_problems
+    from bridge.parsers import parse_jobscheduler_dump
+
+    stop = parse_jobscheduler_dump(_dump_after_blocking(34, {"steps": [{"op": "hold"}], "block_stop_ms": 10_000},
+                                                        stop=True))
+    assert [p.kind for p in run_problems(stop, 21, None, 34)] == [RunProblemKind.STOP_CALLBACK_TIMEOUT]
+    abandoned = parse_jobscheduler_dump(_dump_after_blocking(36, {"steps": [{"op": "abandon"}]}, stop=False))
+    assert [p.kind for p in run_problems(abandoned, 21, None, 36)] == [RunProblemKind.ABANDONED_TIMEOUT]
+    assert run_problems(abandoned, 22, None, 36) == ()

@@ -32,9 +32,10 @@ CONTRACT = Path(__file__).resolve().parents[1] / "contract"
 def test_stop_reasons_are_exactly_the_sdk_table() -> None:
     assert [(r.value, r.java_name) for r in StopReason][:3] == [
         (0, "STOP_REASON_UNDEFINED"), (1, "STOP_REASON_CANCELLED_BY_APP"), (2, "STOP_REASON_PREEMPT")]
-    assert [r.value for r in StopReason] == list(range(16))
+    assert [r.value for r in StopReason] == list(range(17))  # 16 TIMEOUT_ABANDONED is API 36 (issue 14)
     assert StopReason.CONSTRAINT_CHARGING == 6 and StopReason.ESTIMATED_APP_LAUNCH_TIME_CHANGED.api_level == 33
-    assert StopReason.parse(16) == 16 and not isinstance(StopReason.parse(16), StopReason)
+    assert StopReason.parse(16) is StopReason.TIMEOUT_ABANDONED and StopReason.TIMEOUT_ABANDONED.api_level == 36
+    assert StopReason.parse(17) == 17 and not isinstance(StopReason.parse(17), StopReason)
     assert [r.value for r in PendingReason] == list(range(-2, 17))
     assert PendingReason.CONSTRAINT_MINIMUM_LATENCY.java_name == "PENDING_JOB_REASON_CONSTRAINT_MINIMUM_LATENCY"
 

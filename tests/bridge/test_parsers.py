@@ -6,6 +6,9 @@ import asyncio
 
 import pytest
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bridge.model import JobState
 from bridge.parsers import parse_battery_dump, parse_job_state, parse_jobscheduler_dump, parse_uid
 
@@ -285,7 +288,7 @@ PKG = "com.example.app"
 APP_UID = 10183
 
 
-@pytest.mark.parametrize("api", [31, 32, 33, 34, 35])
+@pytest.mark.parametrize("api", [26, 29, 30, 31, 32, 33, 34, 35, 36, 37])
 def test_round_trip_against_virtual_device(api: int) -> None:
     from jobctl_sim.assembly import install_android
     from jobctl_sim.framework.jobscheduler.model import JobInfo, NetworkRequirement, NetworkType, TriggerContentUri
@@ -329,3 +332,84 @@ def test_round_trip_against_virtual_device(api: int) -> None:
     assert {j.standby_bucket for j in dump.jobs} <= {"ACTIVE", "WORKING_SET", "FREQUENT", "RARE", "RESTRICTED",
                                                      "NEVER", "EXEMPTED"}
     assert dump.job(3).trigger_content_uris == ((1, "content://x"),)
+
+
+# ------------------------------------------------------------------ fragments users paste (issue 14 item 6)
+
+
+def _full_jobs() -> dict[tuple[int, str | None, int], object]:
+    return {(j.uid, j.namespace, j.job_id): j for j in parse_jobscheduler_dump(A11_DUMP).jobs}
+
+
+def test_a_fragment_from_the_middle_of_the_job_list_yields_its_complete_blocks() -> None:
+    start = A11_DUMP.index("  JOB #1000/")
+    fragment = A11_DUMP[start:]
+    dump = parse_jobscheduler_dump(fragment)
+    full = _full_jobs()
+    assert dump.jobs and all(full[(j.uid, j.namespace, j.job_id)] == j for j in dump.jobs)
+    assert dump.registered_count is None  # the header was not pasted: unknown, not guessed
+
+
+def test_a_fragment_starting_inside_a_block_skips_the_headless_lines() -> None:
+    start = A11_DUMP.index("      Service: com.google.android.dialer")
+    dump = parse_jobscheduler_dump(A11_DUMP[start:])
+    assert all(j.job_id != 0 or j.uid != 10119 for j in dump.jobs)  # the dialer job's header was cut off
+    full = _full_jobs()
+    assert all(full[(j.uid, j.namespace, j.job_id)] == j for j in dump.jobs)
+
+
+def test_a_block_cut_off_at_the_end_is_not_reported_with_guessed_fields() -> None:
+    end = A11_DUMP.index("    Standby bucket:", A11_DUMP.index("  JOB #1000/"))
+    dump = parse_jobscheduler_dump(A11_DUMP[:end])
+    assert [(j.uid, j.job_id) for j in dump.jobs] == [(10119, 0)]  # the cut system job is dropped
+
+
+def test_the_tail_of_a_dump_still_gives_history_and_queues() -> None:
+    tail = A11_DUMP[A11_DUMP.index("  Job history:"):]
+    dump = parse_jobscheduler_dump(tail)
+    assert dump.history and dump.jobs == ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=len(A11_DUMP)), st.integers(min_value=0, max_value=len(A11_DUMP)))
+def test_any_slice_of_a_dump_parses_to_a_subset_of_the_whole(start: int, end: int) -> None:
+    """Never raises; every job found in a slice is exactly the job the whole dump describes."""
+    piece = A11_DUMP[min(start, end):max(start, end)]
+    dump = parse_jobscheduler_dump(piece)
+    full = _full_jobs()
+    for job in dump.jobs:
+        assert full.get((job.uid, job.namespace, job.job_id)) == job, (piece, job)
+
+
+def test_new_block_lines_are_read_and_unreadable_values_stay_none() -> None:
+    text = """Registered 1 jobs:
+  JOB #u0a5/9: ab com.x/.S
+    u0a5 tag=*job*/com.x/.S#9
+    JobInfo:
+      Service: com.x/.S
+      Flags: 10
+      Internal flags: 1 HAS_FOREGROUND_EXEMPTION
+      Backoff: policy=1 initial=+30s0ms
+    Required constraints:
+    Constraint history:
+      -2s5ms = DEVICE_NOT_DOZING WITHIN_QUOTA [0x3000000]
+      -1s0ms =
+    Uid: active
+    Num failures: x
+    Num system stops: 2
+    Ready: false (job=false)
+"""
+    (job,) = parse_jobscheduler_dump(text).jobs
+    assert (job.flags, job.internal_flags, job.uid_active, job.num_system_stops) == (0x10, 1, True, 2)
+    assert job.constraint_history == ((-2005, frozenset({"DEVICE_NOT_DOZING", "WITHIN_QUOTA"})), (-1000, frozenset()))
+    assert job.num_failures is None  # the line is there but unreadable: not a guessed 0
+    assert (job.backoff_policy, job.backoff_initial_ms) == (1, 30_000)
+
+
+def test_a_fragment_pasted_without_its_indentation_still_parses_and_ends() -> None:
+    start = A11_DUMP.index("  JOB #1000/")
+    end = A11_DUMP.index("\n", A11_DUMP.index("    Ready:", start)) + 1
+    block = "\n".join(line[2:] for line in A11_DUMP[start:end].splitlines()) + "\nPending queue:\n"
+    dump = parse_jobscheduler_dump(block)
+    (job,) = dump.jobs
+    assert (job.uid, job.standby_bucket) == (1000, "EXEMPTED")

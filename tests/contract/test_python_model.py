@@ -158,6 +158,19 @@ class FakeScheduler:
     def pending_jobs(self, namespace: str | None, all_namespaces: bool) -> list[PendingJob]:
         return [self._describe(j.spec) for k, j in self.jobs.items() if all_namespaces or k[0] == namespace]
 
+    def pending_reason(self, namespace: str | None, job_id: int) -> int:
+        """FakeScheduler.java: a known job is UNDEFINED (0), an unknown one INVALID_JOB_ID (-2)."""
+        return 0 if any(k[0] == namespace and j.spec.job_id == job_id for k, j in self.jobs.items()) else -2
+
+    def pending_reasons(self, namespace: str | None, job_id: int) -> list[int]:
+        return [self.pending_reason(namespace, job_id)]
+
+    def pending_reasons_history(self, namespace: str | None, job_id: int) -> list[tuple[int, list[int]]]:
+        return []
+
+    def pending_reason_stats(self, namespace: str | None, job_id: int) -> dict[int, int]:
+        return {}
+
     def _describe(self, spec: JobSpec) -> PendingJob:
         api = self._api
         periodic = spec.periodic_interval_ms is not None
@@ -222,6 +235,10 @@ class FakeSession:
 
     def post_notification(self) -> None:
         return None
+
+    def abandon(self) -> None:
+        """FakeJobSession.abandon: the fake platform only records it."""
+        self.abandoned = True
 
     def end_run(self) -> None:
         for item in reversed(self.active):

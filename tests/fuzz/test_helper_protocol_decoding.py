@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from bridge.errors import HelperError, HelperProtocolError
 from bridge.helper_protocol import (
+    PendingReasons,
     Command,
     EnqueueResult,
     InfoResult,
@@ -62,6 +63,9 @@ GOOD_RESULTS: dict[Command, dict[str, Any]] = {
     Command.LIST: {"jobs": [JOB]},
     Command.JOURNAL: {"events": [EVENT], "next_seq": 4, "first_seq": 1},
     Command.RESET: {"cleared_journal": True},
+    Command.PENDING_REASONS: {"job_id": 1, "namespace": None, "reason": 5, "reasons": [5, 6],
+                              "history": [{"timestamp_ms": 1700000000000, "reasons": [5, 6]}],
+                              "stats": [{"reason": 5, "ms": 60000}]},
 }
 
 
@@ -102,6 +106,9 @@ def _decoded_types_hold(value: Any) -> None:
             assert job.priority is None or isinstance(job.priority, int)
     elif isinstance(value, JournalResult):
         assert all(isinstance(e, JobEvent) for e in value.events) and isinstance(value.next_seq, int)
+    elif isinstance(value, PendingReasons):
+        assert isinstance(value.job_id, int) and all(isinstance(r, int) for r in value.reasons or ())
+        assert all(isinstance(e.timestamp_ms, int) for e in value.history or ())
 
 
 @fuzz(250)

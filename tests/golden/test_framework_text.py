@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from jobctl_sim.framework.jobscheduler.model import Intent
+from jobctl_sim.framework.shell_command import bundle_short_string, bundle_string
 from jobctl_sim.framework.jobscheduler.timefmt import HUNDRED_DAY_FIELD_LEN, format_duration
 from tests.golden import vectors
 
@@ -45,3 +46,15 @@ def test_intent_shapes_print_as_intent_tostring(api: int) -> None:
     # real[3] (an Intent with data) is left out: from API 33 Intent.toShortString prints the data
     # through Uri.toSafeString ("dat=content://x/..."); no intent the helper or the dump uses has data.
     assert {i: s.to_string() for i, s in shapes.items()} == {i: real[i] for i in shapes}
+
+
+@pytest.mark.parametrize("api", vectors.LEVELS)
+def test_extras_print_as_persistable_bundle_tostring(api: int) -> None:
+    """``PersistableBundle.toShortString``/``toString`` of the specs' extras: ArrayMap's key-hash
+    order and Java's value text (``true``, ``1.0E10``, ``0.1``)."""
+    specs = vectors.specs()
+    rows = vectors.level(api)["bundles"]
+    assert len(rows) >= 10
+    got = [[index, bundle_short_string(specs[index]["extras"]),
+            bundle_string(specs[index]["extras"], "PersistableBundle")] for index, _, _ in rows]
+    assert got == rows

@@ -114,6 +114,18 @@ class SchedulerPort(Protocol[JobT]):
 
     def pending_jobs(self, namespace: str | None, all_namespaces: bool) -> list[PendingJob]: ...
 
+    def pending_reason(self, namespace: str | None, job_id: int) -> int:
+        """``getPendingJobReason`` (34+; the caller checks the level)."""
+
+    def pending_reasons(self, namespace: str | None, job_id: int) -> list[int]:
+        """``getPendingJobReasons`` (36)."""
+
+    def pending_reasons_history(self, namespace: str | None, job_id: int) -> list[tuple[int, list[int]]]:
+        """``getPendingJobReasonsHistory`` (36): (``getTimestampMillis``, reasons), oldest first."""
+
+    def pending_reason_stats(self, namespace: str | None, job_id: int) -> dict[int, int]:
+        """``getPendingJobReasonStats`` (37): reason -> cumulative ms."""
+
 
 class CommandHandler(Generic[JobT]):
     """Executes requests against the scheduler port, the journal and the inbox."""
@@ -187,6 +199,9 @@ class CommandHandler(Generic[JobT]):
         if command == "list":
             request.allow_only(*base, "namespace", "all_namespaces")
             return self._list(self._namespace_of(request), self._all_namespaces(request))
+        if command == "pending_reasons":
+            request.allow_only(*base, "job_id", "namespace")
+            return self._pending_reasons(request.req_int("job_id"), self._namespace_of(request))
         if command == "journal":
             request.allow_only(*base, "from_seq", "max")
             return self._read_journal(request.req_long("from_seq"), request.long_or("max", DEFAULT_JOURNAL_MAX))
@@ -290,6 +305,22 @@ class CommandHandler(Generic[JobT]):
             key=lambda j: (j.namespace is not None, j.namespace or "", j.job_id),
         )
         return {"jobs": [job.to_json() for job in jobs]}
+
+    def _pending_reasons(self, job_id: int, namespace: str | None) -> dict[str, Any]:
+        """§3.5 ``pending_reasons``: each getter on the level that has it, else null."""
+        api = self._scheduler.api_level
+        port = self._scheduler
+        result: dict[str, Any] = {"job_id": job_id, "namespace": namespace,
+                                  "reason": port.pending_reason(namespace, job_id) if api >= 34 else None,
+                                  "reasons": None, "history": None, "stats": None}
+        if api >= 36:
+            result["reasons"] = list(port.pending_reasons(namespace, job_id))
+            result["history"] = [{"timestamp_ms": when, "reasons": list(reasons)}
+                                 for when, reasons in port.pending_reasons_history(namespace, job_id)]
+        if api >= 37:
+            stats = port.pending_reason_stats(namespace, job_id)
+            result["stats"] = [{"reason": reason, "ms": stats[reason]} for reason in sorted(stats)]
+        return result
 
     def _read_journal(self, from_seq: int, max_events: int) -> dict[str, Any]:
         if max_events < 1 or max_events > JOURNAL_MAX_LIMIT:

@@ -201,13 +201,29 @@ class HelperApp:
         process.running[key] = running
         run.start()
         try:
-            loop = asyncio.get_running_loop()
+            asyncio.get_running_loop()
         except RuntimeError:
             return True  # no event loop (unit use): the script does not run
-        task = loop.create_task(run.execute(), name=f"jobctl-job-{key[0] or ''}/{key[1]}")
+        block_ms = run.block_ms("onStartJob")
+        if block_ms:
+            # The main thread sleeps in onStartJob; the worker starts once it returns.
+            self._system.clock.call_later(block_ms / 1000, lambda: self._start_worker(process, key, running))
+        else:
+            self._start_worker(process, key, running)
+        return True
+
+    def callback_block_ms(self, params: JobParameters, callback: str) -> int:
+        """How long the running job's ``callback`` blocks the main thread (JOB-SCRIPT §7.1)."""
+        running = self.process().running.get(self._key(params))
+        return running.run.block_ms(callback) if running is not None else 0
+
+    def _start_worker(self, process: HelperProcess, key: JobKey, running: RunningJob) -> None:
+        if process.running.get(key) is not running or running.run.stopped:
+            return
+        loop = asyncio.get_running_loop()
+        task = loop.create_task(running.run.execute(), name=f"jobctl-job-{key[0] or ''}/{key[1]}")
         running.task = task
         task.add_done_callback(lambda t: self._worker_done(process, key, running, t))
-        return True
 
     def _worker_done(self, process: HelperProcess, key: JobKey, running: RunningJob, task: asyncio.Task[None]) -> None:
         if process.running.get(key) is running:

@@ -20,6 +20,7 @@ from jobctl_sim.apps.helper.commands import PendingJob
 from jobctl_sim.apps.helper.manifest import JOB_SERVICE_COMPONENT, NOTIFICATION_CHANNEL
 from jobctl_sim.apps.helper.scripts import DequeuedWork
 from jobctl_sim.apps.helper.spec import SCRIPT_EXTRA, TAG_EXTRA, JobSpec, WorkItemSpec
+from jobctl_sim.framework.jobscheduler import pending_history
 from jobctl_sim.framework.jobscheduler.model import (
     JOB_END_NOTIFICATION_POLICY_REMOVE,
     NETWORK_BYTES_UNKNOWN,
@@ -198,6 +199,19 @@ class PlatformScheduler:
             groups = [(namespace, jobs.get_all_pending(self._uid, namespace))]
         return [self._describe(ns, info) for ns, infos in groups for info in infos]
 
+    def pending_reason(self, namespace: str | None, job_id: int) -> int:
+        return int(self._system.jobs.get_pending_job_reason(self._uid, job_id, namespace))
+
+    def pending_reasons(self, namespace: str | None, job_id: int) -> list[int]:
+        return pending_history.get_pending_job_reasons(self._system.jobs, self._uid, job_id, namespace)
+
+    def pending_reasons_history(self, namespace: str | None, job_id: int) -> list[tuple[int, list[int]]]:
+        return [(when, list(reasons)) for when, reasons in
+                pending_history.get_pending_job_reasons_history(self._system.jobs, self._uid, job_id, namespace)]
+
+    def pending_reason_stats(self, namespace: str | None, job_id: int) -> dict[int, int]:
+        return pending_history.get_pending_job_reason_stats(self._system.jobs, self._uid, job_id, namespace)
+
     def _describe(self, namespace: str | None, info: JobInfo) -> PendingJob:
         """Getter levels per android-helper.md §2.2; absent getters stay None."""
         api = self.api_level
@@ -257,6 +271,10 @@ class PlatformJobSession:
 
     def job_finished(self, reschedule: bool) -> None:
         self._system.jobs.job_finished(self._params, reschedule)
+
+    def abandon(self) -> None:
+        """The JobParameters are dropped and collected: ``handleAbandonedJob`` (36+; a no-op before)."""
+        self._system.jobs.contexts.handle_abandoned_job(self._params)  # IJobCallback.handleAbandonedJob
 
     def post_notification(self) -> None:
         """``setNotification(params, 1, notification, JOB_END_NOTIFICATION_POLICY_REMOVE)`` (§7.1)."""

@@ -59,6 +59,9 @@ class JobSession(Protocol):
 
     def post_notification(self) -> None: ...
 
+    def abandon(self) -> None:
+        """Drop the JobParameters without ``jobFinished`` (the platform's cleaner reports it, 36+)."""
+
 
 class Pacer(Protocol):
     """Waiting inside a script; :meth:`wake` (from ``onStopJob``) ends every wait."""
@@ -129,6 +132,10 @@ class JobRun:
         self._journal.append("stopped", {**self._ids(), "stop_reason": stop_reason, "reschedule": reschedule})
         return reschedule
 
+    def block_ms(self, callback: str) -> int:
+        """How long ``callback`` (``onStartJob`` | ``onStopJob``) blocks the main thread (§7.1)."""
+        return self._script.block_start_ms if callback == "onStartJob" else self._script.block_stop_ms
+
     def network_changed(self, network: str | None) -> None:
         """``onNetworkChanged`` (34)."""
         self._journal.append("network_changed", {**self._ids(), "network": network})
@@ -170,6 +177,8 @@ class JobRun:
         if step.op is Op.FINISH:
             self._finish(step.reschedule, "job_finished")
             return False
+        if step.op is Op.ABANDON:
+            self._session.abandon()
         await self._pacer.wait_for_stop()
         return False
 

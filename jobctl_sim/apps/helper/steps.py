@@ -24,6 +24,7 @@ class Op(enum.Enum):
     WORK = ("work", False)
     FINISH = ("finish", False)
     HOLD = ("hold", False)
+    ABANDON = ("abandon", False)
 
     @property
     def wire_name(self) -> str:
@@ -96,6 +97,10 @@ class Script:
     steps: tuple[Step, ...]
     on_stop_reschedule: bool = False
     complete: bool = True
+    block_start_ms: int = 0
+    """How long ``onStartJob`` blocks the main thread before it returns (§7.1)."""
+    block_stop_ms: int = 0
+    """How long ``onStopJob`` blocks the main thread before it returns (§7.1)."""
 
     @classmethod
     def default_job(cls) -> Script:
@@ -109,8 +114,10 @@ class Script:
 
     @classmethod
     def parse_job(cls, f: Fields) -> Script:
-        f.allow_only("steps", "on_stop_reschedule")
-        return cls(_parse_steps(f, False), on_stop_reschedule=f.bool_or("on_stop_reschedule", False))
+        f.allow_only("steps", "on_stop_reschedule", "block_start_ms", "block_stop_ms")
+        return cls(_parse_steps(f, False), on_stop_reschedule=f.bool_or("on_stop_reschedule", False),
+                   block_start_ms=f.req_non_negative("block_start_ms") if f.has("block_start_ms") else 0,
+                   block_stop_ms=f.req_non_negative("block_stop_ms") if f.has("block_stop_ms") else 0)
 
     @classmethod
     def parse_item(cls, f: Fields) -> Script:
@@ -129,7 +136,13 @@ class Script:
         return cls.parse_item(f) if item else cls.parse_job(f)
 
     def to_job_json(self) -> str:
-        return jsonio.write({"steps": [s.to_json() for s in self.steps], "on_stop_reschedule": self.on_stop_reschedule})
+        out: dict[str, Any] = {"steps": [s.to_json() for s in self.steps],
+                               "on_stop_reschedule": self.on_stop_reschedule}
+        if self.block_start_ms:
+            out["block_start_ms"] = self.block_start_ms
+        if self.block_stop_ms:
+            out["block_stop_ms"] = self.block_stop_ms
+        return jsonio.write(out)
 
     def to_item_json(self) -> str:
         return jsonio.write({"steps": [s.to_json() for s in self.steps], "complete": self.complete})

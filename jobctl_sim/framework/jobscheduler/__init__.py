@@ -4,10 +4,13 @@ Modules: :mod:`.model` (JobInfo/JobWorkItem/JobParameters and the SDK enums), :m
 (builder checks), :mod:`.schedule_checks` (the server's schedule checks), :mod:`.constraints`
 (bits and controllers), :mod:`.facts` (what the controllers read of the device), :mod:`.status`
 (JobStatus), :mod:`.service` (JobSchedulerService: jobs, readiness, the pending queue),
-:mod:`.execution` (JobServiceContexts), :mod:`.quota`, :mod:`.content` (content triggers),
-:mod:`.idleness` (DeviceIdlenessTracker), :mod:`.reschedule` (backoff, periods), :mod:`.reasons`
-(stop and pending reasons), :mod:`.shell` / :mod:`.shell_help` (``cmd jobscheduler``),
-:mod:`.dump` (``dumpsys jobscheduler``), :mod:`.app_api` (the JobService contract with app models).
+:mod:`.execution` (JobServiceContexts), :mod:`.slow_response` (callbacks that do not return:
+clean-up, ANR), :mod:`.quota`, :mod:`.content` (content triggers), :mod:`.idleness`
+(DeviceIdlenessTracker), :mod:`.reschedule` (backoff, periods, abandoned jobs), :mod:`.reasons`
+(stop and pending reasons), :mod:`.pending_history` / :mod:`.pending_record` (the API 36/37
+pending-reason history and stats), :mod:`.shell` / :mod:`.shell_help` / :mod:`.shell_v36`
+(``cmd jobscheduler``), :mod:`.dump` / :mod:`.job_block` / :mod:`.dump_sections` (``dumpsys
+jobscheduler``), :mod:`.app_api` (the JobService contract with app models).
 """
 
 from __future__ import annotations

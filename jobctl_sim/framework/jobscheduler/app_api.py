@@ -13,6 +13,9 @@
     cancellations). Not called on process death.
 ``on_network_changed(params: JobParameters) -> None``
     34+: the running job's network changed (``params.network`` is the new one).
+``callback_block_ms(params: JobParameters, callback: str) -> int``
+    How long the app's ``onStartJob``/``onStopJob`` (``callback``) blocks its main thread; 8 s or
+    more makes JobScheduler give up on it (:mod:`.slow_response`). Absent: 0.
 ``get_transferred_download_bytes(params, item: JobWorkItem | None) -> int`` and
 ``get_transferred_upload_bytes(params, item) -> int``
     The hidden JobService hooks ``cmd jobscheduler get-transferred-*-bytes`` query while the
@@ -27,7 +30,10 @@
 * ``get_all_pending(uid, namespace=None) -> list[JobInfo]``;
   ``get_pending_jobs_in_all_namespaces(uid) -> dict[str | None, list[JobInfo]]``;
   ``get_pending_job(uid, job_id, namespace=None) -> JobInfo | None``;
-  ``get_pending_job_reason(uid, job_id, namespace=None) -> int`` (PENDING_JOB_REASON_*)
+  ``get_pending_job_reason(uid, job_id, namespace=None) -> int`` (PENDING_JOB_REASON_*);
+  the API 36/37 plural, history and stats getters are :mod:`.pending_history`'s functions
+* ``contexts.handle_abandoned_job(params)`` (36+: the app's JobParameters were collected
+  without ``jobFinished``)
 * inside a job (``params`` is the :class:`JobParameters` received, or its ``handle``):
   ``job_finished(params, wants_reschedule: bool)``, ``dequeue_work(params) -> JobWorkItem | None``,
   ``complete_work(params, item: JobWorkItem)``,

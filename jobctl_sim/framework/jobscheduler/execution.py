@@ -13,6 +13,14 @@ Sources (``apex/jobscheduler/service/java/com/android/server/job/``):
   dequeued``); completing an item that is not executing throws ``Given work is not active: …``.
 * ``JobNotificationCoordinator`` / ``JobService.setNotification`` (34+): the checks on the
   notification and the end policy.
+* ``handleOpTimeoutLocked`` for a callback that did not return (main thread blocked in
+  onStartJob/onStopJob): :mod:`.slow_response`; an app model tells how long its callback
+  blocks through the optional ``callback_block_ms(params, callback)`` hook.
+* 16+ (API 36): ``doHandleAbandonedJob`` marks the running JobStatus abandoned (its
+  JobParameters were collected without ``jobFinished``); a timeout then stops it with
+  STOP_REASON_TIMEOUT_ABANDONED / INTERNAL_STOP_REASON_TIMEOUT_ABANDONED, debug ``client timed
+  out and maybe abandoned``, stopped because ``timeout while executing and maybe abandoned``
+  (``JobServiceContextTest``).
 * ``JobPackageTracker``: the history of starts and stops (100 entries) and the recently
   completed jobs (20) that ``dumpsys jobscheduler`` prints.
 
@@ -38,6 +46,7 @@ from jobctl_sim.framework.jobscheduler.model import (
     Notification,
     StopReason,
 )
+from jobctl_sim.framework.jobscheduler.slow_response import OP_TIMEOUT_MS, anr_report, slow_response
 from jobctl_sim.framework.jobscheduler.status import JobStatus
 from jobctl_sim.framework.shell_command import IllegalArgumentException, NullPointerException
 from jobctl_sim.framework.system import NetworkFacts
@@ -64,9 +73,16 @@ class Execution:
     started_ms: int
     started_wall: float
     timer: asyncio.TimerHandle | None = None
+    op_timer: asyncio.TimerHandle | None = None
+    """The OP_TIMEOUT of a callback that has not returned yet."""
     stopping: bool = False
     finished: bool = False
     notification: tuple[int, Notification, int] | None = None
+    top_started: bool = False
+    """The app was on top when the job started (QuotaController ``mTopStartedJobs``)."""
+    charge_from_ms: int | None = None
+    """16+: when a top-started job began to count against quota (the app was seen off top)."""
+    top_timer: asyncio.TimerHandle | None = None
     item_bytes: dict[int, dict[str, tuple[int, int]]] = field(default_factory=dict)
     """Per work item: the last ``est``/``xfer`` (download, upload) the app reported."""
 
@@ -133,10 +149,32 @@ class JobContexts:
         ex = self.active.get(handle)
         return None if ex is None or ex.finished else ex
 
+    def charged_from(self, ex: Execution) -> int | None:
+        """When the run began to count against quota (:mod:`.quota`), None: not (yet) charged.
+
+        Top-started runs are free up to 15; from 16 they are charged from when the app is seen off
+        top. AOSP learns it from a UidObserver; the model has no process-state callbacks, so
+        :meth:`_watch_top` looks once a virtual second [I]."""
+        if not ex.top_started:
+            return ex.started_ms
+        if self.api_level >= 36 and ex.charge_from_ms is None and not self._system.activity.is_top(ex.status.package):
+            ex.charge_from_ms = self._clock.elapsed_realtime_ms()
+        return ex.charge_from_ms
+
+    def _watch_top(self, handle: int) -> None:
+        ex = self.active.get(handle)
+        if ex is None or ex.finished or self.charged_from(ex) is not None:
+            return
+        ex.top_timer = self._clock.call_later(1, lambda: self._watch_top(handle))
+
     def running_spans(self) -> Iterable[tuple[str, int]]:
         """What counts against quota now: running jobs that are not user-initiated."""
-        return [(ex.status.package, ex.started_ms) for ex in self.active.values()
-                if not ex.status.job.user_initiated]
+        spans = []
+        for ex in self.active.values():
+            since = self.charged_from(ex)
+            if not ex.status.job.user_initiated and since is not None:
+                spans.append((ex.status.package, since))
+        return spans
 
     def has_free_context(self) -> bool:
         return len(self.active) < MAX_JOB_CONTEXTS_COUNT
@@ -175,8 +213,11 @@ class JobContexts:
         # The shell's override (``run -f``/``run -s``) stays on this JobStatus while it runs:
         # AOSP sets ``overrideState`` only in ``executeRunCommand`` and a finished job is either
         # dropped or replaced by a fresh JobStatus, so a forced job is not stopped as "not ready".
-        ex = Execution(handle, js, params, now, self._clock.wall_time())
+        ex = Execution(handle, js, params, now, self._clock.wall_time(),
+                       top_started=self._system.activity.is_top(js.package))
         self.active[handle] = ex
+        if ex.top_started and self.api_level >= 36:
+            self._watch_top(handle)
         self.history.append(HistoryEvent(now, True, js))
         ex.timer = self._clock.call_later(self.execution_limit_ms(js) / 1000, lambda: self._on_timeout(handle))
         on_start_job: Callable[[JobParameters], bool] | None = getattr(
@@ -185,6 +226,8 @@ class JobContexts:
             self.finish(ex, False, "onStartJob returned false")
             return
         keep = bool(on_start_job(params))
+        if self._callback_blocks(ex, "onStartJob"):
+            return
         if not keep and not ex.finished:
             self.finish(ex, False, "onStartJob returned false")
 
@@ -193,12 +236,72 @@ class JobContexts:
         if ex is None or ex.finished:
             return
         api = self.api_level
-        name = f"{ex.status.ident:x} {ex.status.unique_id(api)} {ex.status.battery_name(api)}"
-        self._system.log("I", "JobServiceContext", timeout_message(api, name))
+        self._system.log("I", "JobServiceContext", timeout_message(api, self._short_string(ex)))
+        if api >= 36 and ex.status.abandoned:
+            self.stop(ex, StopReason.STOP_REASON_TIMEOUT_ABANDONED,
+                      InternalStopReason.INTERNAL_STOP_REASON_TIMEOUT_ABANDONED,
+                      "client timed out and maybe abandoned",
+                      stopped_because="timeout while executing and maybe abandoned")
+            return
         self.stop(ex, StopReason.STOP_REASON_TIMEOUT, InternalStopReason.INTERNAL_STOP_REASON_TIMEOUT,
                   "client timed out" if api >= 33 else "timeout while executing")
 
-    def stop(self, ex: Execution, reason: int, internal: int, debug: str, cancelled: bool = False) -> None:
+    def _short_string(self, ex: Execution) -> str:
+        """``JobStatus.toShortString``."""
+        api = self.api_level
+        return f"{ex.status.ident:x} {ex.status.unique_id(api)} {ex.status.battery_name(api)}"
+
+    def _callback_blocks(self, ex: Execution, callback: str) -> bool:
+        """True when the app's ``callback`` will not return within OP_TIMEOUT: the context waits for
+        ``handleOpTimeoutLocked`` instead of the answer."""
+        hook: Callable[[JobParameters, str], int] | None = getattr(
+            self._system.apps.get(ex.status.package), "callback_block_ms", None)
+        if hook is None or int(hook(ex.params, callback)) < OP_TIMEOUT_MS:
+            return False
+        handle = ex.handle
+        ex.op_timer = self._clock.call_later(OP_TIMEOUT_MS / 1000, lambda: self._on_op_timeout(handle, callback))
+        return True
+
+    def _on_op_timeout(self, handle: int, callback: str) -> None:
+        """``handleOpTimeoutLocked`` in VERB_STARTING / VERB_STOPPING (:mod:`.slow_response`)."""
+        ex = self.active.get(handle)
+        if ex is None or ex.finished:
+            return
+        js = ex.status
+        facts = self._system.packages.get(js.package)
+        target_sdk = facts.target_sdk if facts is not None else self.api_level
+        short_class = js.job.short_service.split("/", 1)[-1]
+        response = slow_response(self.api_level, callback, self._short_string(ex), short_class, js.job_id,
+                                 target_sdk)
+        self._system.log(response.log_priority, "JobServiceContext", response.log_message)
+        if response.stop_reasons is not None:
+            public, internal = response.stop_reasons
+            ex.params = replace(ex.params, stop_reason=public, internal_stop_reason=internal,
+                                debug_stop_reason=response.debug_reason)
+        self.finish(ex, response.reschedule, response.debug_reason)
+        if response.anr_reason is not None:
+            self._app_not_responding(js.package, response.anr_reason)
+
+    def _app_not_responding(self, package: str, reason: str) -> None:
+        """``ActivityManagerInternal.appNotResponding`` for a job service: report, then the silent
+        (background) ANR kill unless the app is on screen."""
+        activity = self._system.activity
+        record = activity.processes.get(package)
+        if record is None:
+            return
+        for line in anr_report(package, record.pid, reason):
+            self._system.log("E", "ActivityManager", line)
+        if not activity.is_top(package):
+            activity.kill_process(package, "bg anr")
+
+    def handle_abandoned_job(self, params: JobParameters | int) -> None:
+        """``doHandleAbandonedJob`` (16+): the running job's JobParameters were collected."""
+        ex = self.get(params)
+        if ex is not None and self.api_level >= 36:
+            ex.status.abandoned = True
+
+    def stop(self, ex: Execution, reason: int, internal: int, debug: str, cancelled: bool = False,
+             stopped_because: str | None = None) -> None:
         """``cancelExecutingJobLocked`` -> onStopJob; its return decides rescheduling."""
         if ex.stopping or ex.finished:
             return
@@ -211,7 +314,9 @@ class JobContexts:
         on_stop_job: Callable[[JobParameters], bool] | None = getattr(
             self._system.apps.get(ex.status.package), "on_stop_job", None)
         wants = bool(on_stop_job(ex.params)) if on_stop_job is not None else False
-        self.finish(ex, wants and not cancelled, debug)
+        if self._callback_blocks(ex, "onStopJob"):
+            return
+        self.finish(ex, wants and not cancelled, stopped_because or debug)
 
     def process_died(self, ex: Execution) -> None:
         """``onServiceDisconnected``: reschedule, stop reason left UNDEFINED, app not called."""
@@ -224,8 +329,9 @@ class JobContexts:
         if ex.finished:
             return
         ex.finished = True
-        if ex.timer is not None:
-            ex.timer.cancel()
+        for timer in (ex.timer, ex.op_timer, ex.top_timer):
+            if timer is not None:
+                timer.cancel()
         self.active.pop(ex.handle, None)
         now = self._clock.elapsed_realtime_ms()
         self.history.append(HistoryEvent(now, False, ex.status, debug))

@@ -29,6 +29,8 @@ class IdlenessTracker:
         self.idle = False
         self.dock_idle = False
         self._alarm: asyncio.TimerHandle | None = None
+        self.check_scheduled_ms = -1
+        """``mIdlenessCheckScheduledElapsed``: when the idleness check was armed, -1 when not."""
 
     def on_screen(self) -> None:
         if self._screen_on():
@@ -62,9 +64,11 @@ class IdlenessTracker:
 
     def _arm_alarm(self) -> None:
         self._cancel_alarm()
+        self.check_scheduled_ms = self._clock.elapsed_realtime_ms()
 
         def fire() -> None:
             self._alarm = None
+            self.check_scheduled_ms = -1
             if not self._screen_on() or self.dock_idle:
                 self.idle = True
                 self._on_idle()
@@ -75,6 +79,7 @@ class IdlenessTracker:
             self._alarm = None
 
     def _cancel_alarm(self) -> None:
+        self.check_scheduled_ms = -1
         if self._alarm is not None:
             self._alarm.cancel()
             self._alarm = None

@@ -20,7 +20,7 @@ from jobctl_sim.framework.jobscheduler.status import JobStatus
 from jobctl_sim.framework.aosp_constants import StandbyBucket
 
 _R = PendingJobReason
-_MISSING_CONSTRAINT_REASONS: tuple[tuple[C, PendingJobReason], ...] = (
+MISSING_CONSTRAINT_REASONS: tuple[tuple[C, PendingJobReason], ...] = (
     (C.CHARGING, _R.PENDING_JOB_REASON_CONSTRAINT_CHARGING),
     (C.BATTERY_NOT_LOW, _R.PENDING_JOB_REASON_CONSTRAINT_BATTERY_NOT_LOW),
     (C.STORAGE_NOT_LOW, _R.PENDING_JOB_REASON_CONSTRAINT_STORAGE_NOT_LOW),
@@ -61,7 +61,7 @@ def pending_reason(js: JobStatus, api_level: int, package_stopped: bool) -> Pend
     if not parts["within_quota"]:
         return _R.PENDING_JOB_REASON_QUOTA
     missing = js.required & ~js.satisfied
-    for bit, reason in _MISSING_CONSTRAINT_REASONS:
+    for bit, reason in MISSING_CONSTRAINT_REASONS:
         if missing & bit and not js.deadline_satisfied():
             return reason
     return _R.PENDING_JOB_REASON_UNDEFINED

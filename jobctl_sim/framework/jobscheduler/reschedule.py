@@ -9,6 +9,12 @@ Sources (``apex/jobscheduler/service/java/com/android/server/job/JobSchedulerSer
   reschedules at once. Executing (dequeued, not completed) work goes to the front of the
   rescheduled job's queue (``JobStatus.stopTrackingJobLocked``) and is redelivered with delivery
   count 2.
+* 16+ (API 36): a stop with INTERNAL_STOP_REASON_TIMEOUT_ABANDONED counts as a failure and an
+  abandoned failure (``mNumAbandonedFailures``); once the abandoned failures exceed
+  ``abandoned_job_timeouts_before_aggressive_backoff`` (default 3, ``JobSchedulerService.Constants``)
+  ``shouldUseAggressiveBackoff`` is true and the backoff is exponential whatever the job's policy
+  [I: the exact aggressive formula was not readable in the decompiled sources; exponential from
+  the job's initial backoff is assumed].
 * ``getRescheduleJobForPeriodic``: the next window ends one interval after the current one (or
   after now, if that passed) and opens ``flex`` before its end.
 * ``JobInfo.Builder.setPeriodic`` sets ``mHasEarlyConstraint = mHasLateConstraint = true``, so
@@ -35,18 +41,25 @@ SYSTEM_STOPS = frozenset({
 """Internal reasons counted as system stops, not app failures."""
 
 
+ABANDONED_TIMEOUTS_BEFORE_AGGRESSIVE_BACKOFF = 3
+
+
 def for_failure(js: JobStatus, now: int, internal: int, ident: int) -> JobStatus:
     """``getRescheduleJobForFailureLocked``."""
     failures, system_stops = js.num_failures, js.num_system_stops
+    abandoned = js.num_abandoned_failures
     if internal in SYSTEM_STOPS:
         system_stops += 1
     else:
         failures += 1
+    if internal == InternalStopReason.INTERNAL_STOP_REASON_TIMEOUT_ABANDONED:
+        abandoned += 1
     attempts = failures + system_stops // 3
     initial = js.job.initial_backoff_ms
+    aggressive = abandoned > ABANDONED_TIMEOUTS_BEFORE_AGGRESSIVE_BACKOFF
     if attempts <= 0:
         delay = 0
-    elif js.job.backoff_policy == BackoffPolicy.LINEAR:
+    elif js.job.backoff_policy == BackoffPolicy.LINEAR and not aggressive:
         delay = initial * attempts
     else:
         delay = initial * (2 ** (attempts - 1))
@@ -56,6 +69,7 @@ def for_failure(js: JobStatus, now: int, internal: int, ident: int) -> JobStatus
                     latest_ms=NO_LATEST_RUNTIME if not js.job.periodic else js.latest_ms,
                     num_failures=failures, work=js.work.carry_over(), ident=ident)
     new.num_system_stops = system_stops
+    new.num_abandoned_failures = abandoned
     if delay:
         new.required |= C.TIMING_DELAY
     if js.job.periodic:

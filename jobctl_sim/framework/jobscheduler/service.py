@@ -43,7 +43,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from jobctl_sim.framework.jobscheduler import reschedule
+from jobctl_sim.framework.jobscheduler import pending_history, reschedule
 from jobctl_sim.framework.jobscheduler.constraints import C, DeviceFacts
 from jobctl_sim.framework.jobscheduler.content import ContentTriggers
 from jobctl_sim.framework.jobscheduler.execution import Completed, Execution, HistoryEvent, JobContexts
@@ -64,6 +64,7 @@ from jobctl_sim.framework.jobscheduler.quota import REFILL_CHECK_MS, QuotaTracke
 from jobctl_sim.framework.jobscheduler.reasons import lost_reason, pending_reason
 from jobctl_sim.framework.jobscheduler.schedule_checks import check_schedule
 from jobctl_sim.framework.jobscheduler.status import NO_LATEST_RUNTIME, JobStatus
+from jobctl_sim.framework.jobscheduler.shell_v36 import ShellOverrides
 from jobctl_sim.framework.jobscheduler.validation import normalize, validate_namespace
 from jobctl_sim.framework.shell_command import IllegalStateException, NullPointerException
 from jobctl_sim.framework.aosp_constants import StandbyBucket
@@ -92,10 +93,11 @@ class JobSchedulerService:
         self.jobs: dict[JobKey, JobStatus] = {}
         self.pending: list[JobStatus] = []
         self.contexts = JobContexts(system, self._on_finished)
-        self.quota = QuotaTracker()
+        self.quota = QuotaTracker(system.api_level)
         self.content = ContentTriggers(self.clock, self.jobs, self.request_pump)
         self.idleness = IdlenessTracker(self.clock, self.facts.screen_on, self.request_pump)
         self.monitor_battery = False
+        self.shell_overrides = ShellOverrides()
         self.battery_seq = -1
         self.storage_seq = -1
         self.booted = True
@@ -158,6 +160,8 @@ class JobSchedulerService:
         not_restricted = not js.user_bg_restricted and not (facts.battery_saver and not js.job.user_initiated)
         within_quota = self.quota.within_quota(js, now, self.contexts.running_spans())
         js.set_implicit(not_dozing, not_restricted, within_quota, self.api_level)
+        js.record_constraints(now)
+        pending_history.record(self, js, now)
 
     def ready_to_execute(self, js: JobStatus) -> bool:
         """``isReadyToBeExecutedLocked``: ready, booted, package not stopped, not active."""
@@ -234,8 +238,9 @@ class JobSchedulerService:
     def _on_finished(self, ex: Execution, reschedule_wanted: bool, now: int) -> None:
         """``onJobCompletedLocked``: reschedule (backoff/periodic) or drop the job."""
         js = ex.status
-        if not js.job.user_initiated:
-            self.quota.save_timing_session(js.package, ex.started_ms, now)
+        charged_from = self.contexts.charged_from(ex)
+        if not js.job.user_initiated and charged_from is not None:
+            self.quota.save_timing_session(js.package, charged_from, now)
         wall = self.clock.wall_time()
         if self.jobs.get(js.key) is js:
             if reschedule_wanted:
@@ -307,6 +312,7 @@ class JobSchedulerService:
         if work is not None:
             js.work.enqueue(work)
         self.jobs[key] = js
+        self.evaluate(js, self.device_facts(), now)  # startTrackingJobLocked: controllers set their bits
         self.request_pump()
         return RESULT_SUCCESS
 
@@ -318,6 +324,8 @@ class JobSchedulerService:
             js.required |= reschedule.PERIODIC_CONSTRAINTS
         else:
             js = JobStatus(job, uid, package, namespace, now, ident=next(self._idents))
+        if self.facts.is_top(package) and not js.required & (C.TIMING_DELAY | C.DEADLINE):
+            js.internal_flags |= 1  # maybeAddForegroundExemption: HAS_FOREGROUND_EXEMPTION
         js.bucket = self.facts.bucket(package)
         return js
 

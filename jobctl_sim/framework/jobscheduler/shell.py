@@ -3,7 +3,8 @@
 Argument handling is ``BasicShellCommandHandler``'s (:class:`~jobctl_sim.framework.shell_command.
 ArgCursor`). Every exception becomes ``Exception: <Throwable.toString()>`` on stdout with exit
 255 (``onCommand``'s catch); an unknown option prints ``Error: unknown option 'X'``. Verbs by API
-level: shell reference §1.1; 26-30 are modelled with the Android 11 surface [I]. The commands'
+level: shell reference §1.1; 26-30 are modelled with the Android 11 surface [I]; the Android 16
+verbs are :mod:`.shell_v36`. The commands'
 service side is ``JobSchedulerService``'s ``executeRunCommand`` (-1000/-1001/-1002 =
 ``CMD_ERR_*``: no package, no job, constraints not met without ``-f``), ``executeStopCommand``
 (running jobs matching package/user/namespace/id; namespaces from 14), ``executeCancelCommand``
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from jobctl_sim.framework.jobscheduler.execution import Execution
 from jobctl_sim.framework.jobscheduler.model import InternalStopReason, StopReason
 from jobctl_sim.framework.jobscheduler.shell_help import help_text
+from jobctl_sim.framework.jobscheduler.shell_v36 import verbs_36
 from jobctl_sim.framework.jobscheduler.status import JobStatus, Override
 from jobctl_sim.framework.shell_command import (
     USER_ALL,
@@ -91,6 +93,8 @@ class JobSchedulerShell:
             })
         if self.api >= 35:
             table["get-aconfig-flag-state"] = self.aconfig
+        if self.api >= 36:
+            table.update(verbs_36(self))
         return table
 
     def execute(self) -> int:

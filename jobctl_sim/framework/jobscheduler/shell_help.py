@@ -3,10 +3,12 @@
 ``JobSchedulerShellCommand.onHelp`` (``apex/jobscheduler/service/java/com/android/server/job/
 JobSchedulerShellCommand.java``): the Android 15 text verbatim (FB-main); 14 = 15 without the
 aconfig entry [I]; 11-13 (and 26-30 [I]) without namespaces, ``stop`` and the byte getters, with
-the old ``timeout`` text.
+the old ``timeout`` text; 16+ (API 36, 37) adds the entries of :mod:`.shell_v36`.
 """
 
 from __future__ import annotations
+
+from jobctl_sim.framework.jobscheduler.shell_v36 import add_help_36
 
 _STOP_USAGE = ("  stop [-u | --user USER_ID] [-n | --namespace NAMESPACE] [-s | --stop-reason STOP_REASON] "
                "[-i | --internal-stop-reason STOP_REASON] [PACKAGE] [JOB_ID]")
@@ -120,6 +122,8 @@ def _bytes_help(kind: str) -> str:
 def help_text(api_level: int) -> str:
     """``onHelp`` for ``api_level`` (see the module docstring)."""
     text = _HELP_15.replace("@@ACONFIG@@", _ACONFIG if api_level >= 35 else "")
+    if api_level >= 36:
+        text = add_help_36(text)
     if api_level >= 34:
         return text.replace("@@BYTES_EST@@", _bytes_help("estimated")).replace(
             "@@BYTES_XFER@@", _bytes_help("transferred"))

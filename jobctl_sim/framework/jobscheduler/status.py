@@ -7,6 +7,7 @@ executing work to the front of the incoming job's pending work.
 
 from __future__ import annotations
 
+import collections
 import enum
 from dataclasses import dataclass, replace
 
@@ -22,9 +23,12 @@ from jobctl_sim.framework.jobscheduler.constraints import (
 )
 from jobctl_sim.framework.aosp_constants import StandbyBucket
 from jobctl_sim.framework.jobscheduler.model import JobInfo, JobWorkItem
+from jobctl_sim.framework.jobscheduler.pending_record import PendingReasonsRecord
 from jobctl_sim.framework.userhandle import format_uid
 
 NO_LATEST_RUNTIME = 2**63 - 1
+NUM_CONSTRAINT_CHANGE_HISTORY = 10
+"""``JobStatus.NUM_CONSTRAINT_CHANGE_HISTORY``: the ``Constraint history:`` ring (12+)."""
 TIME_BITS = C.TIMING_DELAY | C.DEADLINE
 
 
@@ -96,6 +100,9 @@ class JobStatus:
         self.enqueue_time_ms = now_ms
         self.num_failures = num_failures
         self.num_system_stops = 0
+        self.num_abandoned_failures = 0
+        self.abandoned = False
+        """16+: the app lost its JobParameters without jobFinished (``JobStatus.mIsAbandoned``)."""
         self.work = work or WorkQueue([], [])
         self.ident = ident
         """Stands in for ``System.identityHashCode`` in the dump header."""
@@ -123,6 +130,14 @@ class JobStatus:
         self.estimated_download = job.estimated_network_download_bytes
         self.estimated_upload = job.estimated_network_upload_bytes
         self.history: list[tuple[int, int]] = []
+        self.constraint_history: collections.deque[tuple[int, int]] = collections.deque(
+            maxlen=NUM_CONSTRAINT_CHANGE_HISTORY)
+        """(elapsed ms, satisfied mask) each time the satisfied constraints changed."""
+        self.internal_flags = 0
+        """``JobStatus.mInternalFlags``: 1 = INTERNAL_FLAG_HAS_FOREGROUND_EXEMPTION."""
+        self.pending_record = PendingReasonsRecord()
+        """36+: the pending reasons now, their history and time per reason (:mod:`.pending_history`)."""
+        """``JobStatus.mInternalFlags``: 1 = INTERNAL_FLAG_HAS_FOREGROUND_EXEMPTION."""
         self.deferred_since_ms: int | None = None
 
     # ---------------------------------------------------------------- identity
@@ -170,6 +185,11 @@ class JobStatus:
         )
         if api_level in (33, 34):
             self.satisfied |= C.TARE_WEALTH
+
+    def record_constraints(self, now_ms: int) -> None:
+        """``setConstraintSatisfied`` keeps the last changes of the satisfied set with their time."""
+        if not self.constraint_history or self.constraint_history[-1][1] != self.satisfied:
+            self.constraint_history.append((now_ms, self.satisfied))
 
     @property
     def dynamic_required(self) -> int:

@@ -11,7 +11,8 @@ import dev.jobctl.helper.core.JobSession;
 /** {@link JobSession} over one {@code JobParameters} (android-helper.md §2.5, §2.8). */
 final class AndroidJobSession implements JobSession {
     private final JobService service;
-    private final JobParameters params;
+    /** Null once the script abandoned the job ({@link #abandon}). */
+    private JobParameters params;
 
     AndroidJobSession(JobService service, JobParameters params) {
         this.service = service;
@@ -53,6 +54,17 @@ final class AndroidJobSession implements JobSession {
             service.updateEstimatedNetworkBytes(params, (JobWorkItem) work.platformItem, down, up);
         }
         return true;
+    }
+
+    /**
+     * Drops the only reference the helper keeps and asks for a collection: on API 36 the
+     * platform's cleaner then reports the job abandoned (JobParameters.JobCleanupCallback);
+     * earlier levels notice nothing and the job simply times out.
+     */
+    @Override
+    public void abandon() {
+        params = null;
+        Runtime.getRuntime().gc();
     }
 
     @Override

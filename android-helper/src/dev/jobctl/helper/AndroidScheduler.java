@@ -10,9 +10,13 @@ import dev.jobctl.helper.core.PendingJob;
 import dev.jobctl.helper.core.SchedulerPort;
 import dev.jobctl.helper.core.WorkItemSpec;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** {@link SchedulerPort} over the real {@code JobScheduler} (android-helper.md §2.3). */
 final class AndroidScheduler implements SchedulerPort {
@@ -132,5 +136,78 @@ final class AndroidScheduler implements SchedulerPort {
             job.pendingReason = in(namespace).getPendingJobReason(info.getId());
         }
         return job;
+    }
+
+    @Override
+    public int pendingReason(String namespace, int jobId) {
+        if (Build.VERSION.SDK_INT < 34) {
+            throw new UnsupportedOperationException("getPendingJobReason needs API 34");
+        }
+        return in(namespace).getPendingJobReason(jobId);
+    }
+
+    /*
+     * The API 36/37 getters are newer than the framework jar the helper compiles against
+     * (API 35), so they are called by reflection; the core calls them only on those levels.
+     */
+
+    @Override
+    public int[] pendingReasons(String namespace, int jobId) {
+        return (int[]) call(JobScheduler.class, in(namespace), "getPendingJobReasons", jobId);
+    }
+
+    @Override
+    public List<long[]> pendingReasonsHistory(String namespace, int jobId) {
+        List<long[]> out = new ArrayList<long[]>();
+        Class<?> infoClass = publicClass("android.app.job.PendingJobReasonsInfo");
+        for (Object info : (List<?>) call(JobScheduler.class, in(namespace), "getPendingJobReasonsHistory", jobId)) {
+            long timestamp = (Long) call(infoClass, info, "getTimestampMillis");
+            int[] reasons = (int[]) call(infoClass, info, "getPendingJobReasons");
+            long[] entry = new long[reasons.length + 1];
+            entry[0] = timestamp;
+            for (int i = 0; i < reasons.length; i++) {
+                entry[i + 1] = reasons[i];
+            }
+            out.add(entry);
+        }
+        return out;
+    }
+
+    @Override
+    public Map<Integer, Long> pendingReasonStats(String namespace, int jobId) {
+        Map<Integer, Long> out = new TreeMap<Integer, Long>();
+        Map<?, ?> stats = (Map<?, ?>) call(JobScheduler.class, in(namespace), "getPendingJobReasonStats", jobId);
+        for (Map.Entry<?, ?> entry : stats.entrySet()) {
+            out.put((Integer) entry.getKey(), Long.valueOf(((Duration) entry.getValue()).toMillis()));
+        }
+        return out;
+    }
+
+    private static Class<?> publicClass(String name) {
+        try {
+            return Class.forName(name);
+        } catch (ClassNotFoundException e) {
+            throw new UnsupportedOperationException(name + " is not available on API " + Build.VERSION.SDK_INT, e);
+        }
+    }
+
+    /**
+     * Invokes the public no-argument or {@code int} getter {@code name} declared by the public
+     * API class {@code owner} (not the hidden implementation class); the platform's own
+     * exceptions propagate.
+     */
+    private static Object call(Class<?> owner, Object target, String name, int... args) {
+        try {
+            Method method = args.length == 0 ? owner.getMethod(name) : owner.getMethod(name, int.class);
+            return args.length == 0 ? method.invoke(target) : method.invoke(target, args[0]);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new IllegalStateException(cause);
+        } catch (ReflectiveOperationException e) {
+            throw new UnsupportedOperationException(name + " is not available on API " + Build.VERSION.SDK_INT, e);
+        }
     }
 }

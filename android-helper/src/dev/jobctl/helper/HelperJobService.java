@@ -5,6 +5,7 @@ import android.app.job.JobService;
 import android.app.job.JobWorkItem;
 import android.net.Uri;
 import android.os.Build;
+import android.os.SystemClock;
 import android.util.Log;
 
 import dev.jobctl.helper.core.Events;
@@ -20,7 +21,8 @@ import java.util.List;
 /**
  * The helper's JobService. Callbacks run on the main thread and only record and signal
  * (from API 34 a slow return is an ANR, android-helper.md §2.8); scripts run on a worker
- * thread per job.
+ * thread per job. A script's {@code block_start_ms} / {@code block_stop_ms} (PROTOCOL.md §7.1)
+ * deliberately keep the main thread busy in {@code onStartJob} / {@code onStopJob} that long.
  */
 public final class HelperJobService extends JobService {
     @Override
@@ -35,6 +37,7 @@ public final class HelperJobService extends JobService {
         } catch (IOException e) {
             Log.w(HelperRuntime.LOG_TAG, "journal write failed", e);
         }
+        blockMainThread(run.blockMs(true));
         new Thread(new Runnable() {
             @Override
             public void run() {
@@ -57,7 +60,9 @@ public final class HelperJobService extends JobService {
         JobRun run = runtime.running(keyOf(params));
         try {
             if (run != null) {
-                return run.stop(reason);
+                boolean reschedule = run.stop(reason);
+                blockMainThread(run.blockMs(false));
+                return reschedule;
             }
             runtime.journal().append("stopped", Events.fields("job_id", params.getJobId(),
                     "namespace", namespaceOf(params), "stop_reason", reason, "reschedule", false));
@@ -106,6 +111,13 @@ public final class HelperJobService extends JobService {
     private long transferred(JobParameters params, String tag, boolean download) {
         JobRun run = HelperRuntime.get(this).running(keyOf(params));
         return run == null ? 0 : run.transferredBytes(tag, download);
+    }
+
+    /** Sleeps on the calling (main) thread; interrupts do not shorten it. */
+    private static void blockMainThread(long ms) {
+        if (ms > 0) {
+            SystemClock.sleep(ms);
+        }
     }
 
     private static String namespaceOf(JobParameters params) {

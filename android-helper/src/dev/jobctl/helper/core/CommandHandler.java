@@ -157,6 +157,10 @@ public final class CommandHandler {
             request.allowOnly("v", "id", "cmd", "namespace", "all_namespaces");
             return list(namespaceOf(request), allNamespaces(request));
         }
+        if (command.equals("pending_reasons")) {
+            request.allowOnly("v", "id", "cmd", "job_id", "namespace");
+            return pendingReasons(request.reqInt("job_id"), namespaceOf(request));
+        }
         if (command.equals("journal")) {
             request.allowOnly("v", "id", "cmd", "from_seq", "max");
             return readJournal(request.reqLong("from_seq"), request.longOr("max", DEFAULT_JOURNAL_MAX));
@@ -302,6 +306,52 @@ public final class CommandHandler {
             json.add(job.toJson());
         }
         return Events.fields("jobs", json);
+    }
+
+    /** PROTOCOL.md §3.5 {@code pending_reasons}: each getter on the level that has it, else null. */
+    private Map<String, Object> pendingReasons(int jobId, String namespace) {
+        int level = scheduler.apiLevel();
+        Map<String, Object> result = Events.fields("job_id", jobId, "namespace", namespace);
+        result.put("reason", level >= 34 ? Long.valueOf(scheduler.pendingReason(namespace, jobId)) : null);
+        List<Object> reasons = null;
+        List<Object> history = null;
+        if (level >= 36) {
+            reasons = longs(scheduler.pendingReasons(namespace, jobId), 0);
+            history = new ArrayList<Object>();
+            for (long[] entry : scheduler.pendingReasonsHistory(namespace, jobId)) {
+                history.add(Events.fields("timestamp_ms", entry[0], "reasons", longs(entry, 1)));
+            }
+        }
+        result.put("reasons", reasons);
+        result.put("history", history);
+        List<Object> stats = null;
+        if (level >= 37) {
+            stats = new ArrayList<Object>();
+            Map<Integer, Long> values = scheduler.pendingReasonStats(namespace, jobId);
+            List<Integer> keys = new ArrayList<Integer>(values.keySet());
+            Collections.sort(keys);
+            for (Integer reason : keys) {
+                stats.add(Events.fields("reason", Long.valueOf(reason), "ms", values.get(reason)));
+            }
+        }
+        result.put("stats", stats);
+        return result;
+    }
+
+    private static List<Object> longs(int[] values, int from) {
+        List<Object> out = new ArrayList<Object>();
+        for (int i = from; i < values.length; i++) {
+            out.add(Long.valueOf(values[i]));
+        }
+        return out;
+    }
+
+    private static List<Object> longs(long[] values, int from) {
+        List<Object> out = new ArrayList<Object>();
+        for (int i = from; i < values.length; i++) {
+            out.add(Long.valueOf(values[i]));
+        }
+        return out;
     }
 
     private static int compareNamespaces(String a, String b) {

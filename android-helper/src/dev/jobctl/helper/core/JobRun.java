@@ -62,6 +62,11 @@ public final class JobRun {
         return script.onStopReschedule;
     }
 
+    /** How long {@code onStartJob} ({@code start}) or {@code onStopJob} blocks the main thread (§7.1). */
+    public long blockMs(boolean start) {
+        return start ? script.blockStartMs : script.blockStopMs;
+    }
+
     /** Called from {@code onNetworkChanged} (API 34). */
     public void networkChanged(String network) throws IOException {
         journal.append("network_changed", Events.fields("job_id", facts.jobId, "namespace", facts.namespace,
@@ -112,6 +117,10 @@ public final class JobRun {
                 finish(step.reschedule, "job_finished");
                 return false;
             case HOLD:
+                pacer.awaitStop();
+                return false;
+            case ABANDON:
+                session.abandon();
                 pacer.awaitStop();
                 return false;
             default:

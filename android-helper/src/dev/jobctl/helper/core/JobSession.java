@@ -26,4 +26,10 @@ public interface JobSession {
 
     /** {@code JobService.setNotification(...)} for a user-initiated job (API 34). */
     void postNotification();
+
+    /**
+     * Drops every reference to the job's {@code JobParameters} without {@code jobFinished}, so the
+     * platform's cleaner reports the job abandoned (API 36, PROTOCOL.md §7.1 {@code abandon}).
+     */
+    void abandon();
 }

@@ -1,6 +1,7 @@
 package dev.jobctl.helper.core;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The helper's view of {@code android.app.job.JobScheduler}. Implementations let platform
@@ -35,4 +36,19 @@ public interface SchedulerPort {
 
     /** Pending jobs of one namespace, or of all namespaces (API 34+) when {@code allNamespaces}. */
     List<PendingJob> pendingJobs(String namespace, boolean allNamespaces);
+
+    /** {@code getPendingJobReason} (API 34+; the caller checks the level). */
+    int pendingReason(String namespace, int jobId);
+
+    /** {@code getPendingJobReasons} (API 36; the caller checks the level). */
+    int[] pendingReasons(String namespace, int jobId);
+
+    /**
+     * {@code getPendingJobReasonsHistory} (API 36): one array per {@code PendingJobReasonsInfo},
+     * {@code {getTimestampMillis(), reason, reason, ...}}, oldest first.
+     */
+    List<long[]> pendingReasonsHistory(String namespace, int jobId);
+
+    /** {@code getPendingJobReasonStats} (API 37): reason to cumulative milliseconds. */
+    Map<Integer, Long> pendingReasonStats(String namespace, int jobId);
 }

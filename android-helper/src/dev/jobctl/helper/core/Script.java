@@ -16,11 +16,22 @@ public final class Script {
     public final boolean onStopReschedule;
     /** ITEM-SCRIPT only: whether to {@code completeWork} the item. */
     public final boolean complete;
+    /** JOB-SCRIPT only: how long {@code onStartJob} blocks the main thread before it returns. */
+    public final long blockStartMs;
+    /** JOB-SCRIPT only: how long {@code onStopJob} blocks the main thread before it returns. */
+    public final long blockStopMs;
 
     private Script(List<Step> steps, boolean onStopReschedule, boolean complete) {
+        this(steps, onStopReschedule, complete, 0, 0);
+    }
+
+    private Script(List<Step> steps, boolean onStopReschedule, boolean complete, long blockStartMs,
+            long blockStopMs) {
         this.steps = Collections.unmodifiableList(steps);
         this.onStopReschedule = onStopReschedule;
         this.complete = complete;
+        this.blockStartMs = blockStartMs;
+        this.blockStopMs = blockStopMs;
     }
 
     public static Script defaultJobScript() {
@@ -35,8 +46,12 @@ public final class Script {
     }
 
     public static Script parseJob(Fields f) throws CommandError {
-        f.allowOnly("steps", "on_stop_reschedule");
-        return new Script(parseSteps(f, false), f.boolOr("on_stop_reschedule", false), true);
+        f.allowOnly("steps", "on_stop_reschedule", "block_start_ms", "block_stop_ms");
+        List<Step> steps = parseSteps(f, false);
+        boolean onStopReschedule = f.boolOr("on_stop_reschedule", false);
+        long blockStart = f.has("block_start_ms") ? f.reqNonNegative("block_start_ms") : 0;
+        long blockStop = f.has("block_stop_ms") ? f.reqNonNegative("block_stop_ms") : 0;
+        return new Script(steps, onStopReschedule, true, blockStart, blockStop);
     }
 
     public static Script parseItem(Fields f) throws CommandError {
@@ -73,6 +88,12 @@ public final class Script {
         Map<String, Object> json = new LinkedHashMap<String, Object>();
         json.put("steps", stepsJson());
         json.put("on_stop_reschedule", onStopReschedule);
+        if (blockStartMs != 0) {
+            json.put("block_start_ms", blockStartMs);
+        }
+        if (blockStopMs != 0) {
+            json.put("block_stop_ms", blockStopMs);
+        }
         return JsonWriter.write(json);
     }
 

@@ -12,7 +12,8 @@ public final class Step {
         ESTIMATE("estimate", true),
         WORK("work", false),
         FINISH("finish", false),
-        HOLD("hold", false);
+        HOLD("hold", false),
+        ABANDON("abandon", false);
 
         final String wireName;
         final boolean allowedInItem;

@@ -164,6 +164,7 @@ public final class CoreTests {
         RuntimeException completeFailure;
         RuntimeException notificationFailure;
         Boolean finished;
+        boolean abandoned;
 
         @Override
         public DequeuedWork dequeueWork() {
@@ -197,6 +198,11 @@ public final class CoreTests {
             if (notificationFailure != null) {
                 throw notificationFailure;
             }
+        }
+
+        @Override
+        public void abandon() {
+            abandoned = true;
         }
     }
 

@@ -12,6 +12,8 @@ final class FakeJobSession implements JobSession {
     private final int apiLevel;
     private final List<FakeScheduler.Item> active = new ArrayList<FakeScheduler.Item>();
     Boolean finishedWithReschedule;
+    /** The script dropped its JobParameters ({@code abandon}); the fake platform only records it. */
+    boolean abandoned;
 
     FakeJobSession(FakeScheduler.Job job, int apiLevel) {
         this.job = job;
@@ -62,5 +64,10 @@ final class FakeJobSession implements JobSession {
             job.queue.addFirst(active.get(i));
         }
         active.clear();
+    }
+
+    @Override
+    public void abandon() {
+        abandoned = true;
     }
 }

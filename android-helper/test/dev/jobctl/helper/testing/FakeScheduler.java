@@ -208,6 +208,40 @@ public final class FakeScheduler implements SchedulerPort {
         return out;
     }
 
+    /** Known job: UNDEFINED (0); unknown: INVALID_JOB_ID (-2) (tests/contract/README.md). */
+    @Override
+    public int pendingReason(String namespace, int jobId) {
+        return find(namespace, jobId) == null ? -2 : 0;
+    }
+
+    @Override
+    public int[] pendingReasons(String namespace, int jobId) {
+        return new int[] {pendingReason(namespace, jobId)};
+    }
+
+    /** The fake records no history: a job's reasons never change. */
+    @Override
+    public List<long[]> pendingReasonsHistory(String namespace, int jobId) {
+        return new ArrayList<long[]>();
+    }
+
+    /** No time passes waiting in the fake platform: an empty map. */
+    @Override
+    public Map<Integer, Long> pendingReasonStats(String namespace, int jobId) {
+        return new java.util.TreeMap<Integer, Long>();
+    }
+
+    private Job find(String namespace, int jobId) {
+        for (Job job : jobs.values()) {
+            boolean sameNamespace = namespace == null ? job.spec.namespace == null
+                    : namespace.equals(job.spec.namespace);
+            if (sameNamespace && job.spec.jobId == jobId) {
+                return job;
+            }
+        }
+        return null;
+    }
+
     private PendingJob describe(JobSpec spec) {
         PendingJob job = new PendingJob();
         job.jobId = spec.jobId;
