@@ -5,7 +5,9 @@
 * enqueue: 10 items vs 10,000 items in one call -- round trips must not grow with the count;
 * event latency: from the helper writing an event (its wall time) to the JobEvent object on the
   host, p50 and p95;
-* N devices in parallel vs one: the same operation on each, wall time and the ratio.
+* N devices in parallel vs one: the same operation on each, wall time and the ratio; the
+  devices run in worker processes, one per core (target: 1.25 × N / cores), and each worker's
+  RSS per device is read before and after a few more rounds (it must not grow).
 
 :func:`measure` returns the figures as data (``bench/run_all.py`` uses it, with smaller counts
 for ``--quick``).
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import time
 from typing import Any
@@ -28,8 +31,9 @@ from bridge.helper import Helper
 from bridge.jobs import Session
 from bridge.model import JobSpec, WorkItem
 from jobctl_sim.device import VirtualDevice
+from jobctl_sim.fleet import FleetSpec, wait_online
 from jobctl_sim.harness import SimHarness
-from jobctl_sim.fleet import FleetSpec
+from jobctl_sim.workers import WorkerFleet, default_worker_count
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -96,9 +100,16 @@ def event_latency(device: Device, events: int = 100) -> dict[str, float]:
     return {"events": len(latencies), "p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95)}
 
 
-def parallel_devices(adb: PrivateAdbServer, count: int = 4, calls: int = 30) -> dict[str, float]:
-    with SimHarness(FleetSpec(count=count)) as fleet:
-        devices = [connect(a, adb.server) for a in fleet.connect(adb.server)]
+def parallel_devices(adb: PrivateAdbServer, count: int = 4, calls: int = 30,
+                     soak_rounds: int = 3) -> dict[str, Any]:
+    """The same work on one device, then on ``count`` devices at once, the devices spread over
+    worker processes (:class:`jobctl_sim.workers.WorkerFleet`, one per core); then
+    ``soak_rounds`` more rounds on every device, with each worker's RSS before and after."""
+    with open(os.devnull, "wb") as quiet, WorkerFleet(FleetSpec(count=count), log=quiet) as fleet:
+        for address in fleet.addresses:
+            adb.server.connect_device(address)
+        wait_online(adb.server, fleet.addresses, time.monotonic() + 30)
+        devices = [connect(a, adb.server) for a in fleet.addresses]
 
         def work(device: Device) -> None:
             helper = Helper(device)
@@ -113,27 +124,39 @@ def parallel_devices(adb: PrivateAdbServer, count: int = 4, calls: int = 30) -> 
         outcomes = for_each_device(work, devices)
         many = time.perf_counter() - start
         assert all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok]
-    return {"devices": count, "one_device_s": one, "n_devices_parallel_s": many, "ratio_n_over_one": many / one}
+        rss_before = sum(fleet.rss_bytes().values())
+        for _ in range(soak_rounds):
+            for_each_device(work, devices)
+        rss_after = sum(fleet.rss_bytes().values())
+        workers = len(fleet.pids)
+        for address in fleet.addresses:
+            adb.server.disconnect_device(address)
+    cores = default_worker_count(64)
+    return {"devices": count, "workers": workers, "cores": cores, "one_device_s": one, "n_devices_parallel_s": many,
+            "ratio_n_over_one": many / one, "target_ratio": 1.25 * count / min(cores, count),
+            "rss_per_device_mb_before_soak": rss_before / count / 2**20,
+            "rss_per_device_mb_after_soak": rss_after / count / 2**20, "soak_rounds": soak_rounds}
 
 
 def measure(adb: PrivateAdbServer | None = None, *, schedule_calls: int = 50,
-            enqueue_counts: tuple[int, int] = (10, 10_000), events: int = 100, parallel_count: int = 4,
-            parallel_calls: int = 30) -> dict[str, Any]:
+            enqueue_counts: tuple[int, int] = (10, 10_000), events: int = 100, parallel_count: int = 8,
+            parallel_calls: int = 150, soak_rounds: int = 3) -> dict[str, Any]:
     """Every figure as data; on ``adb`` if given, else on a private adb server of its own."""
     if adb is None:
         with PrivateAdbServer() as own:
             return measure(own, schedule_calls=schedule_calls, enqueue_counts=enqueue_counts, events=events,
-                           parallel_count=parallel_count, parallel_calls=parallel_calls)
+                           parallel_count=parallel_count, parallel_calls=parallel_calls, soak_rounds=soak_rounds)
     with SimHarness(FleetSpec()) as sim:
         device = connect(sim.connect(adb.server)[0], adb.server)
         virtual = sim.devices[0]
         Helper(device).leave_never_bucket()
-        return {
+        figures = {
             "schedule": schedule_cost(device, virtual, schedule_calls),
             "enqueue": enqueue_cost(device, virtual, enqueue_counts),
             "event_latency": event_latency(device, events),
-            "parallel": parallel_devices(adb, parallel_count, parallel_calls),
         }
+    # After the in-process device has stopped: the worker processes get the cores to themselves.
+    return {**figures, "parallel": parallel_devices(adb, parallel_count, parallel_calls, soak_rounds)}
 
 
 def main() -> None:
@@ -152,8 +175,11 @@ def main() -> None:
     print(f"enqueue 10,000:  {e['10000']['ms']:.1f} ms, {e['10000']['round_trips']} round trips "
           f"(ratio {e['round_trip_ratio_10000_vs_10']:.1f})")
     print(f"event latency:   p50 {lat['p50_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms over {lat['events']} events")
-    print(f"{par['devices']} devices in parallel: {par['n_devices_parallel_s']:.2f} s vs one device "
-          f"{par['one_device_s']:.2f} s (ratio {par['ratio_n_over_one']:.2f})")
+    print(f"{par['devices']} devices in parallel ({par['workers']} worker processes): "
+          f"{par['n_devices_parallel_s']:.2f} s vs one device {par['one_device_s']:.2f} s "
+          f"(ratio {par['ratio_n_over_one']:.2f}, target {par['target_ratio']:.2f}); "
+          f"RSS per device {par['rss_per_device_mb_before_soak']:.1f} MB, "
+          f"{par['rss_per_device_mb_after_soak']:.1f} MB after {par['soak_rounds']} more rounds")
 
 
 if __name__ == "__main__":

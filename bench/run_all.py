@@ -4,12 +4,16 @@
 * operations (``bench.bridge_ops``): schedule + ack, enqueue small/large, event latency,
   N devices in parallel vs one;
 * command-line cold start: ``jobctl --help`` against ``python -c "import click"`` (the floor
-  for a click program), each run N times, interleaved side by side.
+  for a click program), each run N times, interleaved side by side;
+* what a user feels (``bench.cli_commands``): each ``jobctl`` command as a whole process beside
+  the raw ``adb shell`` command(s) giving the same answer, alternating (target ratio ≤ 1.5);
+* N devices (in worker processes, one per core) against one, and RSS per device after a soak.
 
-Prints one table: name, median, p95, unit, and the ratios. ``--json`` prints the same as one
-JSON document; ``--quick`` runs small counts (a smoke run of a few seconds, not figures to
-publish). Everything runs on one private adb server (never 5037) and in-process virtual
-devices, all stopped at the end.
+Prints one table: each figure's median and p95 beside its baseline measured in the same run
+(raw socket, raw adb CLI, one device, ``import click``) and their ratio. ``--json`` prints the
+same as one JSON document; ``--quick`` runs small counts (a smoke run CI prints on every build so
+that a regression shows: figures printed, not asserted). Everything runs on one private adb
+server (never 5037) and virtual devices, all stopped at the end.
 
     python bench/run_all.py [--quick] [--json] [--calls N] [--cold-starts N]
 """
@@ -30,7 +34,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as ``python bench/run_all.py``
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import bridge_ops, shell_roundtrip
+from bench import bridge_ops, cli_commands, shell_roundtrip
 from bridge.adb.private import PrivateAdbServer
 
 
@@ -44,12 +48,14 @@ class Settings:
     parallel_count: int
     parallel_calls: int
     cold_starts: int
+    command_runs: int = 10
+    soak_rounds: int = 3
 
 
 FULL = Settings(shell_calls=500, shell_warmup=10, schedule_calls=50, enqueue_counts=(10, 10_000), events=100,
-                parallel_count=4, parallel_calls=30, cold_starts=20)
+                parallel_count=8, parallel_calls=150, cold_starts=20, command_runs=10, soak_rounds=10)
 QUICK = Settings(shell_calls=20, shell_warmup=2, schedule_calls=5, enqueue_counts=(10, 1_000), events=5,
-                 parallel_count=2, parallel_calls=3, cold_starts=3)
+                 parallel_count=2, parallel_calls=3, cold_starts=3, command_runs=2, soak_rounds=1)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,14 @@ class Figure:
     median: float
     p95: float | None
     unit: str
+    baseline: str | None = None
+    """What the figure is measured against, in the same run (``None``: a figure of its own)."""
+    baseline_median: float | None = None
+    baseline_p95: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.median / self.baseline_median if self.baseline_median else None
 
 
 @dataclass(frozen=True)
@@ -106,10 +120,11 @@ def measure(settings: Settings) -> dict[str, Any]:
         shell = shell_roundtrip.run(settings.shell_calls, settings.shell_warmup, adb)
         ops = bridge_ops.measure(adb, schedule_calls=settings.schedule_calls, enqueue_counts=settings.enqueue_counts,
                                  events=settings.events, parallel_count=settings.parallel_count,
-                                 parallel_calls=settings.parallel_calls)
+                                 parallel_calls=settings.parallel_calls, soak_rounds=settings.soak_rounds)
+        commands = cli_commands.measure(adb, settings.command_runs)
         adb_port = adb.port
     return {"adb_port": adb_port, "shell_roundtrip": shell, "bridge_ops": ops,
-            "cold_start": cold_start(settings.cold_starts)}
+            "cold_start": cold_start(settings.cold_starts), "cli_commands": commands}
 
 
 def tabulate(raw: dict[str, Any], settings: Settings) -> tuple[list[Figure], list[Ratio]]:
@@ -117,13 +132,14 @@ def tabulate(raw: dict[str, Any], settings: Settings) -> tuple[list[Figure], lis
     small, large = settings.enqueue_counts
     enqueue = ops["enqueue"]
     schedule, latency, parallel = ops["schedule"], ops["event_latency"], ops["parallel"]
+    raw_socket = shell["a_raw_socket"]
     figures = [
-        Figure("shell round trip: raw socket to the adb server (a)", shell["a_raw_socket"]["median_ms"],
-               shell["a_raw_socket"]["p95_ms"], "ms"),
+        Figure("shell round trip: raw socket to the adb server (a)", raw_socket["median_ms"], raw_socket["p95_ms"],
+               "ms"),
         Figure("shell round trip: bridge Device.shell (b)", shell["b_bridge"]["median_ms"],
-               shell["b_bridge"]["p95_ms"], "ms"),
+               shell["b_bridge"]["p95_ms"], "ms", "raw socket (a)", raw_socket["median_ms"], raw_socket["p95_ms"]),
         Figure("shell round trip: adbutils device.shell (c)", shell["c_adbutils"]["median_ms"],
-               shell["c_adbutils"]["p95_ms"], "ms"),
+               shell["c_adbutils"]["p95_ms"], "ms", "raw socket (a)", raw_socket["median_ms"], raw_socket["p95_ms"]),
         Figure("schedule + acknowledgement", schedule["median_ms"], schedule["p95_ms"], "ms"),
         Figure("schedule: adb round trips per call", schedule["round_trips_per_call"], None, "count"),
         Figure("schedule: app_process starts per call", schedule["app_process_starts_per_call"], None, "count"),
@@ -135,20 +151,31 @@ def tabulate(raw: dict[str, Any], settings: Settings) -> tuple[list[Figure], lis
                latency["p95_ms"], "ms"),
         Figure(f"1 device: {settings.parallel_calls} schedules + cancel_all", parallel["one_device_s"], None, "s"),
         Figure(f"{parallel['devices']} devices in parallel: the same on each", parallel["n_devices_parallel_s"],
-               None, "s"),
-        Figure("cold start: jobctl --help", cold["jobctl_help"]["median_ms"], cold["jobctl_help"]["p95_ms"], "ms"),
+               None, "s", "1 device", parallel["one_device_s"]),
+        Figure("virtual device RSS per device", parallel["rss_per_device_mb_after_soak"], None, "MB",
+               f"before {parallel['soak_rounds']} soak rounds", parallel["rss_per_device_mb_before_soak"]),
+        Figure("cold start: jobctl --help", cold["jobctl_help"]["median_ms"], cold["jobctl_help"]["p95_ms"], "ms",
+               'python -c "import click"', cold["import_click"]["median_ms"], cold["import_click"]["p95_ms"]),
         Figure('cold start: python -c "import click"', cold["import_click"]["median_ms"],
                cold["import_click"]["p95_ms"], "ms"),
     ]
+    for name, row in raw["cli_commands"]["commands"].items():
+        trips = row["round_trips"]
+        figures.append(Figure(f"jobctl {name}", row["jobctl_median_ms"], row["jobctl_p95_ms"], "ms",
+                              f"raw adb CLI x{len(row['raw'])} (jobctl: {trips} round trip{'s' * (trips != 1)})",
+                              row["raw_median_ms"], row["raw_p95_ms"]))
     ratios = [
         Ratio("bridge / raw socket (b/a)", raw["shell_roundtrip"]["ratios"]["b_over_a"], "target <= 2"),
         Ratio("adbutils / bridge (c/b)", raw["shell_roundtrip"]["ratios"]["c_over_b"]),
         Ratio(f"enqueue round trips, {large:,} / {small:,} items", enqueue[f"round_trip_ratio_{large}_vs_{small}"],
               "the inbox path's one extra trip; independent of the count"),
         Ratio(f"{parallel['devices']} devices in parallel / 1 device", parallel["ratio_n_over_one"],
-              "in-process devices share one event loop"),
+              f"{parallel['workers']} worker processes on {parallel['cores']} cores; target <= "
+              f"{parallel['target_ratio']:.2f}"),
         Ratio("jobctl --help / import click", cold["jobctl_help"]["median_ms"] / cold["import_click"]["median_ms"]),
     ]
+    ratios += [Ratio(f"jobctl {name} / raw adb CLI", row["ratio"], f"target <= {cli_commands.TARGET_RATIO}")
+               for name, row in raw["cli_commands"]["commands"].items()]
     return figures, ratios
 
 
@@ -159,19 +186,28 @@ def _number(value: float | None) -> str:
 
 
 def render(figures: list[Figure], ratios: list[Ratio], settings: Settings, quick: bool) -> str:
-    rows = [(f.name, _number(f.median), _number(f.p95), f.unit) for f in figures]
-    rows += [(r.name, f"{r.value:,.2f}", "-", "ratio" + (f" ({r.note})" if r.note else "")) for r in ratios]
-    header = ("figure", "median", "p95", "unit")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
-    lines = [f"{header[0]:<{widths[0]}}  {header[1]:>{widths[1]}}  {header[2]:>{widths[2]}}  {header[3]}"]
-    lines.append("-" * (sum(widths) + 4 + 2 + 30))
+    """One table: each figure, its baseline measured in the same run, their ratio; then the ratios."""
+    header = ("figure", "median", "p95", "unit", "baseline", "median", "p95", "ratio")
+    rows = [(f.name, _number(f.median), _number(f.p95), f.unit, f.baseline or "-", _number(f.baseline_median),
+             _number(f.baseline_p95), "-" if f.ratio is None else f"{f.ratio:.2f}") for f in figures]
+    rows += [(r.name, f"{r.value:,.2f}", "-", "ratio", r.note or "-", "-", "-", "-") for r in ratios]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    right = {1, 2, 5, 6, 7}
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = [f"{cell:>{widths[i]}}" if i in right else f"{cell:<{widths[i]}}" for i, cell in enumerate(row)]
+        return "  ".join(cells).rstrip()
+
+    rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
+    lines = [line(header), rule]
     for index, row in enumerate(rows):
         if index == len(figures):
-            lines.append("-" * (sum(widths) + 4 + 2 + 30))
-        lines.append(f"{row[0]:<{widths[0]}}  {row[1]:>{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}")
+            lines.append(rule)
+        lines.append(line(row))
     mode = "QUICK smoke run: not figures to publish" if quick else "full run"
     lines.append(f"({mode}; {settings.shell_calls} interleaved shell calls per path, event latency median = p50, "
-                 f"{settings.cold_starts} cold starts each)")
+                 f"{settings.cold_starts} cold starts each, {settings.command_runs} runs of each jobctl command "
+                 "and its raw adb baseline, alternating)")
     return "\n".join(lines)
 
 
@@ -195,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             "quick": args.quick,
             "settings": asdict(settings),
             "seconds": round(time.perf_counter() - started, 3),
-            "figures": [asdict(f) for f in figures],
+            "figures": [asdict(f) | {"ratio": f.ratio} for f in figures],
             "ratios": [asdict(r) for r in ratios],
             "raw": raw,
         }, indent=2))

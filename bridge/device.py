@@ -22,7 +22,6 @@ import os
 import shlex
 import socket
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -396,6 +395,8 @@ class Device:
         """Push an APK and ``pm install`` it; raise :class:`InstallError` with its reason."""
         with open(apk_path, "rb") as apk:
             data = apk.read()
+        import uuid
+
         remote = f"/data/local/tmp/jobctl-{uuid.uuid4().hex[:12]}.apk"
         self.push(data, remote)
         flags = ["-r"] * replace + ["-t"] + ["-g"] * grant_permissions

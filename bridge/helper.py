@@ -18,13 +18,14 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from bridge import helper_protocol as protocol
 from bridge.device import Device
 from bridge.errors import HelperError, HelperIncompatibleError, HelperMissingError, HelperProtocolError
-from bridge.model import JobSpec, WorkItem
-from bridge.validation import validate, validate_enqueue
+
+if TYPE_CHECKING:
+    from bridge.model import JobSpec, WorkItem
 
 HELPER_APK_ENV = "JOBCTL_HELPER_APK"
 """Another helper APK to install instead of the one shipped inside jobctl (bridge/helper_apk/)."""
@@ -190,6 +191,8 @@ class Helper:
     def schedule(self, spec: JobSpec) -> protocol.JobRef:
         """Validate against the device's API level, then schedule (through the activity for
         user-initiated jobs, which the platform only accepts from a foreground app)."""
+        from bridge.validation import validate
+
         validate(spec, self.device.api_level)
         request = protocol.schedule_request(spec, self._next_id())
         if spec.user_initiated:
@@ -197,6 +200,8 @@ class Helper:
         return self.call(request)
 
     def enqueue(self, spec: JobSpec, items: Sequence[WorkItem]) -> protocol.EnqueueResult:
+        from bridge.validation import validate_enqueue
+
         validate_enqueue(spec, list(items), self.device.api_level)
         return self.call(protocol.enqueue_request(spec, list(items), self._next_id()))
 

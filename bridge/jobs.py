@@ -12,22 +12,33 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from bridge import helper_protocol as protocol
-from bridge.adb.server import AdbServer
-from bridge.conditions import Conditions
 from bridge.device import CommandResult, Device, connect
 from bridge.errors import JobctlError, JobNotFoundError, JobNotReadyError, WaitTimeoutError
-from bridge.events import EventStream
-from bridge.helper import Helper
-from bridge.model import EventKind, JobEvent, JobRun, JobSpec, JobState, StopReason, WorkItem, runs_from_events
-from bridge.parsers import parse_job_state
 
-EventPredicate = Callable[[JobEvent], bool]
-_END_KINDS = frozenset({EventKind.STOPPED, EventKind.FINISHED})
+if TYPE_CHECKING:  # loaded on first use: a command that never uses them never imports them
+    from bridge.adb.server import AdbServer
+    from bridge.conditions import Conditions
+    from bridge.events import EventStream
+    from bridge.helper import Helper
+    from bridge.model import JobEvent, JobRun, JobSpec, JobState, StopReason, WorkItem
+
+EventPredicate = Callable[["JobEvent"], bool]
 
 # cmd jobscheduler's error exits (JobSchedulerShellCommand, aosp-shell-interface.md §0)
 _EXIT_NO_PACKAGE, _EXIT_NO_JOB, _EXIT_CONSTRAINTS = 24, 23, 22
+NOT_EXECUTING = "No matching executing jobs found."
+"""What ``cmd jobscheduler stop|timeout`` print (exit 0) when no matching job is running
+(``JobSchedulerService.executeStopCommand`` / ``executeTimeoutCommand``)."""
+
+
+def namespace_words(namespace: str | None) -> str:
+    """``the default namespace`` or ``namespace 'NS'`` (for messages)."""
+    return "the default namespace" if namespace is None else f"namespace {namespace!r}"
+
+
 _IDEMPOTENT_VERBS = frozenset({"stop", "timeout", "get-job-state"})
 
 
@@ -88,7 +99,7 @@ class Job:
         self.job_id = job_id
         self.namespace = namespace
         self.spec = spec
-        self._since = len(session.log.snapshot())
+        self._since = session.events_seen()
         """Waits look only at events after the handle was made (or the job last scheduled)."""
 
     def __repr__(self) -> str:
@@ -99,6 +110,8 @@ class Job:
 
     # -- JobScheduler's shell verbs -------------------------------------------------------------
     def _verb(self, verb: str, *options: str, missing_ok: bool = False) -> CommandResult:
+        if verb != "get-job-state":
+            self.session.before_action()  # run/stop/timeout make events: know where they start
         argv = ["cmd", "jobscheduler", verb, *options, "-u", "0"]
         if self.namespace is not None:
             argv += ["-n", self.namespace]
@@ -107,7 +120,8 @@ class Job:
         result = self.session.device.shell([*argv, protocol.HELPER_PACKAGE, str(self.job_id)],
                                            idempotent=verb in _IDEMPOTENT_VERBS)
         if result.exit_code == _EXIT_NO_JOB and not missing_ok:
-            raise JobNotFoundError(f"no job {self.job_id} (namespace {self.namespace}) for {protocol.HELPER_PACKAGE}")
+            raise JobNotFoundError(f"no job {self.job_id} in {namespace_words(self.namespace)} of "
+                                   f"{protocol.HELPER_PACKAGE}")
         if result.exit_code == _EXIT_NO_PACKAGE:
             raise JobNotFoundError(f"{protocol.HELPER_PACKAGE} is not installed")
         return result
@@ -119,8 +133,9 @@ class Job:
             raise JobNotReadyError(f"job {self.job_id}: constraints not satisfied ({result.text.strip()})")
         result.check()
 
-    def stop(self, reason: StopReason | None = None, internal_reason: int | None = None) -> None:
-        """``stop`` the running job, with a public stop reason on API 34+."""
+    def stop(self, reason: StopReason | None = None, internal_reason: int | None = None) -> bool:
+        """``stop`` the running job, with a public stop reason on API 34+. False when the device
+        answered :data:`NOT_EXECUTING` (the job does not exist or is not running)."""
         options: list[str] = []
         if reason is not None:
             if self.session.device.api_level < 34:
@@ -129,15 +144,17 @@ class Job:
             options += ["-s", str(int(reason))]
             if internal_reason is not None:
                 options += ["-i", str(internal_reason)]
-        self._verb("stop", *options).check()
+        return NOT_EXECUTING not in self._verb("stop", *options).check().text
 
-    def timeout(self) -> None:
+    def timeout(self) -> bool:
         """``timeout``: stop it as if it ran past its limit (STOP_REASON_TIMEOUT)."""
-        self._verb("timeout").check()
+        return NOT_EXECUTING not in self._verb("timeout").check().text
 
     def state(self) -> JobState:
         """``get-job-state``; a job that does not exist answers ``unknown(…)`` (exit 23), which
         is a state (``JobState.exists`` is False), not an error."""
+        from bridge.parsers import parse_job_state
+
         return parse_job_state(self._verb("get-job-state", missing_ok=True).text)
 
     def cancel(self) -> None:
@@ -153,6 +170,8 @@ class Job:
         return [e for e in self.session.log.snapshot() if self._mine(e)]
 
     def runs(self) -> list[JobRun]:
+        from bridge.model import runs_from_events
+
         return [run for run in runs_from_events(self.session.log.snapshot())
                 if run.job_id == self.job_id and run.namespace == self.namespace]
 
@@ -175,40 +194,134 @@ class Job:
             return self.session.log.wait_for(wanted, 0, self._since, description)
 
     def wait_started(self, timeout: float = 30.0) -> JobEvent:
+        from bridge.model import EventKind
+
         return self.wait_until(lambda e: e.kind is EventKind.STARTED, timeout, "start")
 
     def wait_stopped(self, timeout: float = 60.0) -> JobRun:
         """The run that ends next (stopped by the system or finished by the job)."""
+        from bridge.model import EventKind
+
         start = self.wait_started(timeout)
-        end = self.wait_until(lambda e: e.seq > start.seq and e.kind in _END_KINDS, timeout, "stop")
+        ends = (EventKind.STOPPED, EventKind.FINISHED)
+        end = self.wait_until(lambda e: e.seq > start.seq and e.kind in ends, timeout, "stop")
         run = next(r for r in self.runs() if r.start_seq == start.seq)
         if run.end_seq is None or run.end_seq < end.seq:
             raise WaitTimeoutError(f"job {self.job_id}: its run ended but the events are incomplete")
-        self._since = len(self.session.log.snapshot())
+        self._since = self.session.events_seen()
         return run
 
 
 class Session:
-    """A device with its helper ready, its conditions and its live events."""
+    """A device with its helper, its conditions and its live events -- each opened on first use.
 
-    def __init__(self, device: Device, helper: Helper | None = None, from_seq: int | None = None) -> None:
+    Opening a session costs nothing on the device. The helper is made ready (``info``; installed
+    or replaced when missing or of another version) the first time it is used; the conditions
+    are built when first asked for; the event stream (a ``logcat`` reader thread) starts when
+    events are first read (:attr:`log`, :attr:`events`, a ``Job.wait_*``).
+
+    Which events a session delivers: from ``from_seq`` when given; otherwise, with
+    ``events_since_open`` (the default), from the first thing the session did that can make one
+    (a helper request, ``run``/``stop``/``timeout``, a condition change: the journal position is
+    read just before it, so ``job.run(); job.wait_started()`` never misses the start); with
+    ``events_since_open=False``, from the first read of events or of the conditions (one round
+    trip fewer for a session that acts and never waits, such as most ``jobctl`` commands).
+    """
+
+    def __init__(self, device: Device, helper: Helper | None = None, from_seq: int | None = None, *,
+                 events_since_open: bool = True) -> None:
         self.device = device
-        self.helper = helper or Helper(device)
-        info = self.helper.ensure_ready()
-        self.conditions = Conditions(device)
-        self.log = EventLog()
-        start = info.journal_next_seq if from_seq is None else from_seq
-        self.events = EventStream(self.helper, start, on_event=self.log.append)
+        self._helper = helper
+        self._ready: protocol.InfoResult | None = None
+        self._start_seq = from_seq
+        self._events_since_open = events_since_open
+        self._conditions: Conditions | None = None
+        self._log = EventLog()
+        self._events: EventStream | None = None
+        self._opening = threading.RLock()
+        self._closed = False
 
+    # -- opened on first use ------------------------------------------------------------------
+    @property
+    def helper(self) -> Helper:
+        """The helper, ready: the first use checks it answers and is of the expected version (one
+        ``info``), installing it when needed."""
+        with self._opening:
+            if self._helper is None:
+                from bridge.helper import Helper
+
+                self._helper = Helper(self.device)
+            if self._ready is None:
+                self._ready = self._helper.ensure_ready()
+                if self._start_seq is None and self._events_since_open:
+                    self._start_seq = self._ready.journal_next_seq
+        return self._helper
+
+    def before_action(self) -> None:
+        """Called before anything that can make an event: fixes where this session's events start."""
+        if self._start_seq is None and self._events_since_open:
+            _ = self.helper
+
+    def _fix_start(self) -> None:
+        """Events start here (whatever ``events_since_open`` says), unless they already have a start."""
+        with self._opening:
+            if self._start_seq is None:
+                _ = self.helper
+                if self._start_seq is None:
+                    assert self._ready is not None
+                    self._start_seq = self._ready.journal_next_seq
+
+    @property
+    def conditions(self) -> Conditions:
+        """The device's conditions. Events start no later than the first use of them: a condition
+        change can stop (or start) a job, and a timeline that begins with the conditions read
+        (``jobctl watch``) must not miss an event that came after it."""
+        with self._opening:
+            if self._conditions is None:
+                from bridge.conditions import Conditions
+
+                self._fix_start()
+                self._conditions = Conditions(self.device)
+            return self._conditions
+
+    @property
+    def events(self) -> EventStream:
+        """The live event stream (started now if it is not yet)."""
+        with self._opening:
+            if self._events is None:
+                from bridge.events import EventStream
+
+                if self._closed:
+                    raise JobctlError("the session is closed")
+                self._fix_start()  # events come from the helper: it must be there
+                assert self._start_seq is not None
+                self._events = EventStream(self.helper, self._start_seq, on_event=self._log.append)
+            return self._events
+
+    @property
+    def log(self) -> EventLog:
+        """Every event delivered this session (reading it starts the event stream, unless the
+        session is closed)."""
+        if not self._closed:
+            _ = self.events
+        return self._log
+
+    def events_seen(self) -> int:
+        """How many events were delivered so far (0 before the stream started); starts nothing."""
+        return len(self._log)
+
+    # -- commands -------------------------------------------------------------------------------
     def schedule(self, spec: JobSpec) -> Job:
         """Validate, schedule, and return the job's handle (``JobSpecError`` before the device is touched)."""
+        helper = self.helper
         job = Job(self, spec.job_id, spec.namespace, spec)
-        self.helper.schedule(spec)
+        helper.schedule(spec)
         return job
 
     def enqueue(self, spec: JobSpec, items: Sequence[WorkItem]) -> Job:
+        helper = self.helper
         job = Job(self, spec.job_id, spec.namespace, spec)
-        self.helper.enqueue(spec, items)
+        helper.enqueue(spec, items)
         return job
 
     def job(self, job_id: int, namespace: str | None = None) -> Job:
@@ -218,7 +331,11 @@ class Session:
         return self.helper.pending(namespace, all_namespaces)
 
     def close(self) -> None:
-        self.events.close()
+        with self._opening:
+            self._closed = True
+            events = self._events
+        if events is not None:
+            events.close()
 
     def __enter__(self) -> Session:
         return self
@@ -228,5 +345,6 @@ class Session:
 
 
 def open_session(serial: str | None = None, server: AdbServer | None = None) -> Session:
-    """Connect (``-s``/``ANDROID_SERIAL``/the only device), make the helper ready, follow its events."""
+    """Connect (``-s``/``ANDROID_SERIAL``/the only device); the helper, the conditions and the
+    event stream open on first use (:class:`Session`)."""
     return Session(connect(serial, server))

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bridge.model import JOB_STATE_TOKENS, Priority, StopReason, runs_from_events
+from bridge.model import JOB_STATE_TOKENS
 
 if TYPE_CHECKING:
+    from bridge.model import Priority, StopReason
     from bridge.helper_protocol import PendingJob
     from bridge.jobs import Session
     from bridge.model import PendingReason
@@ -74,6 +75,7 @@ def jobs_overview(session: Session, namespace: str | None) -> tuple[JobOverview,
     """The helper's pending jobs (every namespace on API 34+ when ``namespace`` is ``None``), in
     the helper's order, joined with the dump (constraints, bucket) and the journal (last stop)."""
     from bridge.helper_protocol import HELPER_PACKAGE
+    from bridge.model import runs_from_events
     from bridge.parsers import parse_jobscheduler_dump
 
     every = namespace is None and session.device.api_level >= 34

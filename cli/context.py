@@ -41,9 +41,10 @@ class GlobalOptions:
         return connect(self.serial, self.server())
 
     def session(self, from_seq: int | None = None) -> Session:
-        """A :class:`bridge.jobs.Session` on the chosen device (helper checked, events followed).
-        Close it (``with``) when done."""
+        """A :class:`bridge.jobs.Session` on the chosen device. It opens nothing until used: a
+        command pays for the helper's ``info`` only if it uses the helper, and for the event stream
+        only if it reads events (then from that moment, or ``from_seq``). Close it (``with``)."""
         from bridge.jobs import Session
 
-        return Session(self.device(), from_seq=from_seq)
+        return Session(self.device(), from_seq=from_seq, events_since_open=False)
 

@@ -24,13 +24,10 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from bridge.adb.server import AdbServer, ServerAddress
 from bridge.errors import JobctlError
-from jobctl_sim import faults
-from jobctl_sim.adbd.cable import Cable
-from jobctl_sim.fleet import Fleet, FleetSpec, wait_online
+from jobctl_sim.fleet import FleetSpec, ServingFleet, wait_online
 from jobctl_sim.fleet import SimError as SimError  # what this module's functions raise, for their callers
 
 RECORD_DIR = "sims"
@@ -118,7 +115,9 @@ async def serve(spec: FleetSpec, adb_server: ServerAddress, state_dir: Path | No
                 on_ready: Callable[[SimRecord], Awaitable[None]] | None = None) -> None:
     """Run a fleet until SIGTERM/SIGINT; announce it in ``state_dir`` while it runs."""
     logger = logging.getLogger("jobctl.sim")
-    fleet = Fleet(spec, logger=logger)
+    from jobctl_sim.workers import serving_fleet
+
+    fleet: ServingFleet = serving_fleet(spec, logger)  # several devices: one worker process per core
     await fleet.start()
     control_path = _control_path(state_dir) if state_dir is not None else None
     control_server = await _serve_control(fleet, control_path) if control_path is not None else None
@@ -127,7 +126,7 @@ async def serve(spec: FleetSpec, adb_server: ServerAddress, state_dir: Path | No
         pid=os.getpid(),
         adb_server=str(adb_server),
         devices=tuple(
-            SimDevice(s.address, s.device.serial, s.device.api_level, spec.helper) for s in fleet.servers
+            SimDevice(d.address, d.serial, d.api_level, spec.helper) for d in fleet.served()
         ),
         speed=spec.speed,
         log_file=log_file,
@@ -138,16 +137,15 @@ async def serve(spec: FleetSpec, adb_server: ServerAddress, state_dir: Path | No
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    for server in fleet.servers:
-        logger.info("serving %s on %s", server.device.serial, server.address)
-    cables = [Cable(server, adb_server.host, adb_server.port, logger=logger).plug() for server in fleet.servers]
+    for device in fleet.served():
+        logger.info("serving %s on %s", device.serial, device.address)
+    await fleet.plug(adb_server.host, adb_server.port)
     if on_ready is not None:
         await on_ready(record)
     try:
         await stop.wait()
     finally:
-        for cable in cables:
-            await cable.unplug()
+        await fleet.unplug()
         if path is not None:
             path.unlink(missing_ok=True)
         if control_server is not None:
@@ -168,7 +166,7 @@ def _control_path(state_dir: Path) -> Path:
     return folder / f"{os.getpid()}.sock"
 
 
-async def _serve_control(fleet: Fleet, path: Path) -> asyncio.AbstractServer:
+async def _serve_control(fleet: ServingFleet, path: Path) -> asyncio.AbstractServer:
     """Answer one JSON request per line on a Unix socket only this user can open."""
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -191,33 +189,18 @@ async def _serve_control(fleet: Fleet, path: Path) -> asyncio.AbstractServer:
     return server
 
 
-async def _control_request(fleet: Fleet, line: bytes) -> dict[str, object]:
+async def _control_request(fleet: ServingFleet, line: bytes) -> dict[str, object]:
     try:
         request = json.loads(line)
         op = request["op"]
     except (ValueError, KeyError, TypeError):
         return {"ok": False, "error": "bad request: expected a JSON object with an \"op\""}
     if op == "stats":
-        return {"ok": True, "devices": [server.device.stats() | {"address": server.address}
-                                        for server in fleet.servers]}
+        return {"ok": True, "devices": await fleet.stats()}
     if op == "fault":
-        return await _fault_request(fleet, request)
+        # {"op": "fault", "device": ADDRESS-OR-SERIAL (optional: every device), "kind": …}
+        return await fleet.fault(request)
     return {"ok": False, "error": f"unknown op {op!r}"}
-
-
-async def _fault_request(fleet: Fleet, request: dict[str, Any]) -> dict[str, object]:
-    """``{"op": "fault", "device": ADDRESS-OR-SERIAL (optional: every device), "kind": …}``."""
-    wanted = request.get("device")
-    servers = [s for s in fleet.servers if wanted in (None, s.address, s.device.serial)]
-    if not servers:
-        return {"ok": False, "error": f"no device {wanted!r} in this daemon"}
-    results = []
-    for server in servers:
-        try:
-            results.append({"address": server.address, **await faults.apply(server.device.faults, request)})
-        except faults.FaultError as error:
-            return {"ok": False, "error": str(error)}
-    return {"ok": True, "devices": results}
 
 
 def control(record: SimRecord, request: dict[str, object], timeout: float = 10.0) -> dict[str, object]:
@@ -304,12 +287,14 @@ def stop_record(record: SimRecord, server: AdbServer | None = None, state_dir: P
     """Stop a daemon, then disconnect its devices (in that order: its cables would plug them in again)."""
     server = server or AdbServer(ServerAddress.parse(record.adb_server))
     if record.alive:
-        os.kill(record.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # another `sim stop` may have ended it just now
+            os.kill(record.pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while record.alive and time.monotonic() < deadline:
             time.sleep(0.02)
         if record.alive:
-            os.kill(record.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(record.pid, signal.SIGKILL)
     if server.is_running():
         for device in record.devices:
             with contextlib.suppress(JobctlError):
@@ -318,9 +303,24 @@ def stop_record(record: SimRecord, server: AdbServer | None = None, state_dir: P
     path.unlink(missing_ok=True)
 
 
-def stop_all(state_dir: Path | None = None) -> list[SimRecord]:
-    """Stop every daemon recorded in ``state_dir``; returns what was stopped."""
-    stopped = records(state_dir)
+def same_server(record: SimRecord, server: ServerAddress) -> bool:
+    """Whether ``record``'s devices are plugged into the adb server at ``server`` (``localhost``
+    and ``127.0.0.1`` are one host)."""
+    def canonical(address: ServerAddress) -> tuple[str, int]:
+        host = address.host or "127.0.0.1"
+        return ("127.0.0.1" if host in ("localhost", "::1", "127.0.0.1") else host), address.port
+
+    try:
+        return canonical(ServerAddress.parse(record.adb_server)) == canonical(server)
+    except (ValueError, JobctlError):
+        return False
+
+
+def stop_all(state_dir: Path | None = None, server: ServerAddress | None = None) -> list[SimRecord]:
+    """Stop every daemon recorded in ``state_dir`` -- only those plugged into ``server`` when it
+    is given (two users, terminals or CI jobs on one adb server each never stop each other's
+    devices); returns what was stopped."""
+    stopped = [record for record in records(state_dir) if server is None or same_server(record, server)]
     for record in stopped:
         stop_record(record, state_dir=state_dir)
     return stopped

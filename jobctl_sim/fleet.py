@@ -1,7 +1,11 @@
 """A fleet of virtual devices: each assembled (:mod:`jobctl_sim.assembly`) and served on its own
 port (:mod:`jobctl_sim.adbd.server`), all in one event loop; and waiting until an adb server lists
-them. The in-process harness (:mod:`jobctl_sim.harness`) and the background daemon
-(:mod:`jobctl_sim.daemon`) both run one.
+them. The in-process harness (:mod:`jobctl_sim.harness`) runs one; so does each worker process
+of :mod:`jobctl_sim.workers`, which spreads a daemon's devices over the cores.
+
+What the daemon (:mod:`jobctl_sim.daemon`) needs of a fleet -- describe its devices, plug them
+into an adb server, answer ``stats`` and ``fault`` requests -- is :class:`ServingFleet`; both
+:class:`Fleet` and :class:`jobctl_sim.workers.WorkerFleet` provide it.
 """
 
 from __future__ import annotations
@@ -10,9 +14,12 @@ import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from bridge.adb.server import AdbServer
 from bridge.errors import JobctlError
+from jobctl_sim import faults
+from jobctl_sim.adbd.cable import Cable
 from jobctl_sim.adbd.server import LOOPBACK, DeviceServer
 from jobctl_sim.device import DeviceConfig, Extension, VirtualDevice
 
@@ -40,6 +47,29 @@ class FleetSpec:
             raise ValueError(f"port {self.first_port} is out of range")
 
 
+@dataclass(frozen=True)
+class ServedDevice:
+    """One device a fleet serves, as the daemon records it."""
+
+    address: str
+    """``HOST:PORT``: the serial the adb server lists."""
+    serial: str
+    """``ro.serialno`` inside the device."""
+    api_level: int
+
+
+class ServingFleet(Protocol):
+    """What the daemon does with a fleet, wherever its devices run (this process or workers)."""
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    def served(self) -> tuple[ServedDevice, ...]: ...
+    async def plug(self, adb_host: str, adb_port: int) -> None: ...
+    async def unplug(self) -> None: ...
+    async def stats(self) -> list[dict[str, Any]]: ...
+    async def fault(self, request: dict[str, Any]) -> dict[str, Any]: ...
+
+
 class Fleet:
     """Several virtual devices, each on its own port, in one event loop."""
 
@@ -55,6 +85,7 @@ class Fleet:
         self.extensions = tuple(extensions)
         self.log = logger or logging.getLogger("jobctl.sim")
         self.servers: list[DeviceServer] = []
+        self.cables: list[Cable] = []
 
     async def start(self) -> None:
         try:
@@ -77,6 +108,38 @@ class Fleet:
 
     def by_address(self, address: str) -> DeviceServer | None:
         return next((s for s in self.servers if s.address == address), None)
+
+    # -- what the daemon asks (ServingFleet) ---------------------------------------------------
+    def served(self) -> tuple[ServedDevice, ...]:
+        return tuple(ServedDevice(s.address, s.device.serial, s.device.api_level) for s in self.servers)
+
+    async def plug(self, adb_host: str, adb_port: int) -> None:
+        """Keep every device plugged into that adb server (:mod:`jobctl_sim.adbd.cable`)."""
+        self.cables += [Cable(server, adb_host, adb_port, logger=self.log).plug() for server in self.servers]
+
+    async def unplug(self) -> None:
+        cables, self.cables = self.cables, []
+        for cable in cables:
+            await cable.unplug()
+
+    async def stats(self) -> list[dict[str, Any]]:
+        """Each device's counters (``jobctl sim status``), with its address."""
+        return [server.device.stats() | {"address": server.address} for server in self.servers]
+
+    async def fault(self, request: dict[str, Any]) -> dict[str, Any]:
+        """``{"device": ADDRESS-OR-SERIAL (optional: every device), "kind": …}`` (:func:`faults.apply`):
+        ``{"ok": True, "devices": [...]}``, or ``{"ok": False, "error": ...}``."""
+        wanted = request.get("device")
+        servers = [s for s in self.servers if wanted in (None, s.address, s.device.serial)]
+        if not servers:
+            return {"ok": False, "error": f"no device {wanted!r} in this daemon"}
+        results = []
+        for server in servers:
+            try:
+                results.append({"address": server.address, **await faults.apply(server.device.faults, request)})
+            except faults.FaultError as error:
+                return {"ok": False, "error": str(error)}
+        return {"ok": True, "devices": results}
 
 
 def wait_online(server: AdbServer, addresses: Sequence[str], deadline: float) -> None:

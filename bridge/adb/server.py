@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -100,6 +99,8 @@ class AdbServer:
             return
         if not self.address.is_local:
             raise AdbServerError(f"no adb server answers at {self.address}")
+        import subprocess  # only when a server has to be started
+
         command = [bundled_adb_path(), "-P", str(self.address.port), "start-server"]
         try:
             subprocess.run(command, check=True, timeout=timeout, capture_output=True, env=_server_env())

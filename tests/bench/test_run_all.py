@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench import cli_commands
+
 REPO = Path(__file__).resolve().parents[2]
 
 EXPECTED_FIGURES = {
@@ -26,15 +28,19 @@ EXPECTED_FIGURES = {
     "event latency, helper event to JobEvent (5 events)": "ms",
     "1 device: 3 schedules + cancel_all": "s",
     "2 devices in parallel: the same on each": "s",
+    "virtual device RSS per device": "MB",
     "cold start: jobctl --help": "ms",
     'cold start: python -c "import click"': "ms",
 }
+COMMANDS = [pair.name for pair in cli_commands.pairs()]
+"""Each jobctl command timed beside the raw adb command(s) it replaces (issue 16)."""
 EXPECTED_RATIOS = [
     "bridge / raw socket (b/a)",
     "adbutils / bridge (c/b)",
     "enqueue round trips, 1,000 / 10 items",
     "2 devices in parallel / 1 device",
     "jobctl --help / import click",
+    *(f"jobctl {name} / raw adb CLI" for name in COMMANDS),
 ]
 
 
@@ -46,14 +52,15 @@ def port_is_listening(port: int) -> bool:
 
 def test_quick_json_run_reports_every_figure_and_ratio_and_stops_its_adb_server() -> None:
     proc = subprocess.run([sys.executable, str(REPO / "bench" / "run_all.py"), "--quick", "--json"],
-                          capture_output=True, text=True, timeout=120, cwd=REPO)
+                          capture_output=True, text=True, timeout=300, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     document = json.loads(proc.stdout)
 
     assert document["quick"] is True
     assert document["settings"]["shell_calls"] == 20 and document["settings"]["cold_starts"] == 3
     figures = {f["name"]: f for f in document["figures"]}
-    assert {name: f["unit"] for name, f in figures.items()} == EXPECTED_FIGURES
+    expected = EXPECTED_FIGURES | {f"jobctl {name}": "ms" for name in COMMANDS}
+    assert {name: f["unit"] for name, f in figures.items()} == expected
     for figure in figures.values():
         assert isinstance(figure["median"], (int, float)) and math.isfinite(figure["median"])
         assert figure["median"] >= 0
@@ -67,6 +74,11 @@ def test_quick_json_run_reports_every_figure_and_ratio_and_stops_its_adb_server(
     ratios = {r["name"]: r["value"] for r in document["ratios"]}
     assert list(ratios) == EXPECTED_RATIOS
     assert all(value > 0 and math.isfinite(value) for value in ratios.values())
+    for name in COMMANDS:  # each command beside its baseline, measured in the same run
+        command = figures[f"jobctl {name}"]
+        assert command["baseline"].startswith("raw adb CLI x") and command["baseline_median"] > 0
+        assert math.isclose(ratios[f"jobctl {name} / raw adb CLI"], command["ratio"])
+        assert math.isclose(command["ratio"], command["median"] / command["baseline_median"])
     shell = figures
     assert math.isclose(ratios["bridge / raw socket (b/a)"],
                         shell["shell round trip: bridge Device.shell (b)"]["median"]

@@ -1,0 +1,184 @@
+"""What a user feels: each ``jobctl`` command, a whole process, beside the raw ``adb`` command(s)
+it replaces, run alternately in the same loop (same load, same warm caches).
+
+For every command the table gives the median and p95 wall time of the jobctl process and of
+the raw ``adb -P PORT -s SERIAL shell …`` processes that give the same answer (where jobctl
+needs several round trips -- a readback after a set, a dump beside a state -- the baseline is
+that many raw commands, run one after the other), their ratio (target ≤ 1.5, issue 16), and
+how many adb streams the device served for one jobctl call (its round trips).
+
+The raw command lines are built from the same :mod:`bridge.helper_protocol` functions jobctl
+uses, so both sides ask the device the same thing.
+
+    python -m bench.cli_commands [--runs N] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Container, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as ``python bench/cli_commands.py``
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bridge import helper_protocol as protocol
+from bridge.adb.private import PrivateAdbServer
+from bridge.adb.server import bundled_adb_path
+from bridge.conditions.reading import readback_commands
+from bridge.device import connect
+from bridge.helper import Helper
+from bridge.model import JobSpec
+from bridge.parsers import sectioned
+from jobctl_sim.fleet import FleetSpec
+from jobctl_sim.harness import SimHarness
+
+JOB_ID = 7
+TARGET_RATIO = 1.5
+
+
+@dataclass(frozen=True)
+class CommandPair:
+    """A jobctl command and the raw device command lines (``adb shell``) that give its answer."""
+
+    name: str
+    jobctl: tuple[str, ...]
+    raw: tuple[str, ...]
+
+
+def _get_job_state() -> str:
+    return f"cmd jobscheduler get-job-state -u 0 {protocol.HELPER_PACKAGE} {JOB_ID}"
+
+
+def _dumpsys() -> str:
+    return f"dumpsys jobscheduler {protocol.HELPER_PACKAGE}"
+
+
+def pairs() -> tuple[CommandPair, ...]:
+    """The commands issue 16 names, in an order that keeps job 7 scheduled where it must be.
+    ``device status`` is one sectioned read, the very line jobctl sends; a charging change is
+    compared with the change and one readback, two raw commands."""
+    spec = JobSpec(JOB_ID, requires_charging=True)
+    schedule = protocol.broadcast_command(protocol.schedule_request(spec, "bench-schedule"))
+    listing = protocol.broadcast_command(protocol.list_request(None, True, "bench-list"))
+    cancel = protocol.broadcast_command(protocol.cancel_request(JOB_ID, None, "bench-cancel"))
+    package = protocol.HELPER_PACKAGE
+    return (
+        CommandPair("schedule", ("schedule", str(JOB_ID), "--requires-charging"), (schedule,)),
+        CommandPair("state", ("state", str(JOB_ID)), (_get_job_state(),)),
+        CommandPair("jobs", ("jobs",),
+                    (listing, _dumpsys(), protocol.JOURNAL_READ_COMMAND, _get_job_state())),
+        CommandPair("why", ("why", str(JOB_ID)),
+                    (_get_job_state(), _dumpsys(), "dumpsys battery", f"dumpsys package {package}")),
+        CommandPair("stops", ("stops",), (protocol.JOURNAL_READ_COMMAND,)),
+        CommandPair("run", ("run", str(JOB_ID)), (f"cmd jobscheduler run -f -u 0 {package} {JOB_ID}",)),
+        CommandPair("stop", ("stop", str(JOB_ID)), (f"cmd jobscheduler stop -u 0 {package} {JOB_ID}",)),
+        CommandPair("cancel", ("cancel", str(JOB_ID)), (cancel,)),
+        CommandPair("device charging on", ("device", "charging", "on"),
+                    ("cmd battery set ac 1", "cmd jobscheduler get-battery-charging")),
+        CommandPair("device charging off", ("device", "charging", "off"),
+                    ("cmd battery unplug -f", "cmd jobscheduler get-battery-charging")),
+        CommandPair("device status", ("device", "status"), (sectioned(readback_commands([package])),)),
+    )
+
+
+def jobctl_command() -> list[str]:
+    beside = Path(sys.executable).with_name("jobctl")
+    return [str(beside)] if beside.exists() else [sys.executable, "-m", "cli.main"]
+
+
+def percentile(samples: Sequence[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def _timed(argv: Sequence[str], env: dict[str, str], expected: Container[int]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, timeout=120, check=False)
+    elapsed = (time.perf_counter() - start) * 1000
+    if done.returncode not in expected:
+        raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}: {done.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+JOBCTL_EXITS = (0, 1)
+"""A job the previous command ended (it ran and finished) makes ``stop`` say so, exit 1; a crash
+or a usage error is not a figure."""
+ANY_EXIT = range(256)
+"""A raw command's status is its answer (``get-job-state`` of a finished job exits 23)."""
+
+
+def measure(adb: PrivateAdbServer, runs: int = 10, warmup: int = 1) -> dict[str, Any]:
+    """Each pair ``runs`` times (after ``warmup`` unmeasured rounds), jobctl and raw alternating."""
+    with SimHarness(FleetSpec()) as sim:
+        serial = sim.connect(adb.server)[0]
+        device = connect(serial, adb.server)
+        Helper(device).ensure_ready()
+        Helper(device).leave_never_bucket()  # a forced run starts, so `stop` has a job to stop
+        virtual = sim.devices[0]
+        env = adb.env
+        adb_path = bundled_adb_path()
+        base = [*jobctl_command(), "-P", str(adb.port), "-s", serial]
+        table = pairs()
+        jobctl_ms: dict[str, list[float]] = {p.name: [] for p in table}
+        raw_ms: dict[str, list[float]] = {p.name: [] for p in table}
+        trips: dict[str, int] = {}
+        for round_number in range(warmup + runs):
+            for pair in table:
+                before = sim.run(lambda: virtual.counters.streams_opened)
+                took = _timed([*base, *pair.jobctl], env, JOBCTL_EXITS)
+                trips[pair.name] = sim.run(lambda: virtual.counters.streams_opened) - before
+                raw = sum(_timed([adb_path, "-P", str(adb.port), "-s", serial, "shell", line], env, ANY_EXIT)
+                          for line in pair.raw)
+                if round_number >= warmup:
+                    jobctl_ms[pair.name].append(took)
+                    raw_ms[pair.name].append(raw)
+        Helper(device).cancel_all(all_namespaces=True)
+    commands = {}
+    for pair in table:
+        mine, theirs = jobctl_ms[pair.name], raw_ms[pair.name]
+        commands[pair.name] = {
+            "jobctl": " ".join(["jobctl", *pair.jobctl]),
+            "raw": [f"adb shell {line}" for line in pair.raw],
+            "jobctl_median_ms": statistics.median(mine), "jobctl_p95_ms": percentile(mine, 0.95),
+            "raw_median_ms": statistics.median(theirs), "raw_p95_ms": percentile(theirs, 0.95),
+            "ratio": statistics.median(mine) / statistics.median(theirs),
+            "round_trips": trips[pair.name],
+        }
+    return {"runs": runs, "target_ratio": TARGET_RATIO, "commands": commands}
+
+
+def render(figures: dict[str, Any]) -> str:
+    lines = [f"{'command':<22} {'jobctl ms':>10} {'p95':>7} {'raw adb ms':>11} {'p95':>7} {'ratio':>6} "
+             f"{'trips':>5}  raw commands"]
+    for name, row in figures["commands"].items():
+        lines.append(f"{name:<22} {row['jobctl_median_ms']:>10.1f} {row['jobctl_p95_ms']:>7.1f} "
+                     f"{row['raw_median_ms']:>11.1f} {row['raw_p95_ms']:>7.1f} {row['ratio']:>6.2f} "
+                     f"{row['round_trips']:>5}  {len(row['raw'])}")
+    lines.append(f"(medians of {figures['runs']} whole processes each, alternating; target ratio "
+                 f"<= {figures['target_ratio']})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    with PrivateAdbServer() as adb:
+        figures = measure(adb, args.runs)
+    print(json.dumps(figures, indent=2) if args.json else render(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+

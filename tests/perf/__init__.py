@@ -1,0 +1,1 @@
+"""Per-command cost and the virtual devices' use of the cores (issue 16)."""
