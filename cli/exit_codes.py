@@ -37,6 +37,7 @@ def for_exception(error: BaseException) -> ExitCode:
         (errors.DeviceOfflineError, ExitCode.DEVICE_UNAVAILABLE),
         (errors.DeviceConnectionError, ExitCode.DEVICE_UNAVAILABLE),
         (errors.CommandTimeoutError, ExitCode.TIMEOUT),
+        (errors.ConditionTimeoutError, ExitCode.TIMEOUT),
     ]
     try:
         from jobctl_sim.daemon import SimError

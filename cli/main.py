@@ -55,7 +55,7 @@ class JobctlGroup(click.Group):
         module_name, attribute, _ = entry
         command = getattr(importlib.import_module(module_name), attribute)
         assert isinstance(command, click.Command)
-        return adopt_global_options(command)
+        return _whole_short_help(adopt_global_options(command))
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
@@ -93,6 +93,19 @@ class JobctlGroup(click.Group):
             formatter.write_dl(rows)
 
 
+def _whole_short_help(command: click.Command) -> click.Command:
+    """Give every group's command list the whole first sentence of each subcommand's help (click
+    cuts it to the terminal's width with "...", and a list that hides half of what a command does
+    does not teach)."""
+    if isinstance(command, click.Group):
+        for child in command.commands.values():
+            if child.short_help is None and child.help:
+                first = child.help.split("\n\n", 1)[0]
+                child.short_help = " ".join(first.split()).split(". ", 1)[0].rstrip(".") + "."
+            _whole_short_help(child)
+    return command
+
+
 @click.group(cls=JobctlGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="jobctl")
 @click.option("-s", "--serial", envvar="ANDROID_SERIAL", metavar="SERIAL",
@@ -104,7 +117,15 @@ class JobctlGroup(click.Group):
 @click.option("--json", "json_output", is_flag=True, help=JSON_HELP + " (Also accepted after the command.)")
 @click.pass_context
 def cli(ctx: click.Context, serial: str | None, adb_host: str | None, adb_port: int | None, json_output: bool) -> None:
-    """Drive Android's JobScheduler: schedule jobs, flip device conditions, read back stop reasons."""
+    """Drive Android's JobScheduler: schedule jobs, flip device conditions, read back stop reasons.
+
+    \b
+    Examples:
+      jobctl sim start                                # a virtual device, if you have no phone
+      jobctl schedule 1 --requires-charging --hold-until-stopped
+      jobctl device charging off && jobctl stops --job 1
+      jobctl watch                                    # live timeline (Ctrl-C: exit 130)
+    """
     ctx.obj = GlobalOptions(serial=serial or None, adb_host=adb_host, adb_port=adb_port, json=json_output)
 
 

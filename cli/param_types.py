@@ -107,3 +107,12 @@ class StopReasonType(click.ParamType["StopReason", Any]):
 
 
 STOP_REASON = StopReasonType()
+
+
+def stop_reason_help() -> str:
+    """``--reason``'s help: every name :data:`STOP_REASON` takes, none left out."""
+    from bridge.model import StopReason
+
+    names = ", ".join(m.name.lower() for m in StopReason)
+    return (f"The stop reason, by name (case-insensitive; STOP_REASON_ prefix optional): {names}. API 34+. "
+            "Default: the platform's (user).")

@@ -4,7 +4,9 @@ text (lines and rich tables), both from the same result.
 A command builds its result (a typed value from ``bridge``), then calls :func:`show` with the
 result's JSON form and the text blocks that describe it. Blocks are plain values; rich is
 imported only when a table, a rule or a styled line is printed (never for ``--help``).
-Colour only on a terminal; ``NO_COLOR`` is honoured.
+Colour only on a terminal; ``NO_COLOR`` is honoured. Off a terminal (a pipe, a file, a CI log)
+nothing is ever cut: tables take the width their values need (:data:`PIPE_WIDTH` at most) and
+rules are plain lines.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ class Table:
     bold_first_column: bool = False
     right_aligned: frozenset[str] = frozenset()
     fold: bool = False
-    """Fold long cells onto several lines instead of cutting them."""
+    """Fold long cells onto several lines instead of cutting them with "…" (on a terminal; off a
+    terminal cells are never cut)."""
     edge: bool = True
 
 
@@ -82,7 +85,7 @@ def print_blocks(blocks: Sequence[Block], stderr: bool = False) -> None:
             click.echo(block.text, err=stderr)
             continue
         out = out or console(stderr)
-        out.print(_rich(block))
+        out.print(renderable(block, out.is_terminal))
 
 
 def emit_json(document: Any) -> None:
@@ -107,11 +110,26 @@ def status(text: str, quiet: bool = False) -> Iterator[None]:
         yield
 
 
+PIPE_WIDTH = 4096
+"""Columns of a console that is not a terminal: wide enough that no table is cut or folded."""
+
+
 def console(stderr: bool = False) -> Console:
-    """A rich console: colour only on a terminal, ``NO_COLOR`` honoured."""
+    """A rich console: colour only on a terminal, ``NO_COLOR`` honoured; off a terminal as wide as
+    the text needs (:data:`PIPE_WIDTH`), unless ``COLUMNS`` says wider."""
     from rich.console import Console
 
-    return Console(stderr=stderr, no_color=bool(os.environ.get("NO_COLOR")), highlight=False)
+    stream = sys.stderr if stderr else sys.stdout
+    terminal = stream.isatty() or bool(os.environ.get("FORCE_COLOR"))
+    width = None if terminal else max(PIPE_WIDTH, _columns())
+    return Console(stderr=stderr, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, width=width)
+
+
+def _columns() -> int:
+    try:
+        return int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        return 0
 
 
 def _text(cell: Cell) -> Any:
@@ -120,10 +138,13 @@ def _text(cell: Cell) -> Any:
     return Text(cell.text, style=cell.style) if isinstance(cell, Styled) else Text(cell)
 
 
-def _rich(block: Block) -> Any:
+def renderable(block: Block, terminal: bool = True) -> Any:
+    """``block`` as a rich renderable; ``terminal=False``: nothing cut, rules as plain lines."""
     if isinstance(block, Line):
         return _text(block.text)
     if isinstance(block, Rule):
+        if not terminal:
+            return _text(Styled(f"── {block.title} ──", "bold"))
         from rich.rule import Rule as RichRule
 
         return RichRule(_text(Styled(block.title, "bold")))
@@ -133,7 +154,7 @@ def _rich(block: Block) -> Any:
                       show_edge=block.edge)
     for number, column in enumerate(block.columns):
         table.add_column(column, justify="right" if column in block.right_aligned else "left",
-                         overflow="fold" if block.fold else "ellipsis",
+                         overflow="fold" if block.fold or not terminal else "ellipsis",
                          style="bold" if block.bold_first_column and number == 0 else None)
     for row in block.rows:
         table.add_row(*(_text(cell) for cell in row))

@@ -39,7 +39,8 @@ def one_line_usage_error(error: click.UsageError, ctx: click.Context | None = No
         return OneLineUsageError(f"Missing command (one of: {', '.join(_commands(where))}).", where)
     if isinstance(error, click.exceptions.NoSuchCommand) and where is not None:
         message = f"No such command {error.command_name!r}."
-        close = get_close_matches(error.command_name, _commands(where), n=3, cutoff=0.7)
+        close = get_close_matches(error.command_name, _commands(where), n=3, cutoff=0.7) or [
+            name for name in _commands(where) if sorted(name) == sorted(error.command_name)]  # transposed letters
         if close:
             message += f" Did you mean {' or '.join(repr(name) for name in close)}?"
     return OneLineUsageError(message, where)

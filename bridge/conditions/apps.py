@@ -23,7 +23,8 @@ class AppStandbyConditions(ConditionsBase):
 
     def _switch_bucket(self, package: str, bucket: StandbyBucket) -> None:
         self._run(["am", "set-standby-bucket", package, bucket.shell_name])
-        self._wait(lambda: self._read_bucket(package), lambda now: now is bucket, f"{package} in bucket {bucket.name}")
+        self._wait(lambda: self._read_bucket(package), lambda now: now is bucket, f"standby bucket of {package}",
+                   wanted=bucket.name)
 
     def set_standby_bucket(self, package: str, bucket: StandbyBucket | str | int) -> None:
         """``am set-standby-bucket PKG NAME`` and poll ``am get-standby-bucket PKG`` (ref §5.4).
@@ -47,7 +48,8 @@ class AppStandbyConditions(ConditionsBase):
         self._run(["cmd", "appops", "set", package, RUN_ANY_IN_BACKGROUND, mode.value])
         self._wait(lambda: self._read_appop(package),
                    lambda now: now is mode or (mode is AppOpMode.DEFAULT and now is AppOpMode.ALLOW),
-                   f"{package} {RUN_ANY_IN_BACKGROUND}={mode.value}")
+                   f"{RUN_ANY_IN_BACKGROUND} of {package}", wanted=mode.value,
+                   seen=lambda now: now.value)
 
     def set_background_restricted(self, package: str, restricted: bool) -> None:
         """``cmd appops set PKG RUN_ANY_IN_BACKGROUND ignore|allow`` and poll ``cmd appops get``

@@ -3,6 +3,7 @@ that records how to put each changed condition back (restored in reverse order).
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,6 +16,17 @@ from bridge.errors import ConditionError, ConditionRestoreError
 T = TypeVar("T")
 
 RestoreStep = Callable[[], None]
+
+
+def on_off(value: object) -> str:
+    """A readback as a user reads it: ``true``/``false`` for booleans, the text otherwise."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, enum.Enum):
+        return value.name
+    return str(value)
+
+
 Capture = Callable[[], RestoreStep]
 """Reads a condition's original value now and returns the step that puts it back."""
 
@@ -25,11 +37,13 @@ class UndoLog:
 
     keys: set[str] = field(default_factory=set)
     steps: list[tuple[str, RestoreStep]] = field(default_factory=list)
+    last_steps: list[tuple[str, RestoreStep]] = field(default_factory=list)
+    """Steps whose condition follows the others (Doze follows the screen and the charger): run last."""
 
     def restore(self) -> tuple[list[str], BaseException | None]:
         failures: list[str] = []
         interrupt: BaseException | None = None
-        for description, step in reversed(self.steps):
+        for description, step in [*reversed(self.steps), *reversed(self.last_steps)]:
             try:
                 step()
             except (KeyboardInterrupt, SystemExit) as stop:  # finish restoring, re-raise after
@@ -57,9 +71,12 @@ class ConditionsBase:
         the device's conditions survives a pulled cable or an adb server restart)."""
         return self.device.shell(command, check=True, idempotent=True).text
 
-    def _wait(self, read: Callable[[], T], predicate: Callable[[T], bool], what: str) -> T:
+    def _wait(self, read: Callable[[], T], predicate: Callable[[T], bool], what: str, *, wanted: str,
+              seen: Callable[[T], str] = on_off) -> T:
+        """Poll ``read`` until ``predicate`` holds; a timeout names the condition (``what``), the
+        ``wanted`` value and the last one ``seen``, in one line."""
         poller = ReadbackPoller(self.timeout, self.poll_interval)
-        return poller.wait(read, predicate, f"{self.device.serial}: {what}")
+        return poller.wait(read, predicate, f"{self.device.serial}: {what}", wanted=wanted, seen=seen)
 
     # -- snapshot ---------------------------------------------------------------------
     @contextmanager
@@ -96,15 +113,15 @@ class ConditionsBase:
         log, self._undo = self._undo, None
         return log.restore() if log is not None else ([], None)
 
-    def _remember(self, key: str, description: str, capture: Capture) -> None:
+    def _remember(self, key: str, description: str, capture: Capture, *, last: bool = False) -> None:
         """Inside a snapshot, on the first change of ``key``: read the original now (``capture``)
-        and keep the step that puts it back."""
+        and keep the step that puts it back (``last``: after every other step)."""
         log = self._undo
         if log is None or key in log.keys:
             return
         restore = capture()
         log.keys.add(key)
-        log.steps.append((description, restore))
+        (log.last_steps if last else log.steps).append((description, restore))
 
     # -- restore steps ----------------------------------------------------------------
     def _command_step(self, command: str) -> RestoreStep:

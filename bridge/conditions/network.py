@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from bridge.conditions.base import ConditionsBase, RestoreStep
+from bridge.conditions.base import ConditionsBase, RestoreStep, on_off
 from bridge.errors import InvalidConditionError, NetworkCutRiskError
 from bridge.parsers import MeteredOverride, bool_word, parse_metered_overrides, parse_wifi_enabled, parse_wifi_ssid
 
@@ -54,7 +54,7 @@ class NetworkConditions(ConditionsBase):
 
     def _switch_wifi(self, enabled: bool) -> None:
         self._run(["svc", "wifi", "enable" if enabled else "disable"])
-        self._wait(self._read_wifi, lambda on: on is enabled, f"wifi {'enabled' if enabled else 'disabled'}")
+        self._wait(self._read_wifi, lambda on: on is enabled, "wifi enabled", wanted=on_off(enabled))
 
     def set_wifi(self, enabled: bool, *, force: bool = False) -> None:
         """``svc wifi enable|disable`` and poll ``cmd wifi status`` (ref §4). Turning Wi-Fi off
@@ -69,7 +69,7 @@ class NetworkConditions(ConditionsBase):
 
     def _switch_cellular(self, enabled: bool) -> None:
         self._run(["svc", "data", "enable" if enabled else "disable"])
-        self._wait(self._read_cellular, lambda on: on is enabled, f"mobile data {'on' if enabled else 'off'}")
+        self._wait(self._read_cellular, lambda on: on is enabled, "mobile data", wanted=on_off(enabled))
 
     def set_cellular(self, enabled: bool) -> None:
         """``svc data enable|disable`` and poll ``settings get global mobile_data`` (ref §4; the
@@ -82,7 +82,7 @@ class NetworkConditions(ConditionsBase):
 
     def _switch_airplane(self, enabled: bool) -> None:
         self._run(["cmd", "connectivity", "airplane-mode", "enable" if enabled else "disable"])
-        self._wait(self._read_airplane, lambda on: on is enabled, f"airplane mode {'on' if enabled else 'off'}")
+        self._wait(self._read_airplane, lambda on: on is enabled, "airplane mode", wanted=on_off(enabled))
 
     def set_airplane(self, enabled: bool, *, force: bool = False) -> None:
         """``cmd connectivity airplane-mode enable|disable`` (not the bare setting, ref §4) and poll
@@ -97,7 +97,8 @@ class NetworkConditions(ConditionsBase):
 
     def _switch_metered(self, ssid: str, override: MeteredOverride) -> None:
         self._run(["cmd", "netpolicy", "set", "metered-network", ssid, override.value])
-        self._wait(lambda: self._read_metered(ssid), lambda now: now is override, f"{ssid} metered={override.value}")
+        self._wait(lambda: self._read_metered(ssid), lambda now: now is override, f"metered override of {ssid}",
+                   wanted=override.value, seen=lambda now: now.value if now is not None else "none")
 
     def set_metered(self, metered: bool | None, *, ssid: str | None = None) -> None:
         """Override the metered flag of a saved Wi-Fi network (the connected one by default):

@@ -29,9 +29,12 @@ def wait_until(
     interval: float = POLL_INTERVAL,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    wanted: str | None = None,
+    seen: Callable[[T], str] = repr,
 ) -> T:
     """Call ``read`` until ``predicate`` holds for its value; raise :class:`ConditionTimeoutError`
-    naming ``what`` and the last value once ``timeout`` seconds have passed (ref §6)."""
+    once ``timeout`` seconds have passed (ref §6). The error is one line: ``what`` (the condition),
+    ``wanted`` and the last value as ``seen`` shows it -- ``charging: wanted true, seen false``."""
     deadline = clock() + timeout
     while True:
         value = read()
@@ -39,7 +42,9 @@ def wait_until(
             return value
         remaining = deadline - clock()
         if remaining <= 0:
-            raise ConditionTimeoutError(f"{what}: not reached within {timeout:g} s (last readback {value!r})")
+            if wanted is None:
+                raise ConditionTimeoutError(f"{what}: not reached within {timeout:g} s (last readback {value!r})")
+            raise ConditionTimeoutError(f"{what}: wanted {wanted}, seen {seen(value)} (after {timeout:g} s)")
         sleep(min(interval, remaining))
 
 
@@ -52,7 +57,8 @@ class ReadbackPoller:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
 
-    def wait(self, read: Callable[[], T], predicate: Callable[[T], bool], what: str) -> T:
+    def wait(self, read: Callable[[], T], predicate: Callable[[T], bool], what: str, *, wanted: str | None = None,
+             seen: Callable[[T], str] = repr) -> T:
         """The first value of ``read`` for which ``predicate`` holds, within :attr:`timeout` seconds."""
         return wait_until(read, predicate, self.timeout, what=what, interval=self.interval, clock=self.clock,
-                          sleep=self.sleep)
+                          sleep=self.sleep, wanted=wanted, seen=seen)

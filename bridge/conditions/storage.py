@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bridge.conditions.base import ConditionsBase, RestoreStep
+from bridge.conditions.base import ConditionsBase, RestoreStep, on_off
 from bridge.errors import ConditionError
 from bridge.parsers import bool_word, int_or, int_word
 
@@ -23,7 +23,9 @@ class StorageConditions(ConditionsBase):
         ``get-storage-not-low`` when known), as CTS StorageConstraintTest (ref §5.1)."""
         seq = int_or(self._run(["cmd", "devicestoragemonitor", verb, "-f"]), -1)
         self._wait(self._storage_readback, lambda r: r[0] >= seq and (not_low is None or r[1] is not_low),
-                   f"storage {verb}")
+                   f"storage not low (after {verb})",
+                   wanted=f"broadcast {seq}" + ("" if not_low is None else f", {on_off(not_low)}"),
+                   seen=lambda r: f"broadcast {r[0]}, {on_off(r[1])}")
 
     def set_storage_low(self, low: bool) -> None:
         """``cmd devicestoragemonitor force-low -f`` / ``force-not-low -f``; restore is

@@ -44,7 +44,13 @@ def _package(ctx: click.Context, param: click.Parameter, value: str | None) -> s
               help="The app `bucket`, `restrict`, `status` and `reset` apply to (default: the jobctl helper).")
 @click.pass_context
 def device(ctx: click.Context, package: str | None) -> None:
-    """Show and flip the conditions JobScheduler reacts to (each change waits for its readback)."""
+    """Show and flip the conditions JobScheduler reacts to (each change waits for its readback).
+
+    \b
+    Examples:
+      jobctl device status
+      jobctl device charging off
+    """
     from bridge.helper_protocol import HELPER_PACKAGE
 
     ctx.meta["jobctl.package"] = package or HELPER_PACKAGE
@@ -65,7 +71,13 @@ def _apply(ctx: click.Context, change: Callable[[Conditions, str], None], done: 
 @device.command()
 @click.pass_context
 def status(ctx: click.Context) -> None:
-    """Every condition as the device (and JobScheduler) reports it now."""
+    """Every condition as the device (and JobScheduler) reports it now.
+
+    \b
+    Examples:
+      jobctl device status
+      jobctl device status --json
+    """
     from bridge.conditions import Conditions
 
     options = _options(ctx)
@@ -88,7 +100,13 @@ def _word(value: Any) -> str:
 @click.argument("state", type=ON_OFF)
 @click.pass_context
 def charging(ctx: click.Context, state: str) -> None:
-    """Plug the charger in (on) or unplug it (off)."""
+    """Plug the charger in (on) or unplug it (off).
+
+    \b
+    Examples:
+      jobctl device charging off     # charging jobs stop: CONSTRAINT_CHARGING
+      jobctl device charging on
+    """
     on = state.lower() == "on"
     _apply(ctx, lambda c, p: c.set_charging(on), f"charging {'on' if on else 'off'}")
 
@@ -97,7 +115,13 @@ def charging(ctx: click.Context, state: str) -> None:
 @click.argument("level", type=click.IntRange(0, 100), metavar="LEVEL")
 @click.pass_context
 def battery(ctx: click.Context, level: int) -> None:
-    """Set the battery level (0-100; 15 or less is "low")."""
+    """Set the battery level (0-100; 15 or less is "low").
+
+    \b
+    Examples:
+      jobctl device battery 15       # low (15 % or less): unplugged, battery-not-low jobs stop
+      jobctl device battery 80
+    """
     _apply(ctx, lambda c, p: c.set_battery_level(level), f"battery level {level}")
 
 
@@ -106,7 +130,13 @@ def battery(ctx: click.Context, level: int) -> None:
 @click.pass_context
 def network(ctx: click.Context, kind: str) -> None:
     """wifi (airplane off, Wi-Fi on), cellular (airplane off, data on), none (Wi-Fi and data off),
-    airplane (airplane mode on), metered / unmetered (override the connected Wi-Fi)."""
+    airplane (airplane mode on), metered / unmetered (override the connected Wi-Fi).
+
+    \b
+    Examples:
+      jobctl device network cellular
+      jobctl device network none
+    """
     kind = kind.lower()
 
     def change(c: Conditions, package: str) -> None:
@@ -128,7 +158,13 @@ def network(ctx: click.Context, kind: str) -> None:
 @click.argument("state", type=ON_OFF)
 @click.pass_context
 def idle(ctx: click.Context, state: str) -> None:
-    """Device idle (screen off + idle maintenance) on, or screen on (off)."""
+    """Device idle (screen off + idle maintenance) on, or screen on (off).
+
+    \b
+    Examples:
+      jobctl device idle on
+      jobctl device idle off
+    """
     on = state.lower() == "on"
     _apply(ctx, lambda c, p: c.set_idle(on), f"idle {'on' if on else 'off'}")
 
@@ -137,7 +173,13 @@ def idle(ctx: click.Context, state: str) -> None:
 @click.argument("state", type=ON_OFF)
 @click.pass_context
 def doze(ctx: click.Context, state: str) -> None:
-    """Force deep Doze (on) or unforce it (off)."""
+    """Force deep Doze (on) or unforce it (off).
+
+    \b
+    Examples:
+      jobctl device doze on
+      jobctl device doze off
+    """
     on = state.lower() == "on"
     _apply(ctx, lambda c, p: c.set_doze(on), f"doze {'on' if on else 'off'}")
 
@@ -146,7 +188,13 @@ def doze(ctx: click.Context, state: str) -> None:
 @click.argument("state", type=click.Choice(["low", "ok"], case_sensitive=False))
 @click.pass_context
 def storage(ctx: click.Context, state: str) -> None:
-    """Force storage low, or not low (ok)."""
+    """Force storage low, or not low (ok).
+
+    \b
+    Examples:
+      jobctl device storage low
+      jobctl device storage ok
+    """
     low = state.lower() == "low"
     _apply(ctx, lambda c, p: c.set_storage_low(low), f"storage {'low' if low else 'ok'}")
 
@@ -156,7 +204,13 @@ def storage(ctx: click.Context, state: str) -> None:
 @click.pass_context
 def bucket(ctx: click.Context, name: str) -> None:
     """Put the app (--package, default the helper) in a standby bucket: active, working_set,
-    frequent, rare, restricted, never."""
+    frequent, rare, restricted, never.
+
+    \b
+    Examples:
+      jobctl device bucket rare
+      jobctl device bucket active
+    """
     _apply(ctx, lambda c, p: c.set_standby_bucket(p, name), f"standby bucket {name.lower()}")
 
 
@@ -164,7 +218,13 @@ def bucket(ctx: click.Context, name: str) -> None:
 @click.argument("state", type=ON_OFF)
 @click.pass_context
 def restrict(ctx: click.Context, state: str) -> None:
-    """Background-restrict the app (RUN_ANY_IN_BACKGROUND ignore) or lift it (allow)."""
+    """Background-restrict the app (RUN_ANY_IN_BACKGROUND ignore) or lift it (allow).
+
+    \b
+    Examples:
+      jobctl device restrict on
+      jobctl device restrict off
+    """
     on = state.lower() == "on"
     _apply(ctx, lambda c, p: c.set_background_restricted(p, on), f"background restriction {'on' if on else 'off'}")
 
@@ -173,7 +233,12 @@ def restrict(ctx: click.Context, state: str) -> None:
 @click.argument("state", type=ON_OFF)
 @click.pass_context
 def battery_saver(ctx: click.Context, state: str) -> None:
-    """Battery saver on (unplugs first: it does nothing while plugged) or off."""
+    """Battery saver on (unplugs first: it does nothing while plugged) or off.
+
+    \b
+    Example:
+      jobctl device battery-saver on
+    """
     on = state.lower() == "on"
     _apply(ctx, lambda c, p: c.set_battery_saver(on), f"battery saver {'on' if on else 'off'}")
 
@@ -183,7 +248,12 @@ def battery_saver(ctx: click.Context, state: str) -> None:
 def reset(ctx: click.Context) -> None:
     """Restore the defaults: airplane off, Wi-Fi and data on, metered automatic, battery saver
     off, `cmd battery reset`, storage reset, Doze unforced, screen on, background restriction
-    lifted. The standby bucket is left as it is."""
+    lifted. The standby bucket is left as it is.
+
+    \b
+    Example:
+      jobctl device reset
+    """
     from bridge.conditions import Conditions
     from bridge.diagnosis import reset_conditions
 

@@ -11,7 +11,13 @@ from cli.render import Line, Table, show
 @click.command()
 @click.pass_obj
 def devices(options: GlobalOptions, /) -> None:
-    """List attached devices: serial, state, model, API level, virtual or not."""
+    """List attached devices: serial, state, model, API level, virtual or not.
+
+    \b
+    Examples:
+      jobctl devices
+      jobctl devices --json
+    """
     from bridge.fleet import describe_devices
 
     described = describe_devices(options.server())

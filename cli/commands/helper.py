@@ -31,7 +31,13 @@ def _build_script() -> ModuleType:
 
 @click.group()
 def helper() -> None:
-    """Build, install and inspect the helper APK."""
+    """Build, install and inspect the helper APK.
+
+    \b
+    Examples:
+      jobctl helper status
+      jobctl helper install
+    """
 
 
 @helper.command()
@@ -44,7 +50,12 @@ def helper() -> None:
 @click.option("--check", is_flag=True, help="Only compile every source against the real API-35 framework jar.")
 def build(output: str | None, ship: bool, toolchain: str, check: bool) -> None:
     """Build the helper APK without an Android SDK (exit 2: a tool is missing, one line each naming
-    its Debian or Maven package; 1: a build step failed; 3: --ship refused)."""
+    its Debian or Maven package; 1: a build step failed; 3: --ship refused).
+
+    \b
+    Example:
+      jobctl helper build
+    """
     if check:
         argv = ["--check"]
     else:
@@ -57,7 +68,13 @@ def build(output: str | None, ship: bool, toolchain: str, check: bool) -> None:
 @helper.command(name="status")
 @click.pass_obj
 def show_status(options: GlobalOptions, /) -> None:
-    """The helper jobctl ships and the one installed: version, protocol, up to date or not."""
+    """The helper jobctl ships and the one installed: version, protocol, up to date or not.
+
+    \b
+    Examples:
+      jobctl helper status
+      jobctl helper status --json
+    """
     from bridge.helper import EXPECTED_VERSION_CODE, Helper
     from bridge.helper_apk import shipped
 
@@ -76,7 +93,7 @@ def show_status(options: GlobalOptions, /) -> None:
         "api_level": info.api_level if info else None,
         "journal_next_seq": info.journal_next_seq if info else None,
     }
-    shipped_line = Line(f"shipped: {apk.version_name} (versionCode {apk.version_code}, sha256 {apk.sha256[:16]}…)")
+    shipped_line = Line(f"shipped: {apk.version_name} (versionCode {apk.version_code}, sha256 {apk.sha256})")
     if not found.installed:
         show(options, document, shipped_line, Line("installed: the helper is not installed (jobctl helper install)"))
         return
@@ -94,7 +111,13 @@ def show_status(options: GlobalOptions, /) -> None:
                    "another version.")
 @click.pass_obj
 def install(options: GlobalOptions, /, apk: str | None) -> None:
-    """Install the helper (replacing another version) and grant what it needs."""
+    """Install the helper (replacing another version) and grant what it needs.
+
+    \b
+    Examples:
+      jobctl helper install
+      jobctl -s emulator-5554 helper install
+    """
     from bridge.helper import EXPECTED_VERSION_CODE, Helper
     from bridge.helper_apk import ApkRejectedError, check_apk
 
@@ -114,7 +137,12 @@ def install(options: GlobalOptions, /, apk: str | None) -> None:
 @helper.command()
 @click.pass_obj
 def uninstall(options: GlobalOptions, /) -> None:
-    """Remove the helper app (its jobs and journal go with it)."""
+    """Remove the helper app (its jobs and journal go with it).
+
+    \b
+    Example:
+      jobctl helper uninstall
+    """
     from bridge.helper import Helper
 
     removed = Helper(options.device()).uninstall()

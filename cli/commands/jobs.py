@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.context import GlobalOptions
-from cli.job_flags import build_spec, spec_flags
+from cli.job_flags import build_spec, hold_adjustment, platform_adjustments, spec_flags
 from cli.options import namespace_option
-from cli.param_types import JOB_ID, STOP_REASON
+from cli.param_types import JOB_ID, STOP_REASON, stop_reason_help
 from cli.render import Line, Table, show
 from cli.usage import OneLineUsageError
 
 if TYPE_CHECKING:
-    from bridge.model import StopReason
+    from bridge.model import JobState, StopReason
 
 
 def _ns(namespace: str | None) -> str:
@@ -37,13 +37,22 @@ def schedule(options: GlobalOptions, /, job_id: int, **flags: Any) -> None:
     With work items (--work, --work-file, or `work` in --spec) the job is enqueued with them.
     The spec is checked against the device's API level and the platform's rules before
     anything is sent: a refused spec changes nothing on the device.
+
+    \b
+    Examples:
+      jobctl schedule 1 --requires-charging --hold-until-stopped
+      jobctl schedule 2 --network unmetered --work tag=a,download=5MB,duration=3s
     """
+    from cli.job_specs import remember
+
     spec, items = build_spec(job_id, flags)
     with options.session() as session:
         if items:
             session.enqueue(spec, items)
         else:
             session.schedule(spec)
+        remember(session.device.serial, spec)
+    _warn(platform_adjustments(spec) + hold_adjustment(spec, items))
     extra = f", {len(items)} work item(s) enqueued" if items else ""
     show(options, {"job_id": spec.job_id, "namespace": spec.namespace, "result": "success", "enqueued": len(items)},
          Line(f"scheduled job {spec.job_id} (namespace: {_ns(spec.namespace)}){extra}"))
@@ -52,16 +61,48 @@ def schedule(options: GlobalOptions, /, job_id: int, **flags: Any) -> None:
 @click.command()
 @click.argument("job_id", type=JOB_ID)
 @spec_flags
+@click.option("--replace", is_flag=True,
+              help="Replace the job with the spec these flags describe (Android stops it if it runs and keeps "
+                   "its work). Without it, the work is added to the job as it was scheduled.")
 @click.pass_obj
-def enqueue(options: GlobalOptions, /, job_id: int, **flags: Any) -> None:
-    """Enqueue work items for job JOB_ID (give the same spec flags as when it was scheduled, so
-    the JobInfo matches and the job is not replaced)."""
+def enqueue(options: GlobalOptions, /, job_id: int, replace: bool, **flags: Any) -> None:
+    """Enqueue work items for job JOB_ID. An existing job keeps its spec: the work is added to it
+    as it was scheduled (job flags, if given, must describe that spec; --replace replaces it).
+    A job that does not exist yet is scheduled with the flags' spec.
+
+    \b
+    Example:
+      jobctl enqueue 7 --work tag=c,download=1MB --work tag=d,duration=2s
+    """
+    from bridge.errors import JobctlError
+    from bridge.jobs import namespace_words
+    from bridge.model import JobSpec
+    from cli.job_specs import recall, remember
+
     spec, items = build_spec(job_id, {**flags, "always_work": True})
     if not items:
         raise OneLineUsageError("enqueue needs work items: --work SPEC or --work-file FILE",
                                 click.get_current_context())
+    bare = JobSpec(job_id, namespace=spec.namespace)
     with options.session() as session:
+        serial = session.device.serial
+        if not replace and session.job(job_id, spec.namespace).state().exists:
+            known = recall(serial, spec.namespace, job_id)
+            where = f"job {job_id} in {namespace_words(spec.namespace)}"
+            if known is None:
+                raise JobctlError(f"{where} exists, but jobctl does not know the spec it was scheduled with (it was "
+                                  "not scheduled by jobctl here): give that spec's flags with --replace")
+            if spec != bare and not known.matches(spec):
+                raise JobctlError(f"{where} exists with another spec; enqueue adds work to it as it is: drop the "
+                                  "job flags, or pass --replace to replace the job")
+            if spec == bare:
+                if known.whole is None:
+                    raise JobctlError(f"{where} has extras, which jobctl keeps off the disk: give its flags again "
+                                      "(the same --extra values) to add work to it")
+                spec = known.whole
         session.enqueue(spec, items)
+        remember(serial, spec)
+    _warn(platform_adjustments(spec) + hold_adjustment(spec, items))
     show(options, {"job_id": spec.job_id, "namespace": spec.namespace, "result": "success", "enqueued": len(items)},
          Line(f"enqueued {len(items)} work item(s) for job {spec.job_id} (namespace: {_ns(spec.namespace)})"))
 
@@ -73,7 +114,13 @@ def enqueue(options: GlobalOptions, /, job_id: int, **flags: Any) -> None:
 @namespace_option
 @click.pass_obj
 def run(options: GlobalOptions, /, job_id: int, force: bool, namespace: str | None) -> None:
-    """Ask JobScheduler to run job JOB_ID now (`cmd jobscheduler run`)."""
+    """Ask JobScheduler to run job JOB_ID now (`cmd jobscheduler run`).
+
+    \b
+    Examples:
+      jobctl run 7
+      jobctl run 7 --satisfied
+    """
     with options.session() as session:
         session.job(job_id, namespace).run(force=force)
     _done(options, "ran", job_id, namespace, {"force": force}, "forced" if force else "constraints satisfied")
@@ -81,13 +128,20 @@ def run(options: GlobalOptions, /, job_id: int, force: bool, namespace: str | No
 
 @click.command()
 @click.argument("job_id", type=JOB_ID)
-@click.option("--reason", type=STOP_REASON, help="A STOP_REASON_* name, e.g. user, timeout (API 34+).")
+@click.option("--reason", type=STOP_REASON, help=stop_reason_help())
 @namespace_option
 @click.pass_obj
 def stop(options: GlobalOptions, /, job_id: int, reason: StopReason | None, namespace: str | None) -> None:
-    """Stop running job JOB_ID (`cmd jobscheduler stop`)."""
+    """Stop running job JOB_ID (`cmd jobscheduler stop`).
+
+    \b
+    Examples:
+      jobctl stop 7
+      jobctl stop 7 --reason user
+    """
     with options.session() as session:
-        session.job(job_id, namespace).stop(reason)
+        stopped = session.job(job_id, namespace).stop(reason)
+    _check_ran(stopped, job_id, namespace)
     name = reason.name if reason is not None else None
     _done(options, "stopped", job_id, namespace, {"reason": name}, f"reason: {name}" if name else None)
 
@@ -97,10 +151,43 @@ def stop(options: GlobalOptions, /, job_id: int, reason: StopReason | None, name
 @namespace_option
 @click.pass_obj
 def timeout(options: GlobalOptions, /, job_id: int, namespace: str | None) -> None:
-    """Stop running job JOB_ID as if it ran past its time limit (`cmd jobscheduler timeout`)."""
+    """Stop running job JOB_ID as if it ran past its time limit (`cmd jobscheduler timeout`).
+
+    \b
+    Example:
+      jobctl timeout 7
+    """
     with options.session() as session:
-        session.job(job_id, namespace).timeout()
+        stopped = session.job(job_id, namespace).timeout()
+    _check_ran(stopped, job_id, namespace)
     _done(options, "timed out", job_id, namespace, {}, None)
+
+
+def _check_ran(stopped: bool, job_id: int, namespace: str | None) -> None:
+    """Exit 1 with the device's own answer when nothing was running."""
+    from bridge.errors import JobctlError
+    from bridge.jobs import NOT_EXECUTING, namespace_words
+
+    if not stopped:
+        raise JobctlError(f"job {job_id} in {namespace_words(namespace)} is not running: {NOT_EXECUTING}")
+
+
+def _warn(lines: list[str]) -> None:
+    """What the platform does with a value it clamps or holds against the job: one line each on
+    stderr, once the device accepted the spec (a refused spec stays one error line)."""
+    for line in lines:
+        click.echo(f"jobctl: warning: {line}", err=True)
+
+
+def _require_job(found: JobState, job_id: int, namespace: str | None) -> None:
+    """Exit 1 with the device's answer (``unknown(…)``) when the job does not exist."""
+    from bridge.errors import JobNotFoundError
+    from bridge.helper_protocol import HELPER_PACKAGE
+    from bridge.jobs import namespace_words
+
+    if not found.exists:
+        raise JobNotFoundError(f"no job {job_id} in {namespace_words(namespace)} of {HELPER_PACKAGE}: "
+                               f"the device answers unknown({found.unknown})")
 
 
 def _done(options: GlobalOptions, verb: str, job_id: int, namespace: str | None, fields: dict[str, Any],
@@ -116,7 +203,13 @@ def _done(options: GlobalOptions, verb: str, job_id: int, namespace: str | None,
 @namespace_option
 @click.pass_obj
 def cancel(options: GlobalOptions, /, job_id: int | None, all_jobs: bool, namespace: str | None) -> None:
-    """Cancel job JOB_ID, or with --all every job of the helper."""
+    """Cancel job JOB_ID, or with --all every job of the helper.
+
+    \b
+    Examples:
+      jobctl cancel 7
+      jobctl cancel --all
+    """
     if (job_id is None) == (not all_jobs):
         raise OneLineUsageError("give a JOB_ID or --all (not both)", click.get_current_context())
     with options.session() as session:
@@ -126,7 +219,9 @@ def cancel(options: GlobalOptions, /, job_id: int | None, all_jobs: bool, namesp
             scope, target = result.scope, result.namespace
         else:
             assert job_id is not None
-            session.job(job_id, namespace).cancel()
+            job = session.job(job_id, namespace)
+            _require_job(job.state(), job_id, namespace)
+            job.cancel()
             scope, target = "job", namespace
     text = {"job": f"cancelled job {job_id} (namespace: {_ns(target)})",
             "all": "cancelled all jobs (every namespace)"}.get(scope, f"cancelled all jobs (namespace: {_ns(target)})")
@@ -138,11 +233,19 @@ def cancel(options: GlobalOptions, /, job_id: int | None, all_jobs: bool, namesp
 @namespace_option
 @click.pass_obj
 def state(options: GlobalOptions, /, job_id: int, namespace: str | None) -> None:
-    """JobScheduler's state of job JOB_ID (`cmd jobscheduler get-job-state`): its tokens."""
+    """JobScheduler's state of job JOB_ID (`cmd jobscheduler get-job-state`): its tokens. A job
+    that does not exist is an error (exit 1, with the device's answer).
+
+    \b
+    Examples:
+      jobctl state 7
+      jobctl state 7 --namespace sync
+    """
     from bridge.jobs_overview import ordered_tokens
 
     with options.session() as session:
         found = session.job(job_id, namespace).state()
+    _require_job(found, job_id, namespace)
     tokens = ordered_tokens(found.tokens)
     show(options, {"job_id": job_id, "namespace": namespace, "exists": found.exists, "state": list(tokens),
                    "unknown": found.unknown},
@@ -154,7 +257,13 @@ def state(options: GlobalOptions, /, job_id: int, namespace: str | None) -> None
 @click.pass_obj
 def jobs(options: GlobalOptions, /, namespace: str | None) -> None:
     """The helper's pending jobs: state, required and unsatisfied constraints, standby bucket,
-    last stop reason."""
+    last stop reason.
+
+    \b
+    Examples:
+      jobctl jobs
+      jobctl jobs --namespace sync --json
+    """
     from bridge.jobs_overview import enum_name, jobs_overview
 
     with options.session() as session:

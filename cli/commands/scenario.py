@@ -1,5 +1,5 @@
 """``jobctl scenario run FILE...``: run declarative TOML scenarios (scenarios/README.md) and
-report them (a table, ``--json``, ``--junit FILE``, ``--html FILE``).
+report them (a table, ``--json``, ``--junit FILE``, ``--html FILE``, ``--trace FILE``).
 
 Exit codes: 0 all passed (or were skipped for the device's API level), 1 an expectation
 failed or a step errored, 2 a file is not a valid scenario (nothing is run then).
@@ -20,28 +20,54 @@ from cli.usage import OneLineUsageError
 
 if TYPE_CHECKING:
     from bridge.jobs import Session
+    from bridge.scenario.lanes import ReportDevice
     from bridge.scenario.model import Scenario, ScenarioResult, Step
 
 
 @click.group()
 def scenario() -> None:
-    """Run declarative TOML scenarios with expectations."""
+    """Run declarative TOML scenarios with expectations.
+
+    \b
+    Example:
+      jobctl scenario run my_charging_test.toml --html report.html --trace run.json
+    """
 
 
 @scenario.command("run")
 @click.argument("files", nargs=-1, required=True, type=FILE_PATH)
 @click.option("--junit", "junit_path", type=FILE_PATH, metavar="FILE",
-              help="Write a JUnit XML report (one testsuite per file).")
+              help="Write a JUnit XML report (one testsuite per file). Default: none.")
 @click.option("--html", "html_path", type=FILE_PATH, metavar="FILE",
-              help="Write a self-contained HTML report with a timeline per job.")
+              help="Write a self-contained HTML report: per scenario a lane per job and per changed condition, "
+                   "steps on the time axis, stop reasons on the runs. Default: none.")
+@click.option("--trace", "trace_path", type=FILE_PATH, metavar="FILE",
+              help="Write the run as a Chrome trace-event JSON file that ui.perfetto.dev opens (a track per job "
+                   "and per changed condition). Default: none.")
 @click.pass_obj
-def run(options: GlobalOptions, /, files: tuple[Path, ...], junit_path: Path | None, html_path: Path | None) -> None:
-    """Validate every FILE, then run them in order on the device."""
+def run(options: GlobalOptions, /, files: tuple[Path, ...], junit_path: Path | None, html_path: Path | None,
+        trace_path: Path | None) -> None:
+    """Validate every FILE, then run them in order on the device.
+
+    A scenario file is TOML: a [scenario] table (name, description, min_api), then [[step]]
+    tables run in order, each with an action: schedule or enqueue (job = {job_id, requires_*,
+    script}, items), run, device (charging, battery_level, battery_low, battery_saver, wifi,
+    cellular, airplane, metered, idle, doze, storage_low, bucket, restrict), wait (seconds, or
+    until = an event kind with job_id and timeout), stop, timeout, cancel, expect (job_id with
+    state, stop_reason, transferred, delivery; timeout).
+    Exit 0: all passed (or skipped for the API level); 1: an expectation failed or a step
+    errored; 2: a file is not a valid scenario (nothing runs).
+
+    \b
+    Examples:
+      jobctl scenario run charging.toml
+      jobctl scenario run *.toml --junit results.xml --html report.html --trace run.json
+    """
     from bridge.scenario.loader import ScenarioError, load_scenario
     from bridge.scenario.runner import run_scenario
     from cli.exit_codes import ExitCode
 
-    for report in (junit_path, html_path):
+    for report in (junit_path, html_path, trace_path):
         if report is not None and not report.resolve().parent.is_dir():
             raise OneLineUsageError(f"cannot write {report}: {report.parent} is not a directory",
                                     click.get_current_context())
@@ -58,6 +84,7 @@ def run(options: GlobalOptions, /, files: tuple[Path, ...], junit_path: Path | N
 
     results: list[ScenarioResult] = []
     with options.session() as session:
+        device = _report_device(session)
         for loaded in scenarios:
             if options.json:
                 results.append(run_scenario(session, loaded))
@@ -70,11 +97,22 @@ def run(options: GlobalOptions, /, files: tuple[Path, ...], junit_path: Path | N
     if html_path is not None:
         from bridge.scenario.html import html_report
 
-        _write_report(html_path, html_report(results))
+        _write_report(html_path, html_report(results, device=device))
+    if trace_path is not None:
+        from bridge.scenario.trace import trace_json
+
+        _write_report(trace_path, trace_json(results, device))
     passed = all(r.passed for r in results)
     show(options, {"passed": passed, "files": [_result_json(r) for r in results]}, *_summary(results))
     if not passed:
         raise SystemExit(ExitCode.FAILURE)
+
+
+def _report_device(session: Session) -> ReportDevice:
+    from bridge.scenario.lanes import ReportDevice
+
+    device = session.device
+    return ReportDevice(device.serial, device.getprop("ro.product.model"), device.api_level)
 
 
 def _write_report(path: Path, text: str) -> None:

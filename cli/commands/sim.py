@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from jobctl_sim.native.props import RELEASES
+
 from cli.context import GlobalOptions
 from cli.options import stack
 from cli.render import Line, Table, print_blocks, show
@@ -17,7 +19,8 @@ if TYPE_CHECKING:
     from jobctl_sim.fleet import FleetSpec
 
 F = TypeVar("F", bound=Callable[..., Any])
-API_LEVELS = click.IntRange(26, 35)
+API_LEVELS = click.IntRange(min(RELEASES), max(RELEASES))
+"""Every Android release the virtual device models (jobctl_sim.native.props.RELEASES)."""
 
 
 def _spec(api: int, count: int, port: int, host: str, speed: float, helper: bool) -> FleetSpec:
@@ -35,11 +38,12 @@ def fleet_options(function: F) -> F:
         click.option("--api", type=API_LEVELS, default=34, show_default=True, help="Android API level to model."),
         click.option("--count", type=click.IntRange(1, 64), default=1, show_default=True, help="How many devices."),
         click.option("--port", type=click.IntRange(0, 65535), default=0,
-                     help="First device port (0: any free ports)."),
+                     help="First device port; the others follow it. Default: 0 (any free ports)."),
         click.option("--host", default="127.0.0.1", show_default=True,
                      help="Address to listen on (loopback unless you really mean otherwise)."),
         click.option("--speed", type=click.FloatRange(min=0.001), default=1.0, show_default=True,
-                     help="Virtual clock speed (60: a minute per second)."),
+                     envvar="JOBCTL_SIM_SPEED", help="Virtual clock speed (60: a minute per second; "
+                                                     "default from $JOBCTL_SIM_SPEED)."),
         click.option("--helper/--no-helper", default=True, show_default=True,
                      help="Boot with the jobctl helper app preinstalled."),
     )(function)
@@ -52,7 +56,13 @@ state_dir_option = click.option(
 
 @click.group()
 def sim() -> None:
-    """Start, stop and inspect virtual devices."""
+    """Start, stop and inspect virtual devices.
+
+    \b
+    Examples:
+      jobctl sim start --api 33
+      jobctl sim stop
+    """
 
 
 @sim.command()
@@ -61,7 +71,13 @@ def sim() -> None:
 @click.pass_obj
 def start(options: GlobalOptions, /, api: int, count: int, port: int, host: str, speed: float, helper: bool,
           state_dir: Path | None) -> None:
-    """Start virtual devices in the background and connect them to the adb server."""
+    """Start virtual devices in the background and connect them to the adb server.
+
+    \b
+    Examples:
+      jobctl sim start
+      jobctl sim start --api 30 --count 2 --speed 60
+    """
     from jobctl_sim import daemon
 
     spec = _spec(api, count, port, host, speed, helper)
@@ -73,12 +89,30 @@ def start(options: GlobalOptions, /, api: int, count: int, port: int, host: str,
 
 @sim.command()
 @state_dir_option
+@click.option("--all", "every_server", is_flag=True,
+              help="Stop the virtual devices of every adb server (default: only the adb server in use).")
 @click.pass_obj
-def stop(options: GlobalOptions, /, state_dir: Path | None) -> None:
-    """Disconnect and stop the virtual devices that `sim start` started."""
+def stop(options: GlobalOptions, /, state_dir: Path | None, every_server: bool) -> None:
+    """Disconnect and stop the virtual devices that `sim start` started on the adb server in use
+    (-P/ANDROID_ADB_SERVER_PORT): another user's, terminal's or CI job's devices on their own adb
+    server are left alone. With -s, only the daemon serving that device.
+
+    \b
+    Examples:
+      jobctl sim stop
+      jobctl sim stop -s localhost:5555
+    """
     from jobctl_sim import daemon
 
-    stopped = daemon.stop_all(state_dir)
+    if options.serial is not None:
+        stopped = [record for record in daemon.records(state_dir)
+                   if any(options.serial in (d.address, d.serial_number) for d in record.devices)]
+        if not stopped:
+            raise daemon.SimError(f"no virtual device is called {options.serial!r} (see `jobctl sim status`)")
+        for record in stopped:
+            daemon.stop_record(record, state_dir=state_dir)
+    else:
+        stopped = daemon.stop_all(state_dir, None if every_server else options.server_address())
     serials = [d.address for record in stopped for d in record.devices]
     show(options, {"stopped": serials},
          Line("stopped " + " ".join(serials) if serials else "no virtual devices running"))
@@ -88,7 +122,13 @@ def stop(options: GlobalOptions, /, state_dir: Path | None) -> None:
 @state_dir_option
 @click.pass_obj
 def status(options: GlobalOptions, /, state_dir: Path | None) -> None:
-    """Show the virtual devices started in the background."""
+    """Show the virtual devices started in the background, each with the adb server it is
+    plugged into (`sim stop` and `sim fault` act on the adb server in use).
+
+    \b
+    Example:
+      jobctl sim status
+    """
     from jobctl_sim import daemon
 
     records = daemon.records(state_dir)
@@ -97,9 +137,9 @@ def status(options: GlobalOptions, /, state_dir: Path | None) -> None:
          "alive": r.alive, "adb_server": r.adb_server, "speed": r.speed, "helper": d.helper}
         for r in records for d in r.devices
     ]
-    table = Table(("serial", "api", "pid", "state", "speed", "helper"), tuple(
+    table = Table(("serial", "api", "pid", "state", "speed", "helper", "adb server"), tuple(
         (d.address, str(d.api_level), str(r.pid), "running" if r.alive else "dead", f"{r.speed:g}x",
-         "preinstalled" if d.helper else "none")
+         "preinstalled" if d.helper else "none", r.adb_server.removeprefix("tcp:"))
         for r in records for d in r.devices))
     show(options, rows, table if rows else Line("no virtual devices running"))
 
@@ -108,7 +148,12 @@ def status(options: GlobalOptions, /, state_dir: Path | None) -> None:
 @state_dir_option
 @click.pass_obj
 def stats(options: GlobalOptions, /, state_dir: Path | None) -> None:
-    """What each virtual device served, and what it would have cost on a phone."""
+    """What each virtual device served, and what it would have cost on a phone.
+
+    \b
+    Example:
+      jobctl sim stats
+    """
     from jobctl_sim import daemon
 
     devices = [d for record in daemon.records(state_dir) if record.alive
@@ -135,7 +180,12 @@ def _answers(answer: dict[str, object]) -> list[dict[str, Any]]:
 @click.pass_obj
 def run(options: GlobalOptions, /, api: int, count: int, port: int, host: str, speed: float, helper: bool,
         connect: bool) -> None:
-    """Serve virtual devices in the foreground (Ctrl-C stops), for debugging."""
+    """Serve virtual devices in the foreground (Ctrl-C stops), for debugging.
+
+    \b
+    Example:
+      jobctl sim run --api 31 --port 5600
+    """
     import asyncio
     import logging
 
@@ -159,10 +209,16 @@ def run(options: GlobalOptions, /, api: int, count: int, port: int, host: str, s
 # ----------------------------------------------------------------------- fault injection
 @sim.group()
 def fault() -> None:
-    """Inject faults into running virtual devices (pulled cable, slow device, lmk, reboot…).
+    """Inject faults into running virtual devices (pulled cable, slow device, low-memory kill,
+    reboot, logcat overflow, adb server restart).
 
     Each applies to the device named by -s/ANDROID_SERIAL (its adb serial, e.g.
-    127.0.0.1:5560), or to every device of every running daemon when none is named.
+    127.0.0.1:5560), or, when none is named, to every virtual device of the adb server in use.
+
+    \b
+    Examples:
+      jobctl sim fault drop
+      jobctl sim fault slow --delay-ms 2000
     """
 
 
@@ -175,8 +231,14 @@ def _send_fault(options: GlobalOptions, /, state_dir: Path | None, request: dict
         running = [r for r in running if any(serial in (d.address, d.serial_number) for d in r.devices)]
         if not running:
             raise daemon.SimError(f"no running virtual device is called {serial!r} (see `jobctl sim status`)")
-    if not running:
-        raise daemon.SimError("no virtual devices are running (start some with `jobctl sim start`)")
+    else:
+        if not running:
+            raise daemon.SimError("no virtual devices are running (start some with `jobctl sim start`)")
+        server = options.server_address()
+        running = [r for r in running if daemon.same_server(r, server)]
+        if not running:
+            raise daemon.SimError(f"no virtual devices are running on the adb server at {server} "
+                                  "(start some with `jobctl sim start`; `jobctl sim status` lists every one)")
     results: list[dict[str, Any]] = []
     for record in running:
         results += _answers(daemon.control(record, {"op": "fault", "device": serial, **request}))
@@ -206,7 +268,12 @@ def _fault_list_lines(results: list[dict[str, Any]]) -> list[str]:
 @state_dir_option
 @click.pass_obj
 def drop(options: GlobalOptions, /, state_dir: Path | None) -> None:
-    """Pull the cable now: every adb connection (running commands, logcat streams) dies."""
+    """Pull the cable now: every adb connection (running commands, logcat streams) dies.
+
+    \b
+    Example:
+      jobctl sim fault drop
+    """
     _send_fault(options, state_dir, {"kind": "drop"})
 
 
@@ -214,13 +281,20 @@ def drop(options: GlobalOptions, /, state_dir: Path | None) -> None:
 @click.argument("pattern")
 @click.option("--when", "when", type=click.Choice(["before", "after", "mid-output"]), default="after",
               show_default=True, help="Drop before the command runs, after it ran, or mid-output.")
-@click.option("--after-bytes", type=click.IntRange(0), default=0, help="With --when mid-output: bytes let through.")
+@click.option("--after-bytes", type=click.IntRange(0), default=0,
+              help="With --when mid-output: bytes let through first. Default: 0.")
 @click.option("--times", type=click.IntRange(0), default=1, show_default=True, help="How many commands (0: every one).")
 @state_dir_option
 @click.pass_obj
 def drop_on(options: GlobalOptions, /, pattern: str, when: str, after_bytes: int, times: int,
             state_dir: Path | None) -> None:
-    """Arm: drop the connection on the next shell command containing PATTERN."""
+    """Arm: drop the connection on the next shell command containing PATTERN.
+
+    \b
+    Examples:
+      jobctl sim fault drop-on 'cmd jobscheduler run'
+      jobctl sim fault drop-on logcat --when mid-output --after-bytes 4096
+    """
     if after_bytes and when != "mid-output":
         raise click.BadParameter("--after-bytes only goes with --when mid-output", param_hint="--after-bytes")
     request: dict[str, object] = {"kind": "arm", "action": f"drop-{when}", "pattern": pattern, "times": times}
@@ -236,7 +310,12 @@ def drop_on(options: GlobalOptions, /, pattern: str, when: str, after_bytes: int
 @state_dir_option
 @click.pass_obj
 def slow(options: GlobalOptions, /, delay_ms: int, pattern: str, times: int, state_dir: Path | None) -> None:
-    """Arm: answer shell commands late (a loaded or throttled device)."""
+    """Arm: answer shell commands late (a loaded or throttled device).
+
+    \b
+    Example:
+      jobctl sim fault slow --delay-ms 1500 --on dumpsys
+    """
     _send_fault(options, state_dir, {"kind": "arm", "action": "delay", "pattern": pattern, "times": times,
                                      "delay": delay_ms / 1000})
 
@@ -246,7 +325,12 @@ def slow(options: GlobalOptions, /, delay_ms: int, pattern: str, times: int, sta
 @state_dir_option
 @click.pass_obj
 def lmk(options: GlobalOptions, /, package: str, state_dir: Path | None) -> None:
-    """Kill an app's process as the low-memory killer does (its running jobs are rescheduled)."""
+    """Kill an app's process as the low-memory killer does (its running jobs are rescheduled).
+
+    \b
+    Example:
+      jobctl sim fault lmk
+    """
     _send_fault(options, state_dir, {"kind": "lmk", "package": package})
 
 
@@ -254,7 +338,12 @@ def lmk(options: GlobalOptions, /, package: str, state_dir: Path | None) -> None
 @state_dir_option
 @click.pass_obj
 def reboot(options: GlobalOptions, /, state_dir: Path | None) -> None:
-    """Reboot the device (it goes offline and comes back; only persisted jobs survive)."""
+    """Reboot the device (it goes offline and comes back; only persisted jobs survive).
+
+    \b
+    Example:
+      jobctl sim fault reboot
+    """
     _send_fault(options, state_dir, {"kind": "reboot"})
 
 
@@ -264,7 +353,12 @@ def reboot(options: GlobalOptions, /, state_dir: Path | None) -> None:
 @state_dir_option
 @click.pass_obj
 def overflow_logcat(options: GlobalOptions, /, lines: int | None, state_dir: Path | None) -> None:
-    """Flood the log buffer so older lines are pruned before a lagging reader sees them."""
+    """Flood the log buffer so older lines are pruned before a lagging reader sees them.
+
+    \b
+    Example:
+      jobctl sim fault overflow-logcat
+    """
     _send_fault(options, state_dir, {"kind": "overflow-logcat", "lines": lines})
 
 
@@ -273,7 +367,12 @@ def overflow_logcat(options: GlobalOptions, /, lines: int | None, state_dir: Pat
 @state_dir_option
 @click.pass_obj
 def clear(options: GlobalOptions, /, fault_id: int | None, state_dir: Path | None) -> None:
-    """Disarm armed faults."""
+    """Disarm armed faults.
+
+    \b
+    Example:
+      jobctl sim fault clear
+    """
     _send_fault(options, state_dir, {"kind": "clear", "id": fault_id})
 
 
@@ -281,7 +380,12 @@ def clear(options: GlobalOptions, /, fault_id: int | None, state_dir: Path | Non
 @state_dir_option
 @click.pass_obj
 def list_faults(options: GlobalOptions, /, state_dir: Path | None) -> None:
-    """Armed faults and the faults that fired, per device."""
+    """Armed faults and the faults that fired, per device.
+
+    \b
+    Example:
+      jobctl sim fault list
+    """
     _send_fault(options, state_dir, {"kind": "list"})
 
 
@@ -289,7 +393,12 @@ def list_faults(options: GlobalOptions, /, state_dir: Path | None) -> None:
 @state_dir_option
 @click.pass_obj
 def restart_adb(options: GlobalOptions, /, state_dir: Path | None) -> None:
-    """Kill and restart the adb server the virtual devices are plugged into; they replug."""
+    """Kill and restart the adb server the virtual devices are plugged into; they replug.
+
+    \b
+    Example:
+      jobctl sim fault restart-adb
+    """
     from bridge.adb.server import AdbServer, ServerAddress
     from jobctl_sim import daemon
 

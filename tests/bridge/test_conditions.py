@@ -63,6 +63,11 @@ BATTERY_READ = ("cmd jobscheduler get-battery-seq; cmd jobscheduler get-battery-
 DUMP_50 = "Current Battery Service state:\n  AC powered: false\n  USB powered: false\n  level: 50\n  scale: 100\n"
 
 
+RESTORE_READS = ("5\nfalse\ntrue\n", "5\nfalse\ntrue\n", "7\ntrue\ntrue\n", "7\ntrue\ntrue\n", "9\nfalse\ntrue\n")
+"""JobScheduler's readbacks through charging on and its restore: the original, before the plug,
+charging, at the restore's start, and after the unplug."""
+
+
 def conditions(device: FakeDevice) -> Conditions:
     return Conditions(device, timeout=0.0, poll_interval=0.0)
 
@@ -88,8 +93,9 @@ def test_set_charging_sends_the_cts_sequence_and_polls_seq_and_charging() -> Non
         "settings get global battery_stats_constants",  # other constants are kept
         "settings put global battery_stats_constants battery_charged_delay_ms=0",
         "cmd jobscheduler monitor-battery on",
-        "cmd battery set ac 1",
         "dumpsys battery",
+        BATTERY_READ,  # charging already, or unplugged: the plug event comes now, the rise follows
+        "cmd battery set ac 1",
         "cmd battery set -f level 51",
         BATTERY_READ,
     ]
@@ -102,14 +108,14 @@ def test_set_charging_forces_a_visible_level_rise_when_already_at_the_target() -
     device.on("cmd battery set -f level 100", "9\n")
     device.on(BATTERY_READ, "9\ntrue\ntrue\n")
     conditions(device).set_charging(True)
-    assert device.lines[4:] == ["dumpsys battery", "cmd battery set level 99", "cmd battery set -f level 100",
-                                BATTERY_READ]
+    assert device.lines[3:] == ["dumpsys battery", BATTERY_READ, "cmd battery set ac 1", "cmd battery set level 99",
+                                "cmd battery set -f level 100", BATTERY_READ]
 
 
 def test_charging_readback_that_never_holds_raises_timeout() -> None:
     device = charging_script()
     device.on(BATTERY_READ, "7\nfalse\ntrue\n")
-    with pytest.raises(ConditionTimeoutError, match="charging=true"):
+    with pytest.raises(ConditionTimeoutError, match="charging: wanted true, seen false"):
         conditions(device).set_charging(True)
 
 
@@ -140,7 +146,9 @@ def test_snapshot_restores_battery_in_reverse_order_of_first_change() -> None:
     device = charging_script()
     device.on("settings get global battery_stats_constants", "foo=1\n")
     device.on("settings put global battery_stats_constants foo=1,battery_charged_delay_ms=0", "")
-    device.on(BATTERY_READ, "5\nfalse\ntrue\n", "7\ntrue\ntrue\n", "8\nfalse\ntrue\n")
+    device.on(BATTERY_READ, *RESTORE_READS)
+    device.on("cmd battery set level 50", "")
+    device.on("cmd battery unplug -f", "9\n")
     device.on("cmd battery reset", "")
     device.on("cmd jobscheduler monitor-battery off", "Battery monitoring disabled\n")
     device.on("settings put global battery_stats_constants foo=1", "")
@@ -151,14 +159,23 @@ def test_snapshot_restores_battery_in_reverse_order_of_first_change() -> None:
         "settings get global battery_stats_constants",
         "settings put global battery_stats_constants foo=1,battery_charged_delay_ms=0",
         "cmd jobscheduler monitor-battery on",
-        "dumpsys battery",  # live values (no UPDATES STOPPED): restore is a reset
+        "dumpsys battery",  # live values (no UPDATES STOPPED): restore ends with a reset
         BATTERY_READ,  # the original charging / not-low, read before the first battery change
-        "cmd battery set ac 1",
         "dumpsys battery",
+        BATTERY_READ,
+        "cmd battery set ac 1",
         "cmd battery set -f level 51",
         BATTERY_READ,
-        "cmd battery reset",
+        "dumpsys battery",  # restore: the battery as it is now ...
         BATTERY_READ,
+        "cmd battery set ac 1",  # ... driven back to the original values, frozen ...
+        "cmd battery set level 50",
+        "cmd battery unplug -f",
+        BATTERY_READ,
+        BATTERY_READ,
+        "cmd battery reset",  # ... then live again: the hardware's values, the same ones
+        BATTERY_READ,
+        "dumpsys battery",
         "cmd jobscheduler monitor-battery off",
         "settings put global battery_stats_constants foo=1",
     ]
@@ -166,7 +183,9 @@ def test_snapshot_restores_battery_in_reverse_order_of_first_change() -> None:
 
 def test_snapshot_deletes_battery_constants_that_were_null() -> None:
     device = charging_script()
-    device.on(BATTERY_READ, "5\nfalse\ntrue\n", "7\ntrue\ntrue\n", "8\nfalse\ntrue\n")
+    device.on(BATTERY_READ, *RESTORE_READS)
+    device.on("cmd battery set level 50", "")
+    device.on("cmd battery unplug -f", "9\n")
     device.on("cmd battery reset", "")
     device.on("cmd jobscheduler monitor-battery off", "")
     device.on("settings delete global battery_stats_constants", "Deleted 1 rows\n")
@@ -178,7 +197,9 @@ def test_snapshot_deletes_battery_constants_that_were_null() -> None:
 
 def test_snapshot_tries_every_restore_step_and_reports_all_failures() -> None:
     device = charging_script()
-    device.on(BATTERY_READ, "5\nfalse\ntrue\n", "7\ntrue\ntrue\n")
+    device.on(BATTERY_READ, *RESTORE_READS)
+    device.on("cmd battery set level 50", "")
+    device.on("cmd battery unplug -f", "9\n")
     device.on("cmd battery reset", ("", 1))
     device.on("cmd jobscheduler monitor-battery off", "")
     device.on("settings delete global battery_stats_constants", ("", 1))
@@ -186,7 +207,7 @@ def test_snapshot_tries_every_restore_step_and_reports_all_failures() -> None:
     with pytest.raises(ConditionRestoreError) as caught, conds.snapshot():
         conds.set_charging(True)
     assert len(caught.value.failures) == 2
-    assert caught.value.failures[0].startswith("cmd battery reset:")
+    assert caught.value.failures[0].startswith("restore battery: `cmd battery reset` exited with 1")
     assert device.lines[-3:] == ["cmd battery reset", "cmd jobscheduler monitor-battery off",
                                  "settings delete global battery_stats_constants"]
 

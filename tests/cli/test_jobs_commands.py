@@ -69,6 +69,19 @@ class FakeSession:
     def enqueue(self, spec: JobSpec, items: list[WorkItem]) -> None:
         self.enqueued.append((spec, list(items)))
 
+    class device:  # stands in for Session.device
+        serial = "FAKE123"
+
+    def job(self, job_id: int, namespace: str | None = None) -> Any:
+        """A job that does not exist yet (``enqueue`` asks before adding work)."""
+        from bridge.model.state import JobState
+
+        class Absent:
+            def state(self) -> JobState:
+                return JobState(unknown=f"u0a123/jid{job_id}")
+
+        return Absent()
+
 
 @pytest.fixture
 def no_device(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -82,8 +95,9 @@ def no_device(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeSession:
+def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeSession:
     session = FakeSession()
+    monkeypatch.setenv("JOBCTL_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setattr(GlobalOptions, "session", lambda self, *a, **k: session)
     return session
 
@@ -338,8 +352,8 @@ def test_run_state_stop_with_reason_and_cancel_all(adb: PrivateAdbServer, serial
     cancelled = jobctl(adb, "cancel", "--all", env=env)
     assert (cancelled.returncode, cancelled.stdout) == (0, "cancelled all jobs (every namespace)\n")
     assert run_json(adb, "-s", serial, "jobs") == []
-    gone = jobctl(adb, "state", "7", env=env)
-    assert gone.returncode == 0 and gone.stdout.startswith("unknown(")
+    gone = jobctl(adb, "state", "7", env=env)  # issue 15: a job that does not exist is an error
+    assert gone.returncode == 1 and "the device answers unknown(" in gone.stderr
 
 
 def test_run_satisfied_refuses_a_job_whose_constraints_do_not_hold(adb: PrivateAdbServer, serial: str) -> None:

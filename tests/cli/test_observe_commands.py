@@ -30,7 +30,7 @@ def no_device(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("args", [
     ["why"], ["why", "five"], ["why", "5", "--bogus"], ["stops", "--job", "x"],
     ["watch", "--duration", "soon"], ["watch", "--duration", "0"], ["watch", "--duration", "-3"],
-    ["watch", "--duration", "30"],
+    ["watch", "--duration", "30"], ["watch", "--job", "seven"], ["watch", "--package", "not a package"],
 ])
 def test_bad_input_is_a_usage_error_without_touching_the_device(no_device: None, args: list[str]) -> None:
     result = CliRunner().invoke(cli, args)
@@ -115,6 +115,6 @@ def test_watch_in_a_terminal_shows_events_and_stops_on_ctrl_c(adb: PrivateAdbSer
         child.expect(pexpect.EOF)
     finally:
         child.close()
-    assert child.exitstatus == 0, child.before
+    assert child.exitstatus == 130, child.before  # Ctrl-C: ExitCode.INTERRUPTED, as every command
     assert "Traceback" not in (child.before or "")
     session.helper.cancel(21)

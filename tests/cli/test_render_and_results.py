@@ -123,8 +123,9 @@ def test_the_watch_timeline_is_the_conditions_then_events_and_changes_until_its_
     assert first.to_json_object()["type"] == "conditions" and first.to_json_object()["battery_level"] == 50
     assert isinstance(event, EventSeen) and event.to_json_object() == {
         "type": "event", "at": "2023-11-14T22:13:20+00:00", **event.event.to_json_object()}
-    assert rest == [ConditionChanged(rest[0].at, "battery_level", 50, 42)]  # type: ignore[union-attr]
+    assert rest == [ConditionChanged(rest[0].at, "battery_level", 50, 42, first.at)]  # type: ignore[union-attr]
     assert rest[0].to_json_object() == {"type": "condition", "at": rest[0].at.isoformat(),  # type: ignore[union-attr]
-                                        "name": "battery_level", "old": 50, "new": 42}
+                                        "name": "battery_level", "old": 50, "new": 42,
+                                        "after": first.at.isoformat(), "explains_seq": None}
     assert clock[0] == pytest.approx(2.5)
     assert first.at <= datetime.now(UTC)

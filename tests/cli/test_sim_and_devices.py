@@ -132,3 +132,23 @@ def test_helper_status_uninstall_and_missing_apk(adb: PrivateAdbServer, serial: 
     assert missing.returncode == 1
     assert missing.stderr.strip().startswith("jobctl: error: the helper is not installed and no APK is at")
     assert len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_demo_shows_all_three_items_their_outcomes_and_the_redelivery(tmp_path: Path) -> None:
+    """Issue 15, item 9: the tour showed one item of three, a second stop it never explained (its
+    own restore unplugging again) and Python reprs; now run 2 is its own step."""
+    result = jobctl(None, "--json", "demo", env={"HOME": str(tmp_path)}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    rerun = document["rerun"]
+    assert (rerun["end"], rerun["finished_via"]) == ("finished", "work_exhausted")
+    assert [(w["tag"], w["delivery_count"], w["outcome"]) for w in rerun["work"]] == [
+        ("item-0", 2, "completed"), ("item-1", 1, "completed"), ("item-2", 1, "completed")]
+    kinds = [e["kind"] for e in document["events"]]
+    assert kinds.count("stopped") == 1 and kinds.count("started") == 2 and kinds[-1] == "finished"
+    text = jobctl(None, "demo", env={"HOME": str(tmp_path), "NO_COLOR": "1", "COLUMNS": "200"}, timeout=120)
+    assert text.returncode == 0, text.stderr
+    for fragment in ("item-1", "item-2", "delivery count 2", "Run 2 completed 3 item(s)",
+                     "5. Plug the charger back in"):
+        assert fragment in text.stdout, text.stdout
+    assert "True" not in text.stdout and "False" not in text.stdout

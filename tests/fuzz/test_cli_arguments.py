@@ -58,10 +58,23 @@ class ValidatingSession:
         helper_protocol.enqueue_request(spec, list(items), "h-1").to_json()
         self.sent.append((spec, list(items)))
 
+    class device:  # the Session attributes `schedule`/`enqueue` also use (issue 15: enqueue keeps a job's spec)
+        serial = "FUZZ"
+
+    def job(self, job_id: int, namespace: str | None = None) -> Any:
+        from bridge.model.state import JobState
+
+        class Absent:  # no job yet: enqueue schedules it with the flags' spec
+            def state(self) -> JobState:
+                return JobState(unknown=f"u0a123/jid{job_id}")
+
+        return Absent()
+
 
 @pytest.fixture
-def session(monkeypatch: pytest.MonkeyPatch) -> ValidatingSession:
+def session(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> ValidatingSession:
     fake = ValidatingSession()
+    monkeypatch.setenv("JOBCTL_STATE_DIR", str(tmp_path_factory.mktemp("state")))
 
     def touched(self: GlobalOptions, *args: Any, **kwargs: Any) -> Any:
         raise Touched
