@@ -99,7 +99,7 @@ def test_unknown_flag_is_a_usage_error_without_traceback() -> None:
 def test_bad_api_level_is_refused_before_anything_starts(adb: PrivateAdbServer, tmp_path: Path) -> None:
     result = jobctl(adb, "sim", "start", "--api", "19", state_dir=tmp_path)
     assert result.returncode == 2
-    assert "19 is not in the range 26<=x<=35" in result.stderr
+    assert "19 is not in the range 26<=x<=37" in result.stderr
     assert "Traceback" not in result.stderr
     assert daemon.records(tmp_path) == []
 
