@@ -3,35 +3,12 @@ adbutils run mksh constructs and toybox tools on a virtual device and get their 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import adbutils
 import pytest
 
 from bridge.adb.private import PrivateAdbServer
-from tests.jobctl_sim.adbd.clis import DEBIAN_ADB, AdbCli, DebianAdbServer, bundled_cli, debian_cli, started_sim
-
-
-@pytest.fixture(scope="module")
-def debian_server() -> Iterator[DebianAdbServer]:
-    if not DEBIAN_ADB.exists():
-        pytest.skip(f"Debian's adb is not installed at {DEBIAN_ADB}")
-    server = DebianAdbServer.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(params=["bundled", "debian"])
-def adb_cli(request: pytest.FixtureRequest, adb: PrivateAdbServer) -> Iterator[AdbCli]:
-    if request.param == "bundled":
-        for harness in started_sim(adb.server):
-            yield bundled_cli(adb, harness)
-        return
-    server: DebianAdbServer = request.getfixturevalue("debian_server")
-    for harness in started_sim(server.server):
-        yield debian_cli(server, harness)
+from tests.jobctl_sim.adbd.clis import AdbCli
 
 
 SCRIPT = (
@@ -42,13 +19,13 @@ SCRIPT = (
 )
 
 
-def test_adb_cli_runs_compound_shell_lines(adb_cli: AdbCli) -> None:
-    result = adb_cli.text("shell", SCRIPT)
+def test_adb_cli_runs_compound_shell_lines(cli: AdbCli) -> None:
+    result = cli.text("shell", SCRIPT)
     assert (result.returncode, result.stdout) == (0, "system_server ok\nzygote64 ok\n2\nshell-uid\n6\n")
 
 
-def test_adb_cli_gets_toybox_errors_and_status(adb_cli: AdbCli) -> None:
-    result = adb_cli.text("shell", "grep -Q x")
+def test_adb_cli_gets_toybox_errors_and_status(cli: AdbCli) -> None:
+    result = cli.text("shell", "grep -Q x")
     assert result.returncode == 2
     assert 'grep: Unknown option \'Q\' (see "grep --help")' in result.stdout + result.stderr
 

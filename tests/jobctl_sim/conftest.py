@@ -1,4 +1,5 @@
-"""Fixtures for the adbd tests: each adb CLI (bundled adb 36, Debian's adb 29) with a device."""
+"""Fixtures for the virtual device tests that go through an adb CLI: each one (the bundled adb 36,
+Debian's adb 29) with its own server and a fresh device."""
 
 from __future__ import annotations
 
