@@ -70,6 +70,8 @@ class Helper:
     @overload
     def call(self, request: protocol.ListRequest) -> protocol.PendingJobs: ...
     @overload
+    def call(self, request: protocol.PendingReasonsRequest) -> protocol.PendingReasons: ...
+    @overload
     def call(self, request: protocol.JournalRequest) -> protocol.JournalResult: ...
     @overload
     def call(self, request: protocol.ResetRequest) -> protocol.ResetResult: ...
@@ -207,6 +209,12 @@ class Helper:
 
     def cancel(self, job_id: int, namespace: str | None = None) -> protocol.JobRef:
         return self.call(protocol.cancel_request(job_id, namespace, self._next_id()))
+
+    def pending_reasons(self, job_id: int, namespace: str | None = None) -> protocol.PendingReasons:
+        """Why job ``job_id`` waits, by every getter the device has: ``getPendingJobReason`` (34),
+        ``getPendingJobReasons`` and ``getPendingJobReasonsHistory`` (36),
+        ``getPendingJobReasonStats`` (37); a field is None where the level lacks its getter."""
+        return self.call(protocol.pending_reasons_request(job_id, namespace, self._next_id()))
 
     def cancel_all(self, namespace: str | None = None, all_namespaces: bool = False) -> protocol.CancelAllResult:
         return self.call(protocol.cancel_all_request(namespace, all_namespaces, self._next_id()))

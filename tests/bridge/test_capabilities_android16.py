@@ -72,3 +72,24 @@ def test_the_16_verbs_answer_bad_input_as_the_platform_does(device_at) -> None: 
     assert missing.exit_code == 255 and missing.text.startswith("Exception: java.lang.IllegalArgumentException")
     with pytest.raises(InvalidCommandError, match="unknown flex option"):
         capabilities.set_flex_policy(device, ["wifi"])
+
+
+@pytest.mark.parametrize(("api", "has_reasons", "has_stats"), [(34, False, False), (36, True, False), (37, True, True)])
+def test_helper_pending_reasons_reports_what_the_level_has(device_at, api: int, has_reasons: bool,  # type: ignore[no-untyped-def]
+                                                           has_stats: bool) -> None:
+    """A job waiting on charging: its pending reason by every getter the level has, typed, and
+    None where the level lacks the getter (getPendingJobReasons/History 36, Stats 37)."""
+    from bridge.helper import Helper
+    from bridge.model import JobSpec, PendingReason
+
+    helper = Helper(device_at(api))
+    helper.leave_never_bucket()  # else APP_STANDBY (and QUOTA) come first: a never-launched app's jobs wait
+    helper.device.shell(["cmd", "battery", "unplug"], check=True)
+    helper.schedule(JobSpec(41, requires_charging=True))
+    found = helper.pending_reasons(41)
+    assert (found.job_id, found.namespace) == (41, None)
+    assert found.reason is PendingReason.CONSTRAINT_CHARGING
+    assert (found.reasons is not None, found.history is not None) == (has_reasons, has_reasons)
+    assert (found.stats is not None) == has_stats
+    if has_reasons:
+        assert found.reasons is not None and PendingReason.CONSTRAINT_CHARGING in found.reasons
