@@ -222,10 +222,11 @@ class Session:
 
     Which events a session delivers: from ``from_seq`` when given; otherwise, with
     ``events_since_open`` (the default), from the first thing the session did that can make one
-    (a helper request, ``run``/``stop``/``timeout``, a condition change: the journal position is
-    read just before it, so ``job.run(); job.wait_started()`` never misses the start); with
-    ``events_since_open=False``, from the first read of events or of the conditions (one round
-    trip fewer for a session that acts and never waits, such as most ``jobctl`` commands).
+    (a helper request, ``run``/``stop``/``timeout``, a condition change): the event stream starts
+    just before it, so ``job.run(); job.wait_started()`` never misses the start, even after a
+    long wait in which the journal rotated; with ``events_since_open=False``, from the first read
+    of events or of the conditions (no logcat reader for a session that acts and never waits,
+    such as most ``jobctl`` commands).
     """
 
     def __init__(self, device: Device, helper: Helper | None = None, from_seq: int | None = None, *,
@@ -258,9 +259,12 @@ class Session:
         return self._helper
 
     def before_action(self) -> None:
-        """Called before anything that can make an event: fixes where this session's events start."""
-        if self._start_seq is None and self._events_since_open:
-            _ = self.helper
+        """Called before anything that can make an event. With ``events_since_open`` the event
+        stream starts here, at the latest: a session that waits later must find every event since
+        its first action, and the helper's journal keeps only its newest segments (10,000 work
+        items make enough events to rotate the start of a run out of it)."""
+        if self._events_since_open and self._events is None and not self._closed:
+            _ = self.events
 
     def _fix_start(self) -> None:
         """Events start here (whatever ``events_since_open`` says), unless they already have a start."""
@@ -315,12 +319,14 @@ class Session:
         """Validate, schedule, and return the job's handle (``JobSpecError`` before the device is touched)."""
         helper = self.helper
         job = Job(self, spec.job_id, spec.namespace, spec)
+        self.before_action()
         helper.schedule(spec)
         return job
 
     def enqueue(self, spec: JobSpec, items: Sequence[WorkItem]) -> Job:
         helper = self.helper
         job = Job(self, spec.job_id, spec.namespace, spec)
+        self.before_action()
         helper.enqueue(spec, items)
         return job
 
