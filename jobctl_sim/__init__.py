@@ -22,10 +22,12 @@ pyproject.toml holds it to that):
   on top of the framework's package manager and JobScheduler;
 * two independent halves over a device: :mod:`jobctl_sim.adbd`, the adbd side, which serves any
   device (message framing ``wire``, one connection's handshake and streams ``transport``, the
-  services an OPEN asks for ``services``, the listening socket ``server``, the replugging
+  services an OPEN asks for ``services``, adbd's own run -- its uid, ``root:``/``unroot:``, the
+  ``reverse:`` listeners -- ``process``, the listening socket ``server``, the replugging
   ``cable``) and knows nothing of Android; and :mod:`jobctl_sim.assembly`, which installs
   Android (the framework, then the apps) on a device;
 * :mod:`jobctl_sim.fleet` -- several devices, each assembled and served on its own port;
+* :mod:`jobctl_sim.workers` -- a fleet spread over worker processes, one per core;
 * :mod:`jobctl_sim.harness`, :mod:`jobctl_sim.daemon` -- running a fleet in-process (tests,
   demo, benchmarks) or as a background process (``jobctl sim start``).
 
@@ -35,6 +37,7 @@ an extension fills.
 
 Every fidelity detail cites the AOSP source or capture it follows, in the module that has it.
 Of jobctl's library it uses only the adb transport (:mod:`bridge.adb`, to reach the adb server
-it plugs itself into) and the error base (:mod:`bridge.errors`); the library imports this package
+it plugs itself into), the error base (:mod:`bridge.errors`) and the shipped helper APK
+(:mod:`bridge.helper_apk`, which it preinstalls); the library imports this package
 only where a user asks for a virtual device.
 """
