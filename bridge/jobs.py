@@ -10,16 +10,21 @@ blindly: ``wait_*`` block on the event log with a deadline.
 from __future__ import annotations
 
 import threading
-import time
+import weakref
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bridge import helper_protocol as protocol
 from bridge.device import CommandResult, Device, connect
 from bridge.errors import JobctlError, JobNotFoundError, JobNotReadyError, WaitTimeoutError
+from bridge.event_log import EVENT_HISTORY_LIMIT, EventLog, EventsForgottenError
+
+__all__ = ["EVENT_HISTORY_LIMIT", "NOT_EXECUTING", "EventLog", "EventPredicate", "EventsForgottenError", "Job",
+           "Session", "namespace_words", "open_session"]
 
 if TYPE_CHECKING:  # loaded on first use: a command that never uses them never imports them
     from bridge.adb.server import AdbServer
+    from bridge.app_jobs import AppJobs
     from bridge.conditions import Conditions
     from bridge.events import EventStream
     from bridge.helper import Helper
@@ -42,54 +47,6 @@ def namespace_words(namespace: str | None) -> str:
 _IDEMPOTENT_VERBS = frozenset({"stop", "timeout", "get-job-state"})
 
 
-class EventLog:
-    """Every event delivered this session, with waiting on a condition variable."""
-
-    def __init__(self) -> None:
-        self._events: list[JobEvent] = []
-        self._changed = threading.Condition()
-
-    def append(self, event: JobEvent) -> None:
-        with self._changed:
-            self._events.append(event)
-            self._changed.notify_all()
-
-    def snapshot(self) -> list[JobEvent]:
-        with self._changed:
-            return list(self._events)
-
-    def __len__(self) -> int:
-        with self._changed:
-            return len(self._events)
-
-    def get(self, index: int, timeout: float) -> JobEvent | None:
-        """The ``index``-th event of the session, waiting up to ``timeout`` for it; None if it
-        has not arrived by then (follow the log with an index of your own)."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while index >= len(self._events):
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return None
-                self._changed.wait(left)
-            return self._events[index]
-
-    def wait_for(self, predicate: EventPredicate, timeout: float, start: int = 0, what: str = "event") -> JobEvent:
-        """The first event at index ≥ ``start`` matching ``predicate``."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            index = start
-            while True:
-                while index < len(self._events):
-                    if predicate(self._events[index]):
-                        return self._events[index]
-                    index += 1
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise WaitTimeoutError(f"no {what} within {timeout:g} s")
-                self._changed.wait(left)
-
-
 class Job:
     """One job of the helper app: ``(namespace, job_id)``."""
 
@@ -101,7 +58,9 @@ class Job:
         self.spec = spec
         self._since = session.events_seen()
         """Waits look only at events after the handle was made (or the job last scheduled)."""
-
+        log = session._log
+        self._pin = log.pin((namespace, job_id), self._since)
+        weakref.finalize(self, log.unpin, self._pin)  # while the handle lives its events are kept
     def __repr__(self) -> str:
         return f"Job({self.job_id}, namespace={self.namespace!r})"
 
@@ -167,12 +126,18 @@ class Job:
 
     # -- observing -------------------------------------------------------------------------------
     def events(self) -> list[JobEvent]:
-        return [e for e in self.session.log.snapshot() if self._mine(e)]
+        """This job's events in the session's history (the last ``EVENT_HISTORY_LIMIT`` events)."""
+        return [e for e in self.session.log.job_history((self.namespace, self.job_id)) if self._mine(e)]
 
     def runs(self) -> list[JobRun]:
+        """This job's runs in the session's history (the last ``EVENT_HISTORY_LIMIT`` events)."""
+        return self._runs_from(0)
+
+    def _runs_from(self, index: int) -> list[JobRun]:
         from bridge.model import runs_from_events
 
-        return [run for run in runs_from_events(self.session.log.snapshot())
+        events = self.session.log.job_history((self.namespace, self.job_id), index)
+        return [run for run in runs_from_events(events)
                 if run.job_id == self.job_id and run.namespace == self.namespace]
 
     def wait_until(self, predicate: EventPredicate, timeout: float = 30.0, what: str = "matching event") -> JobEvent:
@@ -183,15 +148,19 @@ class Job:
         def wanted(event: JobEvent) -> bool:
             return self._mine(event) and predicate(event)
 
+        return self._wait_indexed(wanted, timeout, what)[1]
+
+    def _wait_indexed(self, wanted: EventPredicate, timeout: float, what: str) -> tuple[int, JobEvent]:
         description = f"{what} for job {self.job_id}"
+        key = (self.namespace, self.job_id)
         try:
-            return self.session.log.wait_for(wanted, timeout, self._since, description)
+            return self.session.log.wait_for_index(wanted, timeout, self._since, description, key)
         except WaitTimeoutError as timed_out:
             try:
                 self.session.events.catch_up()
             except JobctlError:
                 raise timed_out from None  # the device is away: the timeout is the answer
-            return self.session.log.wait_for(wanted, 0, self._since, description)
+            return self.session.log.wait_for_index(wanted, 0, self._since, description, key)
 
     def wait_started(self, timeout: float = 30.0) -> JobEvent:
         from bridge.model import EventKind
@@ -202,13 +171,14 @@ class Job:
         """The run that ends next (stopped by the system or finished by the job)."""
         from bridge.model import EventKind
 
-        start = self.wait_started(timeout)
+        index, start = self._wait_indexed(lambda e: self._mine(e) and e.kind is EventKind.STARTED, timeout, "start")
         ends = (EventKind.STOPPED, EventKind.FINISHED)
         end = self.wait_until(lambda e: e.seq > start.seq and e.kind in ends, timeout, "stop")
-        run = next(r for r in self.runs() if r.start_seq == start.seq)
+        run = next(r for r in self._runs_from(index) if r.start_seq == start.seq)  # this run's events only
         if run.end_seq is None or run.end_seq < end.seq:
             raise WaitTimeoutError(f"job {self.job_id}: its run ended but the events are incomplete")
         self._since = self.session.events_seen()
+        self.session._log.move_pin(self._pin, self._since)
         return run
 
 
@@ -227,17 +197,24 @@ class Session:
     long wait in which the journal rotated; with ``events_since_open=False``, from the first read
     of events or of the conditions (no logcat reader for a session that acts and never waits,
     such as most ``jobctl`` commands).
+
+    The session's event history (:attr:`log`) holds the last ``history_limit`` events (default
+    :data:`~bridge.event_log.EVENT_HISTORY_LIMIT`), plus the events a live :class:`Job` handle
+    may still wait for: memory and the cost of each wait stay flat however long it runs.
     """
 
     def __init__(self, device: Device, helper: Helper | None = None, from_seq: int | None = None, *,
-                 events_since_open: bool = True) -> None:
+                 events_since_open: bool = True, history_limit: int = EVENT_HISTORY_LIMIT) -> None:
         self.device = device
         self._helper = helper
         self._ready: protocol.InfoResult | None = None
         self._start_seq = from_seq
+        self._start_epoch: str | None = None
+        """The journal epoch ``_start_seq`` counts in, when the session read it (PROTOCOL.md §5.6):
+        a ``pm clear`` between that read and the stream's start is then seen, not adopted silently."""
         self._events_since_open = events_since_open
         self._conditions: Conditions | None = None
-        self._log = EventLog()
+        self._log = EventLog(history_limit)
         self._events: EventStream | None = None
         self._opening = threading.RLock()
         self._closed = False
@@ -255,7 +232,7 @@ class Session:
             if self._ready is None:
                 self._ready = self._helper.ensure_ready()
                 if self._start_seq is None and self._events_since_open:
-                    self._start_seq = self._ready.journal_next_seq
+                    self._start_seq, self._start_epoch = self._ready.journal_next_seq, self._ready.journal_epoch
         return self._helper
 
     def before_action(self) -> None:
@@ -273,7 +250,7 @@ class Session:
                 _ = self.helper
                 if self._start_seq is None:
                     assert self._ready is not None
-                    self._start_seq = self._ready.journal_next_seq
+                    self._start_seq, self._start_epoch = self._ready.journal_next_seq, self._ready.journal_epoch
 
     @property
     def conditions(self) -> Conditions:
@@ -299,7 +276,8 @@ class Session:
                     raise JobctlError("the session is closed")
                 self._fix_start()  # events come from the helper: it must be there
                 assert self._start_seq is not None
-                self._events = EventStream(self.helper, self._start_seq, on_event=self._log.append)
+                self._events = EventStream(self.helper, self._start_seq, on_event=self._log.append,
+                                           epoch=self._start_epoch)
             return self._events
 
     @property
@@ -332,6 +310,13 @@ class Session:
 
     def job(self, job_id: int, namespace: str | None = None) -> Job:
         return Job(self, job_id, namespace)
+
+    def app(self, package: str) -> AppJobs:
+        """Another app's jobs on this device, through JobScheduler's shell (:mod:`bridge.app_jobs`;
+        the helper is not used)."""
+        from bridge.app_jobs import AppJobs
+
+        return AppJobs(self.device, package)
 
     def pending(self, namespace: str | None = None, all_namespaces: bool = False) -> tuple[protocol.PendingJob, ...]:
         return self.helper.pending(namespace, all_namespaces)

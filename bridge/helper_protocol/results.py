@@ -7,6 +7,7 @@ Each request class has one result class; :func:`result_for` maps a request to it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, overload
@@ -43,6 +44,9 @@ class InfoResult:
     api_level: int
     journal_first_seq: int
     journal_next_seq: int
+    journal_epoch: str | None = None
+    """The journal's epoch (PROTOCOL.md §5.6, helper 1.3+): 16 lowercase hex digits that change when
+    the helper's data is wiped and ``seq`` restarts at 1; None from an older helper."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,8 @@ class JournalResult:
     next_seq: int
     first_seq: int
     dropped_before_seq: int | None
+    epoch: str | None = None
+    """The journal's epoch (PROTOCOL.md §5.6); None from a helper older than 1.3."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,17 @@ ResponseText = HelperResponse | str | Mapping[str, object]
 """A decoded envelope, its JSON text or its JSON object."""
 
 
+EPOCH_PATTERN = re.compile(r"[0-9a-f]{16}")
+"""PROTOCOL.md §5.6: a journal epoch is exactly 16 lowercase hex digits."""
+
+
+def _opt_epoch(r: Reader, what: str) -> str | None:
+    epoch = r.opt_str("epoch")
+    if epoch is not None and EPOCH_PATTERN.fullmatch(epoch) is None:
+        raise HelperProtocolError(f"malformed {what}: field epoch: expected 16 lowercase hex digits")
+    return epoch
+
+
 def _info(r: Reader) -> InfoResult:
     journal = Reader(r.req_object("journal"), "info result: journal")
     versions: list[int] = []
@@ -144,7 +161,8 @@ def _info(r: Reader) -> InfoResult:
         versions.append(version)
     return InfoResult(r.req_str("package"), r.req_str("helper_version"), r.req_int("version_code"),
                       r.req_int("protocol_version"), tuple(versions), r.req_int("api_level"),
-                      journal.req_int("first_seq"), journal.req_int("next_seq"))
+                      journal.req_int("first_seq"), journal.req_int("next_seq"),
+                      _opt_epoch(journal, "info result: journal"))
 
 
 def _pending_job(raw: object, index: int) -> PendingJob:
@@ -204,7 +222,8 @@ def _event(raw: object, index: int) -> JobEvent:
 
 def _journal(r: Reader) -> JournalResult:
     events = tuple(_event(e, n) for n, e in enumerate(r.req_list("events")))
-    return JournalResult(events, r.req_int("next_seq"), r.req_int("first_seq"), r.opt_int("dropped_before_seq"))
+    return JournalResult(events, r.req_int("next_seq"), r.req_int("first_seq"), r.opt_int("dropped_before_seq"),
+                         _opt_epoch(r, "journal result"))
 
 
 def _result_reader(command: Command, response: ResponseText) -> Reader:

@@ -61,7 +61,7 @@ class _Context:
     """Per job: the log index after the last event a ``wait`` step consumed."""
 
     def events(self) -> list[JobEvent]:
-        return self.session.log.snapshot()[self.start:]
+        return self.session.log.since(self.start)
 
     def job_events(self, ref: JobRef) -> list[JobEvent]:
         return [e for e in self.events() if e.job_id == ref.job_id and e.namespace == ref.namespace]
@@ -73,7 +73,7 @@ class _Context:
         """Block until a new event arrives or ``seconds`` pass (no blind sleeping)."""
         log = self.session.log
         with contextlib.suppress(WaitTimeoutError):
-            log.wait_for(lambda e: True, max(seconds, 0.0), start=len(log.snapshot()))
+            log.wait_for(lambda e: True, max(seconds, 0.0), start=len(log))
 
 
 def run_scenario(session: Session, scenario: Scenario, *, on_step_start: StepStarted | None = None,
@@ -88,7 +88,7 @@ def run_scenario(session: Session, scenario: Scenario, *, on_step_start: StepSta
     # A Conditions object of our own: its snapshot restores exactly what this scenario changed,
     # even when the caller's session.conditions already has a snapshot open (the test fixtures).
     conditions = Conditions(session.device)
-    context = _Context(session, conditions, len(session.log.snapshot()), {})
+    context = _Context(session, conditions, len(session.log), {})
     outcomes: list[StepOutcome] = []
     restore_error: str | None = None
     try:
@@ -189,10 +189,10 @@ def _wait(context: _Context, step: WaitStep) -> str | None:
     start = context.cursors.get(key, context.start)
     kind, ref = step.until, step.job
     log = context.session.log
-    event = log.wait_for(lambda e: e.kind is kind and e.job_id == ref.job_id and e.namespace == ref.namespace,
-                         step.timeout, start, f"{kind.value} event for {ref}")
-    events = log.snapshot()
-    context.cursors[key] = next(i for i in range(start, len(events)) if events[i] is event) + 1
+    index, event = log.wait_for_index(
+        lambda e: e.kind is kind and e.job_id == ref.job_id and e.namespace == ref.namespace,
+        step.timeout, start, f"{kind.value} event for {ref}")
+    context.cursors[key] = index + 1
     return f"{kind.value} (seq {event.seq})"
 
 
@@ -252,7 +252,7 @@ def _cancel_jobs(context: _Context, scenario: Scenario) -> None:
             if isinstance(s, (ScheduleStep, EnqueueStep))}
     for ref in sorted(refs, key=lambda r: (r.namespace or "", r.job_id)):
         running = [r for r in context.runs(ref) if r.end is None]
-        seen = len(context.session.log.snapshot())
+        seen = len(context.session.log)
         try:
             _job(context, ref).cancel()
         except JobctlError:

@@ -92,6 +92,7 @@ def show_status(options: GlobalOptions, /) -> None:
         "protocol_version": info.protocol_version if info else None,
         "api_level": info.api_level if info else None,
         "journal_next_seq": info.journal_next_seq if info else None,
+        "journal_epoch": info.journal_epoch if info else None,
     }
     shipped_line = Line(f"shipped: {apk.version_name} (versionCode {apk.version_code}, sha256 {apk.sha256})")
     if not found.installed:
@@ -101,7 +102,8 @@ def show_status(options: GlobalOptions, /) -> None:
              else f"expected versionCode {EXPECTED_VERSION_CODE}: jobctl helper install")
     show(options, document, shipped_line,
          Line(f"installed: {document['helper_version']} (versionCode {document['version_code']}, "
-              f"protocol {document['protocol_version']}): {state}"))
+              f"protocol {document['protocol_version']}): {state}"),
+         Line(f"journal: next seq {document['journal_next_seq']}, epoch {document['journal_epoch'] or '(older helper)'}"))
 
 
 @helper.command()

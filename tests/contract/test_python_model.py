@@ -285,6 +285,10 @@ class FakePacer:
 
 
 # --------------------------------------------------------------------------- runner
+DEFAULT_VECTOR_EPOCH = "0123456789abcdef"
+"""README: the journal epoch a vector's helper finds on disk unless ``journal.epoch`` says otherwise."""
+
+
 class Runner:
     def __init__(self, vector: dict[str, Any]) -> None:
         self.vector = vector
@@ -299,6 +303,10 @@ class Runner:
             self.scheduler.preload(preload["first_id"], preload["count"])
         self.fs = MemoryFileSystem(VirtualClock())
         self.fs.mkdir(FILES, parents=True)
+        # README: the journal's epoch file holds journal.epoch before the helper first starts
+        epoch = (vector.get("journal") or {}).get("epoch", DEFAULT_VECTOR_EPOCH)
+        self.fs.mkdir(f"{FILES}/journal", parents=True)
+        self.fs.write_bytes(f"{FILES}/journal/epoch", f"{epoch}\n".encode("ascii"))
         self.lines: list[str] = []
         self.open_process()
 
@@ -405,7 +413,8 @@ def expected_live_message(event: dict[str, Any]) -> str:
         isinstance(spec.get(key), dict) and len(spec[key]) > 0 for key in ("extras", "transient_extras"))
     if len(line) <= 4000 and not extras:
         return line
-    return jsonio.write({key: event[key] for key in ("seq", "elapsed_ms", "wall_ms", "kind")} | {"log_truncated": True})
+    return jsonio.write({key: event[key] for key in ("seq", "elapsed_ms", "wall_ms", "kind")}
+                        | {"log_truncated": True, "epoch": event["epoch"]})
 
 
 def _expect(what: str, expected: Any, actual: Any) -> None:

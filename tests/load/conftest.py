@@ -15,9 +15,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
+import pytest
+
 from bridge.adb.private import PrivateAdbServer
 from bridge.helper_protocol import HELPER_PACKAGE
-from bridge.jobs import Session, open_session
+from bridge.device import connect
+from bridge.jobs import Session
 from bridge.model import EventKind, JobEvent
 from jobctl_sim.harness import SimHarness
 from jobctl_sim.fleet import FleetSpec
@@ -38,9 +41,25 @@ def running_fleet(adb: PrivateAdbServer, spec: FleetSpec) -> Iterator[SimHarness
         harness.stop()
 
 
+LOAD_HISTORY_LIMIT = 100_000
+"""Enough for 10,000 work items (two events each) and a soak's events, all checked one by one."""
+
+
+@pytest.fixture
+def session(adb: PrivateAdbServer, serial: str) -> Iterator[Session]:
+    """The suite's ``session`` fixture, keeping every event (:data:`LOAD_HISTORY_LIMIT`)."""
+    opened = ready_session(serial, adb)
+    try:
+        with opened.conditions.snapshot():
+            yield opened
+    finally:
+        opened.close()
+
+
 def ready_session(serial: str, adb: PrivateAdbServer) -> Session:
-    """A session on ``serial`` with the helper out of the NEVER bucket (as the suite's fixture)."""
-    session = open_session(serial, adb.server)
+    """A session on ``serial`` with the helper out of the NEVER bucket (as the suite's fixture),
+    keeping every event of a load test (more than the default history of the last 10,000)."""
+    session = Session(connect(serial, adb.server), history_limit=LOAD_HISTORY_LIMIT)
     session.helper.leave_never_bucket()
     return session
 

@@ -245,7 +245,8 @@ class CommandHandler(Generic[JobT]):
             "protocol_version": PROTOCOL_VERSION,
             "protocol_versions": [PROTOCOL_VERSION],
             "api_level": self._scheduler.api_level,
-            "journal": {"first_seq": self._journal.first_seq, "next_seq": self._journal.next_seq},
+            "journal": {"first_seq": self._journal.first_seq, "next_seq": self._journal.next_seq,
+                        "epoch": self._journal.epoch},
         }
 
     def _build(self, spec: JobSpec) -> JobT:
@@ -339,6 +340,7 @@ class CommandHandler(Generic[JobT]):
             "next_seq": part.next_seq,
             "first_seq": part.first_seq,
             "dropped_before_seq": part.first_seq if from_seq < part.first_seq else None,
+            "epoch": self._journal.epoch,
         }
 
     def _reset(self, clear_journal: bool) -> dict[str, Any]:

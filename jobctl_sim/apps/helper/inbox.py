@@ -1,4 +1,9 @@
-"""App-private ``files/inbox`` and ``files/outbox`` (PROTOCOL.md §2.3, §2.5); port of ``core/Inbox.java``."""
+"""App-private ``files/inbox`` and ``files/outbox`` (PROTOCOL.md §2.3, §2.5); port of ``core/Inbox.java``.
+
+Orphans -- a request the host wrote but never named in a broadcast (it was interrupted), or a
+``NAME.tmp`` whose write was cut -- are deleted once older than :data:`STALE_AGE_S`, at the
+process start and whenever an inbox request is taken (``Inbox.sweepStale``).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from jobctl_sim.apps.helper.journal import FILE_MODE
 from jobctl_sim.apps.helper.protocol import CommandError, ErrorCode, bad_request
 from jobctl_sim.native.fs import FsError, MemoryFileSystem
 
+STALE_AGE_S = 15 * 60
+"""§2.3: inbox and outbox files last modified longer ago than this are orphans (``Inbox.STALE_AGE_MS``)."""
 NAME_RULE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
 """§2.3: ``^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$``."""
 
@@ -32,11 +39,29 @@ class Inbox:
         path = f"{self._inbox}/{name}"
         st = self._fs.stat(path)
         if st is None or not st.is_file:
+            self.sweep_stale()
             raise CommandError(ErrorCode.INBOX_MISSING, f"no inbox file: {name}")
         try:
             return self._fs.read_bytes(path).decode("utf-8", "replace")
         finally:
             self._fs.remove(path)
+            self.sweep_stale()
+
+    def sweep_stale(self) -> int:
+        """Delete every inbox and outbox file older than :data:`STALE_AGE_S` (by its mtime and
+        the device's wall clock); returns how many."""
+        now = self._fs.clock.wall_time()
+        removed = 0
+        for directory in (self._inbox, self._outbox):
+            try:
+                entries = self._fs.listdir(directory)
+            except FsError:
+                continue
+            for name, st in entries:
+                if st.is_file and now - st.mtime > STALE_AGE_S:
+                    self._fs.remove(f"{directory}/{name}")
+                    removed += 1
+        return removed
 
     def write_reply(self, name: str, json_text: str) -> None:
         """§2.5: ``files/outbox/NAME.tmp`` then renamed to ``NAME`` (one step in memory)."""

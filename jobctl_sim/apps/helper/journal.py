@@ -5,11 +5,18 @@ Two JSON-lines segments in the app's private ``files/journal/`` on the device fi
 survives the app's process) before it is published to logcat or acknowledged; ``seq`` continues
 across process restarts, rotations and clears; deleted events are always announced with a
 ``dropped`` marker.
+
+Every event also carries the journal's ``epoch`` (§5.6): 16 lowercase hex digits chosen when
+``files/journal/epoch`` is missing (the first start after the app's data was created), kept
+across process restarts, new after ``pm clear`` or uninstall + install (the package manager
+wipes the data directory, :mod:`jobctl_sim.framework.packages`), when ``seq`` restarts at 1.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -24,6 +31,10 @@ LOG_LINE_MAX_BYTES = 4000
 FILE_MODE = 0o100600
 """App files are created with umask 077 (``rw-------``)."""
 DIR_MODE = 0o40700
+EPOCH_FILE = "epoch"
+"""§5.6: the epoch's file in the journal directory."""
+EPOCH_RULE = re.compile(r"[0-9a-f]{16}")
+"""§5.6: an epoch is exactly 16 lowercase hex digits."""
 
 LiveSink = Callable[[str], None]
 """Receives every journal line after it is stored (logcat on the device, §5.4)."""
@@ -67,6 +78,7 @@ def live_message(event: dict[str, Any], line: str) -> str:
             "wall_ms": event["wall_ms"],
             "kind": event["kind"],
             "log_truncated": True,
+            "epoch": event.get("epoch"),
         }
     )
 
@@ -107,7 +119,9 @@ class Journal:
         self._max = segment_max_events
         self.current_path = f"{self._dir}/current.jsonl"
         self.previous_path = f"{self._dir}/previous.jsonl"
+        self.epoch_path = f"{self._dir}/{EPOCH_FILE}"
         self._ensure_dir()
+        self._epoch = self._load_or_create_epoch()
         self._recover()
 
     # ------------------------------------------------------------------ files
@@ -148,6 +162,16 @@ class Journal:
         if keep != len(data):
             self._fs.write_bytes(path, data[:keep], mode=FILE_MODE, uid=self._uid)
 
+    def _load_or_create_epoch(self) -> str:
+        """§5.6: the stored epoch, or a new random one when the file is missing or damaged
+        (``Journal.loadOrCreateEpoch``: written to ``epoch.tmp``, then renamed)."""
+        stored = self._read_text(self.epoch_path)
+        if stored is not None and EPOCH_RULE.fullmatch(stored.strip()):
+            return stored.strip()
+        created = secrets.token_hex(8)
+        self._fs.write_bytes(self.epoch_path, (created + "\n").encode("ascii"), mode=FILE_MODE, uid=self._uid)
+        return created
+
     def _recover(self) -> None:
         """§5.3: on process start, ``next_seq`` = last stored seq + 1 (current, then previous)."""
         self._truncate_partial_line(self.current_path)
@@ -164,6 +188,11 @@ class Journal:
     @property
     def next_seq(self) -> int:
         return self._next_seq
+
+    @property
+    def epoch(self) -> str:
+        """§5.6: 16 lowercase hex digits, the same in every event of this journal."""
+        return self._epoch
 
     @property
     def first_seq(self) -> int:
@@ -224,6 +253,7 @@ class Journal:
             "kind": kind,
         }
         event.update(fields)
+        event["epoch"] = self._epoch
         line = jsonio.write(event)
         self._ensure_dir()
         self._fs.write_bytes(

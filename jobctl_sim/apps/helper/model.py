@@ -112,10 +112,11 @@ class HelperApp:
             fs.mkdir(files, parents=True, mode=FILES_DIR_MODE, uid=uid)
 
         def publish(line: str) -> None:
-            self._system.log("I", LOG_TAG, line, pid=pid)
+            self._system.log("I", LOG_TAG, line, pid=pid, uid=uid)
 
         journal = Journal(fs, f"{files}/journal", uid, DeviceClock(self._system), publish, self._segment_max)
         inbox = Inbox(fs, f"{files}/inbox", f"{files}/outbox", uid)
+        inbox.sweep_stale()  # orphans of interrupted hosts (PROTOCOL.md §2.3)
         scheduler = PlatformScheduler(self._system, PACKAGE, uid, self._target_sdk())
         process = HelperProcess(pid, uid, journal, CommandHandler(scheduler, journal, inbox))
         self._process = process
@@ -229,7 +230,8 @@ class HelperApp:
         if process.running.get(key) is running:
             del process.running[key]
         if not task.cancelled() and task.exception() is not None:
-            self._system.log("W", LOG_TAG, f"journal write failed: {task.exception()!r}", pid=process.pid)
+            self._system.log("W", LOG_TAG, f"journal write failed: {task.exception()!r}", pid=process.pid,
+                             uid=process.uid)
 
     def on_stop_job(self, params: JobParameters) -> bool:
         """``onStopJob``: ``stopped`` with ``getStopReason()`` (31+); returns ``on_stop_reschedule``."""

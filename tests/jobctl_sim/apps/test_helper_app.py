@@ -113,7 +113,7 @@ def test_preinstalled_helper_is_stopped_never_bucket_and_run_as_works() -> None:
         assert system.packages.is_stopped(PACKAGE)
         assert (await dev.shell(f"am get-standby-bucket {PACKAGE}")).text.strip() == "50"
         listing = (await dev.shell("pm list packages --show-versioncode dev.jobctl")).text
-        assert "package:dev.jobctl.helper versionCode:1002" in listing
+        assert "package:dev.jobctl.helper versionCode:1003" in listing
         assert (await dev.shell("run-as dev.jobctl.helper id")).exit_code == 0
         # Nothing ran yet: no process, no journal.
         assert not system.apps[PACKAGE].alive
@@ -130,9 +130,11 @@ def test_info_cold_starts_the_process_and_streams_to_logcat() -> None:
     async def body() -> None:
         dev = device()
         result = await ok(dev, {"v": 1, "id": "h-1", "cmd": "info"})
-        assert result == {"package": PACKAGE, "helper_version": "1.2", "version_code": 1002,
+        epoch = result["journal"]["epoch"]
+        assert re.fullmatch(r"[0-9a-f]{16}", epoch)
+        assert result == {"package": PACKAGE, "helper_version": "1.3", "version_code": 1003,
                           "protocol_version": 1, "protocol_versions": [1], "api_level": 34,
-                          "journal": {"first_seq": 1, "next_seq": 2}}
+                          "journal": {"first_seq": 1, "next_seq": 2, "epoch": epoch}}
         raw = (await dev.shell(f"{BROADCAST} --es req '{{\"v\":1,\"id\":\"h-2\",\"cmd\":\"info\"}}'")).text
         assert raw.splitlines()[0].startswith("Broadcasting: Intent { act=dev.jobctl.helper.COMMAND flg=0x400020")
         assert raw.splitlines()[1].startswith('Broadcast completed: result=1, data="{"v":1,"id":"h-2","ok":true,')
@@ -169,7 +171,8 @@ def test_scheduled_job_runs_end_to_end() -> None:
                                  "bytes_reported", "bytes_reported", "finished"]
         assert events[1]["spec"] == spec
         started = events[2]
-        assert {k: started[k] for k in list(started)[4:]} == {
+        assert started["epoch"] == events[0]["epoch"]
+        assert {k: started[k] for k in list(started)[4:-1]} == {
             "job_id": 7, "namespace": None, "expedited": False, "user_initiated": False, "network": "100",
             "triggered_uris": None, "triggered_authorities": None, "override_deadline_expired": False}
         reports = [(e["direction"], e["down"], e["up"], e["platform"], e["tag"]) for e in events[3:7]]
@@ -181,7 +184,8 @@ def test_scheduled_job_runs_end_to_end() -> None:
         logged = (await dev.shell("logcat -d -v raw -s jobctl:I")).text
         live = [line for line in logged.splitlines() if line.startswith("{")]
         # PROTOCOL.md §5.4/§9: the scheduled event carries extras, so logcat gets the stand-in
-        stand_in = {k: events[1][k] for k in ("seq", "elapsed_ms", "wall_ms", "kind")} | {"log_truncated": True}
+        stand_in = ({k: events[1][k] for k in ("seq", "elapsed_ms", "wall_ms", "kind")}
+                    | {"log_truncated": True, "epoch": events[1]["epoch"]})
         assert live == [json.dumps(e, separators=(",", ":")) for e in [events[0], stand_in, *events[2:]]]
         assert (await ok(dev, {"v": 1, "cmd": "list"}))["jobs"] == []
 
@@ -286,7 +290,8 @@ def test_process_death_keeps_the_journal_and_seq_continues() -> None:
         info = await ok(dev, {"v": 1, "cmd": "info"})
         after = await journal(dev)
         assert kinds(after)[-1] == "process_started" and after[-1]["seq"] == events[-1]["seq"] + 1
-        assert info["journal"] == {"first_seq": 1, "next_seq": after[-1]["seq"] + 1}
+        assert info["journal"] == {"first_seq": 1, "next_seq": after[-1]["seq"] + 1, "epoch": events[0]["epoch"]}
+        assert {e["epoch"] for e in after} == {events[0]["epoch"]}  # a process restart keeps the epoch
         assert_consistent(after)
 
     run(body)
@@ -316,9 +321,11 @@ def test_journal_read_from_seq_and_past_the_end() -> None:
         stored = await journal(dev)
         assert kinds(stored) == ["process_started", "scheduled", "scheduled", "cancelled"]
         result = await ok(dev, {"v": 1, "cmd": "journal", "from_seq": 2, "max": 2})
-        assert result == {"events": stored[1:3], "next_seq": 5, "first_seq": 1, "dropped_before_seq": None}
+        epoch = stored[0]["epoch"]
+        assert result == {"events": stored[1:3], "next_seq": 5, "first_seq": 1, "dropped_before_seq": None,
+                          "epoch": epoch}
         assert await ok(dev, {"v": 1, "cmd": "journal", "from_seq": 5}) == {
-            "events": [], "next_seq": 5, "first_seq": 1, "dropped_before_seq": None}
+            "events": [], "next_seq": 5, "first_seq": 1, "dropped_before_seq": None, "epoch": epoch}
         code, response = await command(dev, {"v": 1, "id": "j", "cmd": "journal", "from_seq": 9})
         assert code == 2
         assert response == {"v": 1, "id": "j", "ok": False, "error": {
@@ -385,7 +392,7 @@ def test_bad_input_gives_structured_errors_and_no_events() -> None:
         unsupported = await error({"v": 2, "cmd": "info"})
         assert unsupported == {"code": "unsupported_version", "message": "unsupported protocol version: 2",
                                "type": None,
-                               "details": {"supported": [1], "helper_version": "1.2", "version_code": 1002}}
+                               "details": {"supported": [1], "helper_version": "1.3", "version_code": 1003}}
         rejected = await error({"v": 1, "cmd": "schedule",
                                 "spec": {"job_id": 1, "expedited": True, "min_latency_ms": 1000}})
         assert rejected == {"code": "platform_exception", "message": "An expedited job cannot have a time delay",
@@ -509,7 +516,7 @@ def test_pm_install_and_uninstall_register_the_model() -> None:
         result = await dev.shell("pm install /data/local/tmp/helper.apk")
         assert result.text.strip() == "Success", result
         assert isinstance(dev.android.apps[PACKAGE], HelperApp)
-        assert (await ok(dev, {"v": 1, "cmd": "info"}))["version_code"] == 1002
+        assert (await ok(dev, {"v": 1, "cmd": "info"}))["version_code"] == 1003
         assert (await dev.shell(f"pm uninstall {PACKAGE}")).text.strip() == "Success"
         assert PACKAGE not in dev.android.apps
         gone = (await dev.shell(f"{BROADCAST} --es req '{{}}'")).text.splitlines()

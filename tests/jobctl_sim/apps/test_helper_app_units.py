@@ -53,7 +53,7 @@ def test_identity_matches_protocol_java() -> None:
 def test_package_facts() -> None:
     facts = manifest.package_facts()
     assert (facts.package, facts.version_code, facts.version_name, facts.debuggable, facts.target_sdk) == (
-        "dev.jobctl.helper", 1002, "1.2", True, 34)
+        "dev.jobctl.helper", 1003, "1.3", True, 34)
 
 
 # ------------------------------------------------------------------------------ JSON
@@ -141,6 +141,7 @@ def test_rotation_marker_and_bound() -> None:
 
 
 def test_long_lines_are_logged_as_a_stub() -> None:
-    event = {"seq": 5, "elapsed_ms": 1, "wall_ms": 2, "kind": "scheduled", "spec": {"x": "y" * 5000}}
+    event = {"seq": 5, "elapsed_ms": 1, "wall_ms": 2, "kind": "scheduled", "spec": {"x": "y" * 5000},
+             "epoch": "0123456789abcdef"}
     assert live_message(event, jsonio.write(event)) == \
-        '{"seq":5,"elapsed_ms":1,"wall_ms":2,"kind":"scheduled","log_truncated":true}'
+        '{"seq":5,"elapsed_ms":1,"wall_ms":2,"kind":"scheduled","log_truncated":true,"epoch":"0123456789abcdef"}'

@@ -46,6 +46,7 @@ final class HelperRuntime {
                     }
                 });
         inbox = new Inbox(new File(files, "inbox"), new File(files, "outbox"));
+        inbox.sweepStale(System.currentTimeMillis()); // orphans of interrupted hosts (PROTOCOL.md §2.3)
         JobScheduler scheduler = (JobScheduler) app.getSystemService(Context.JOB_SCHEDULER_SERVICE);
         commands = new CommandHandler(new AndroidScheduler(app, scheduler), journal, inbox);
         UserInitiatedNotification.createChannel(app);

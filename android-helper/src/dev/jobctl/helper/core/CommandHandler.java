@@ -217,7 +217,8 @@ public final class CommandHandler {
         result.put("protocol_version", (long) Protocol.PROTOCOL_VERSION);
         result.put("protocol_versions", Arrays.<Object>asList((long) Protocol.PROTOCOL_VERSION));
         result.put("api_level", (long) scheduler.apiLevel());
-        result.put("journal", Events.fields("first_seq", journal.firstSeq(), "next_seq", journal.nextSeq()));
+        result.put("journal", Events.fields("first_seq", journal.firstSeq(), "next_seq", journal.nextSeq(),
+                "epoch", journal.epoch()));
         return result;
     }
 
@@ -373,7 +374,8 @@ public final class CommandHandler {
         }
         Journal.Slice slice = journal.read(fromSeq, (int) max);
         return Events.fields("events", new ArrayList<Object>(slice.events), "next_seq", slice.nextSeq,
-                "first_seq", slice.firstSeq, "dropped_before_seq", fromSeq < slice.firstSeq ? slice.firstSeq : null);
+                "first_seq", slice.firstSeq, "dropped_before_seq", fromSeq < slice.firstSeq ? slice.firstSeq : null,
+                "epoch", journal.epoch());
     }
 
     private Map<String, Object> reset(boolean clearJournal) throws IOException {

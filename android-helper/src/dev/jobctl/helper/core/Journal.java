@@ -5,6 +5,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.Charset;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,11 +15,18 @@ import java.util.Map;
  * The durable event journal (PROTOCOL.md §5.3): two JSON-lines segments, each event
  * fsync'd before it is published or acknowledged, sequence numbers continuing across
  * restarts, and an explicit {@code dropped} marker whenever events are deleted.
+ * Every event carries the journal's {@code epoch} (PROTOCOL.md §5.6): 16 lowercase hex digits
+ * chosen when the journal directory has none, kept in {@code epoch} next to the segments, so it
+ * survives process restarts and changes when the app's data is wiped ({@code pm clear},
+ * uninstall) and the numbering restarts at 1.
  * Thread-safe: the command thread and the job threads append concurrently.
  */
 public final class Journal {
     public static final int DEFAULT_SEGMENT_MAX_EVENTS = 10000;
     static final int LOG_LINE_MAX_BYTES = 4000;
+    /** The file holding the epoch, in the journal directory. */
+    public static final String EPOCH_FILE = "epoch";
+    private static final int EPOCH_HEX_DIGITS = 16;
     private static final Charset UTF8 = Charset.forName("UTF-8");
 
     /** A slice of the journal returned by {@link #read}. */
@@ -39,6 +47,7 @@ public final class Journal {
     private final int segmentMaxEvents;
     private final Clock clock;
     private final LiveSink sink;
+    private final String epoch;
 
     private long nextSeq;
     private long firstSeq;
@@ -58,7 +67,59 @@ public final class Journal {
         this.segmentMaxEvents = segmentMaxEvents;
         this.clock = clock;
         this.sink = sink;
+        this.epoch = loadOrCreateEpoch(new File(dir, EPOCH_FILE));
         recover();
+    }
+
+    /** The journal's epoch: 16 lowercase hex digits, the same for every event of this journal. */
+    public String epoch() {
+        return epoch;
+    }
+
+    /** Whether {@code text} is an epoch: exactly 16 lowercase hex digits. */
+    public static boolean isEpoch(String text) {
+        if (text == null || text.length() != EPOCH_HEX_DIGITS) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The stored epoch, or a new random one written atomically (tmp, fsync, rename) when the
+     * file is missing or does not hold an epoch (a wiped or damaged data directory).
+     */
+    private static String loadOrCreateEpoch(File file) throws IOException {
+        if (file.isFile()) {
+            String stored = new String(FileBytes.readAll(file), UTF8).trim();
+            if (isEpoch(stored)) {
+                return stored;
+            }
+        }
+        byte[] random = new byte[EPOCH_HEX_DIGITS / 2];
+        new SecureRandom().nextBytes(random);
+        StringBuilder hex = new StringBuilder();
+        for (byte b : random) {
+            hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        }
+        String created = hex.toString();
+        File tmp = new File(file.getParentFile(), file.getName() + ".tmp");
+        FileOutputStream out = new FileOutputStream(tmp);
+        try {
+            out.write((created + "\n").getBytes(UTF8));
+            out.getFD().sync();
+        } finally {
+            out.close();
+        }
+        if (!tmp.renameTo(file)) {
+            throw new IOException("cannot rename " + tmp + " to " + file);
+        }
+        return created;
     }
 
     private void recover() throws IOException {
@@ -150,6 +211,7 @@ public final class Journal {
         event.put("wall_ms", clock.wallMs());
         event.put("kind", kind);
         event.putAll(fields);
+        event.put("epoch", epoch);
         String line = JsonWriter.write(event);
         FileOutputStream out = new FileOutputStream(current, true);
         try {
@@ -182,6 +244,7 @@ public final class Journal {
         stub.put("wall_ms", event.get("wall_ms"));
         stub.put("kind", event.get("kind"));
         stub.put("log_truncated", Boolean.TRUE);
+        stub.put("epoch", event.get("epoch"));
         return JsonWriter.write(stub);
     }
 

@@ -30,6 +30,8 @@ import java.util.Set;
  */
 public final class ContractRunner {
     static final int OWN_UID = 10123;
+    /** README: the journal epoch a vector's helper finds on disk unless {@code journal.epoch} says otherwise. */
+    static final String DEFAULT_EPOCH = "0123456789abcdef";
 
     /** A vector did not match; the message says where. */
     static final class Mismatch extends Exception {
@@ -71,7 +73,22 @@ public final class ContractRunner {
         if (preload != null) {
             scheduler.preload(preload.reqInt("first_id"), preload.reqInt("count"));
         }
+        writeEpoch(journalSpec.has("epoch") ? journalSpec.reqString("epoch") : DEFAULT_EPOCH);
         openProcess();
+    }
+
+    /** The epoch file the helper's first start finds (PROTOCOL.md §5.6), so vectors are reproducible. */
+    private void writeEpoch(String epoch) throws IOException {
+        File journalDir = new File(dir, "journal");
+        if (!journalDir.isDirectory() && !journalDir.mkdirs()) {
+            throw new IOException("cannot create " + journalDir);
+        }
+        FileOutputStream out = new FileOutputStream(new File(journalDir, Journal.EPOCH_FILE));
+        try {
+            out.write((epoch + "\n").getBytes(StandardCharsets.UTF_8));
+        } finally {
+            out.close();
+        }
     }
 
     private static Fields optional(Fields parent, String key) throws Exception {
@@ -233,6 +250,7 @@ public final class ContractRunner {
             stub.put(key, fields.get(key));
         }
         stub.put("log_truncated", Boolean.TRUE);
+        stub.put("epoch", fields.get("epoch"));
         return JsonWriter.write(stub);
     }
 

@@ -3,6 +3,7 @@ package dev.jobctl.helper.testing;
 import static dev.jobctl.helper.testing.Check.eq;
 import static dev.jobctl.helper.testing.Check.isTrue;
 
+import dev.jobctl.helper.core.CommandError;
 import dev.jobctl.helper.core.CommandHandler;
 import dev.jobctl.helper.core.DequeuedWork;
 import dev.jobctl.helper.core.Events;
@@ -36,6 +37,7 @@ public final class CoreTests {
         Check check = new Check();
         jsonTests(check);
         journalTests(check);
+        inboxTests(check);
         jobRunTests(check);
         handlerTests(check);
         System.exit(check.finish());
@@ -148,11 +150,104 @@ public final class CoreTests {
             Journal journal = journal(dir, 100, sink);
             journal.append("error", Events.fields("message", "short"));
             journal.append("error", Events.fields("message", String.join("", Collections.nCopies(5000, "x"))));
-            eq("{\"seq\":1,\"elapsed_ms\":5,\"wall_ms\":7,\"kind\":\"error\",\"message\":\"short\"}", sink.lines.get(0));
-            eq("{\"seq\":2,\"elapsed_ms\":5,\"wall_ms\":7,\"kind\":\"error\",\"log_truncated\":true}", sink.lines.get(1));
+            String epoch = journal.epoch();
+            eq("{\"seq\":1,\"elapsed_ms\":5,\"wall_ms\":7,\"kind\":\"error\",\"message\":\"short\",\"epoch\":\""
+                    + epoch + "\"}", sink.lines.get(0));
+            eq("{\"seq\":2,\"elapsed_ms\":5,\"wall_ms\":7,\"kind\":\"error\",\"log_truncated\":true,\"epoch\":\""
+                    + epoch + "\"}", sink.lines.get(1));
             String stored = new String(Files.readAllBytes(new File(dir, "current.jsonl").toPath()),
                     StandardCharsets.UTF_8);
             isTrue(stored.split("\n")[1].length() > 5000, "journal keeps the full event");
+        });
+        check.test("journal epoch is 16 lowercase hex, kept in a file, the same after a process restart", () -> {
+            File dir = tempDir();
+            MemorySink sink = new MemorySink();
+            Journal first = journal(dir, 100, sink);
+            String epoch = first.epoch();
+            isTrue(epoch.matches("[0-9a-f]{16}"), "epoch format: " + epoch);
+            first.append("reset", Events.fields());
+            String stored = new String(Files.readAllBytes(new File(dir, Journal.EPOCH_FILE).toPath()),
+                    StandardCharsets.UTF_8);
+            eq(epoch + "\n", stored);
+            Journal second = journal(dir, 100, sink);
+            eq(epoch, second.epoch());
+            second.append("reset", Events.fields());
+            for (Map<String, Object> event : second.read(1, 100).events) {
+                eq(epoch, event.get("epoch"));
+            }
+            isTrue(sink.lines.get(1).endsWith(",\"epoch\":\"" + epoch + "\"}"), "live line carries the epoch");
+        });
+        check.test("journal epoch is new when the data directory is wiped and seq restarts at 1", () -> {
+            File dir = tempDir();
+            Journal before = journal(dir, 100, new MemorySink());
+            before.append("reset", Events.fields());
+            before.append("reset", Events.fields());
+            for (File file : dir.listFiles()) {
+                isTrue(file.delete(), "wipe " + file);
+            }
+            Journal after = journal(dir, 100, new MemorySink());
+            eq(1L, after.append("reset", Events.fields()));
+            isTrue(!before.epoch().equals(after.epoch()), "a wiped journal gets a new epoch");
+            eq(after.epoch(), after.read(1, 10).events.get(0).get("epoch"));
+        });
+        check.test("journal replaces a damaged epoch file with a new epoch", () -> {
+            File dir = tempDir();
+            FileOutputStream damaged = new FileOutputStream(new File(dir, Journal.EPOCH_FILE));
+            damaged.write("NOT-AN-EPOCH\n".getBytes(StandardCharsets.UTF_8));
+            damaged.close();
+            Journal journal = journal(dir, 100, new MemorySink());
+            isTrue(Journal.isEpoch(journal.epoch()), "new epoch: " + journal.epoch());
+            eq(journal.epoch(), journal(dir, 100, new MemorySink()).epoch());
+        });
+    }
+
+    // ---- Inbox ------------------------------------------------------------------------
+
+    private static File file(File dir, String name, long lastModified) throws IOException {
+        if (!dir.isDirectory() && !dir.mkdirs()) {
+            throw new IOException("cannot create " + dir);
+        }
+        File file = new File(dir, name);
+        FileOutputStream out = new FileOutputStream(file);
+        out.write("{}".getBytes(StandardCharsets.UTF_8));
+        out.close();
+        isTrue(file.setLastModified(lastModified), "set mtime of " + file);
+        return file;
+    }
+
+    private static void inboxTests(Check check) {
+        check.test("taking an inbox request removes orphans older than 15 minutes, keeps fresh files", () -> {
+            File dir = tempDir();
+            File inboxDir = new File(dir, "inbox");
+            File outboxDir = new File(dir, "outbox");
+            long now = System.currentTimeMillis();
+            long old = now - Inbox.STALE_AGE_MS - 60000;
+            File orphan = file(inboxDir, "req-orphan", old);
+            File torn = file(inboxDir, "req-torn.tmp", old);
+            File reply = file(outboxDir, "reply-old", old);
+            File queued = file(inboxDir, "req-queued", now);
+            file(inboxDir, "req-mine", now);
+            Inbox inbox = new Inbox(inboxDir, outboxDir);
+            eq("{}", inbox.take("req-mine"));
+            isTrue(!orphan.exists() && !torn.exists() && !reply.exists(), "stale files removed");
+            isTrue(queued.exists(), "a fresh file (another host's request on its way) is kept");
+        });
+        check.test("a missing inbox file still sweeps orphans; sweepStale counts what it removed", () -> {
+            File dir = tempDir();
+            File inboxDir = new File(dir, "inbox");
+            long old = System.currentTimeMillis() - Inbox.STALE_AGE_MS - 1000;
+            File orphan = file(inboxDir, "req-orphan", old);
+            Inbox inbox = new Inbox(inboxDir, new File(dir, "outbox"));
+            try {
+                inbox.take("req-gone");
+                isTrue(false, "inbox_missing expected");
+            } catch (CommandError e) {
+                eq(CommandError.INBOX_MISSING, e.code());
+            }
+            isTrue(!orphan.exists(), "orphan removed");
+            file(inboxDir, "req-other", old);
+            eq(1, inbox.sweepStale(System.currentTimeMillis()));
+            eq(0, inbox.sweepStale(System.currentTimeMillis()));
         });
     }
 
@@ -284,7 +379,8 @@ public final class CoreTests {
             JobRun run = new JobRun(journal, facts(null, null), new ScriptedSession(), new InstantPacer());
             run.networkChanged("105");
             eq("{\"seq\":1,\"elapsed_ms\":5,\"wall_ms\":7,\"kind\":\"network_changed\",\"job_id\":1,"
-                    + "\"namespace\":null,\"network\":\"105\"}", JsonWriter.write(journal.read(1, 1).events.get(0)));
+                    + "\"namespace\":null,\"network\":\"105\",\"epoch\":\"" + journal.epoch() + "\"}",
+                    JsonWriter.write(journal.read(1, 1).events.get(0)));
         });
     }
 
@@ -332,7 +428,7 @@ public final class CoreTests {
             isTrue(Protocol.mayCommand(0, 10123), "root");
             isTrue(Protocol.mayCommand(10123, 10123), "self");
             isTrue(!Protocol.mayCommand(10124, 10123), "other app");
-            eq(1002, Protocol.VERSION_CODE);
+            eq(1003, Protocol.VERSION_CODE);
         });
         check.test("a launcher that shared its identity must be shell, root or the helper", () -> {
             File dir = tempDir();
@@ -355,12 +451,15 @@ public final class CoreTests {
                     + "\"transient_extras\":{\"token\":\"s3cr3t-transient\"}}}", null).ok, "transient extras");
             isTrue(handler.handle("{\"v\":1,\"cmd\":\"schedule\",\"spec\":{\"job_id\":3,\"extras\":{}}}", null).ok,
                     "empty extras");
-            eq("{\"seq\":1,\"elapsed_ms\":5,\"wall_ms\":7,\"kind\":\"scheduled\",\"log_truncated\":true}",
+            eq("{\"seq\":1,\"elapsed_ms\":5,\"wall_ms\":7,\"kind\":\"scheduled\",\"log_truncated\":true,"
+                    + "\"epoch\":\"" + journal.epoch() + "\"}",
                     sink.lines.get(0));
-            eq("{\"seq\":2,\"elapsed_ms\":5,\"wall_ms\":7,\"kind\":\"scheduled\",\"log_truncated\":true}",
+            eq("{\"seq\":2,\"elapsed_ms\":5,\"wall_ms\":7,\"kind\":\"scheduled\",\"log_truncated\":true,"
+                    + "\"epoch\":\"" + journal.epoch() + "\"}",
                     sink.lines.get(1));
             eq("{\"seq\":3,\"elapsed_ms\":5,\"wall_ms\":7,\"kind\":\"scheduled\",\"job_id\":3,\"namespace\":null,"
-                    + "\"spec\":{\"job_id\":3,\"extras\":{}}}", sink.lines.get(2));
+                    + "\"spec\":{\"job_id\":3,\"extras\":{}},\"epoch\":\"" + journal.epoch() + "\"}",
+                    sink.lines.get(2));
             String stored = new String(Files.readAllBytes(new File(dir, "journal/current.jsonl").toPath()),
                     StandardCharsets.UTF_8);
             isTrue(stored.contains("s3cr3t-extra") && stored.contains("s3cr3t-transient"),
