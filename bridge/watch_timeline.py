@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from bridge.model import EventKind, JobEvent, StopReason
 
 if TYPE_CHECKING:
+    from bridge.events import StreamNotice
     from bridge.jobs import Session
 
 CONDITION_POLL_SECONDS = 1.0
@@ -127,7 +128,19 @@ class ConditionChanged:
                 "after": None if self.after is None else self.after.isoformat(), "explains_seq": self.explains}
 
 
-TimelineEntry = ConditionsRead | EventSeen | ConditionChanged
+@dataclass(frozen=True)
+class NoticeSeen:
+    """Something the event stream reported once (:mod:`bridge.events`): the helper's journal
+    started again (``pm clear``, reinstall) or lines under its tag were ignored. ``str(notice)``
+    is the line to show."""
+
+    notice: StreamNotice
+
+    def to_json_object(self) -> dict[str, Any]:
+        return {"type": "notice", "kind": type(self.notice).__name__, "message": str(self.notice)}
+
+
+TimelineEntry = ConditionsRead | EventSeen | ConditionChanged | NoticeSeen
 
 
 # ---------------------------------------------------------------------------- the live board
@@ -275,11 +288,15 @@ def watch_timeline(session: Session, package: str, duration_s: float | None = No
     deadline = None if duration_s is None else clock() + duration_s
     next_poll = clock() + poll_s
     cursor = len(session.log)
+    notice_cursor = 0
     while deadline is None or clock() < deadline:
         wait = next_poll - clock()
         if deadline is not None:
             wait = min(wait, deadline - clock())
         session.events.get(timeout=0)  # raises what the stream reported (events it lost)
+        notices, notice_cursor = session.events.notices_since(notice_cursor)
+        for notice in notices:
+            yield NoticeSeen(notice)
         event = session.log.get(cursor, timeout=max(wait, 0.0))
         if event is not None:
             cursor += 1

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # a command line is built without loading the request classes
@@ -20,8 +21,8 @@ INBOX_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$")
 JOURNAL_READ_COMMAND = ("run-as dev.jobctl.helper sh -c "
                         "'cat files/journal/previous.jsonl files/journal/current.jsonl 2>/dev/null'")
 """§5.5: the durable read-back."""
-LOGCAT_COMMAND = "logcat -v raw -s jobctl:I"
-"""§5.4: live events."""
+LOGCAT_COMMAND = "logcat -v threadtime,uid -s jobctl:I"
+"""§5.4: live events, each line with its writer's uid and pid (``bridge.helper_protocol.journal``)."""
 
 
 def shell_quote(text: str) -> str:
@@ -50,6 +51,15 @@ def inbox_write_command(name: str) -> str:
     _check_inbox_name(name)
     return (f"run-as {HELPER_PACKAGE} sh -c 'mkdir -p files/inbox && cat > files/inbox/{name}.tmp "
             f"&& mv files/inbox/{name}.tmp files/inbox/{name}'")
+
+
+def inbox_remove_command(names: Sequence[str]) -> str:
+    """§2.3: the ``run-as`` line that deletes inbox files the host wrote but the helper never took
+    (``NAME`` and a cut ``NAME.tmp``): the next call after an interrupted inbox request runs it."""
+    if not names:
+        raise ValueError("no inbox names to remove")
+    paths = " ".join(f"files/inbox/{_check_inbox_name(name)} files/inbox/{name}.tmp" for name in names)
+    return f"run-as {HELPER_PACKAGE} sh -c 'rm -f {paths}'"
 
 
 def inbox_broadcast_command(name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, UTC
 from types import MappingProxyType
@@ -52,6 +53,8 @@ EVENT_FIELDS: Mapping[EventKind, tuple[str, ...]] = MappingProxyType({
 """Each kind's fields in journal order (PROTOCOL.md §5.2)."""
 
 _HEADER = ("seq", "elapsed_ms", "wall_ms", "kind")
+EPOCH_RULE = re.compile(r"[0-9a-f]{16}")
+"""PROTOCOL.md §5.6: a journal epoch is exactly 16 lowercase hex digits."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,9 @@ class JobEvent:
     (``None`` otherwise); ``fields`` holds the remaining kind fields, read-only, in journal
     order. ``log_truncated`` marks a logcat stand-in for a line longer than 4000 bytes
     (§5.4): its ``fields`` are empty and the full event must be read from the journal.
+    ``epoch`` names the journal the event belongs to (§5.6): ``seq`` counts within one epoch and
+    restarts at 1 in a new one (the helper's data was cleared or it was reinstalled); ``None``
+    from a helper older than 1.3.
     """
 
     seq: int
@@ -72,6 +78,7 @@ class JobEvent:
     namespace: str | None = None
     fields: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     log_truncated: bool = False
+    epoch: str | None = None
 
     @property
     def wall_time(self) -> datetime:
@@ -79,11 +86,13 @@ class JobEvent:
         return datetime.fromtimestamp(self.wall_ms / 1000, tz=UTC)
 
     def get(self, name: str, default: Any = None) -> Any:
-        """A kind field by name (``job_id``/``namespace`` included)."""
+        """A kind field by name (``job_id``/``namespace``/``epoch`` included)."""
         if name == "job_id":
             return self.job_id
         if name == "namespace":
             return self.namespace
+        if name == "epoch":
+            return self.epoch if self.epoch is not None else default
         return self.fields.get(name, default)
 
     @classmethod
@@ -114,6 +123,9 @@ class JobEvent:
         truncated = rest.pop("log_truncated", False)
         job_id = rest.pop("job_id", None)
         namespace = rest.pop("namespace", None)
+        epoch = rest.pop("epoch", None)
+        if epoch is not None and not (isinstance(epoch, str) and EPOCH_RULE.fullmatch(epoch)):
+            raise ValueError("event field 'epoch' is not 16 lowercase hex digits")
         if not isinstance(truncated, bool):
             raise ValueError("event field 'log_truncated' is not a boolean")
         if job_id is not None and (not isinstance(job_id, int) or isinstance(job_id, bool)):
@@ -124,7 +136,7 @@ class JobEvent:
             raise ValueError("event keys are not strings")
         return cls(seq=obj["seq"], elapsed_ms=obj["elapsed_ms"], wall_ms=obj["wall_ms"], kind=kind,
                    job_id=job_id, namespace=namespace, fields=MappingProxyType(rest),
-                   log_truncated=truncated)
+                   log_truncated=truncated, epoch=epoch)
 
     def to_json_object(self) -> dict[str, Any]:
         """The event as the helper writes it (keys in §5.1/§5.2 order)."""
@@ -132,9 +144,11 @@ class JobEvent:
                                "kind": self.kind.value}
         if self.log_truncated:
             out["log_truncated"] = True
-            return out
-        for name in EVENT_FIELDS[self.kind]:
-            out[name] = self.get(name)
-        for name, value in self.fields.items():
-            out.setdefault(name, value)
+        else:
+            for name in EVENT_FIELDS[self.kind]:
+                out[name] = self.get(name)
+            for name, value in self.fields.items():
+                out.setdefault(name, value)
+        if self.epoch is not None:
+            out["epoch"] = self.epoch
         return out

@@ -324,9 +324,10 @@ class AndroidSystem:
     def add_binder_service(self, service: BinderService) -> None:
         self.binder_services[service.name] = service
 
-    def log(self, priority: str, tag: str, message: str, pid: int | None = None) -> None:
+    def log(self, priority: str, tag: str, message: str, pid: int | None = None, uid: int | None = None) -> None:
         """Write a line to the device's logcat (system_server's pid by default, the one ``ps``,
-        ``pidof system_server`` and the boot log show: :data:`~jobctl_sim.framework.processes.SYSTEM_SERVER_PID`)."""
+        ``pidof system_server`` and the boot log show: :data:`~jobctl_sim.framework.processes.SYSTEM_SERVER_PID`;
+        ``uid``: the writing process's, which logd records -- an app's own for an app's line)."""
         if pid is None:
             pid = SYSTEM_SERVER_PID
-        self.device.log.write(priority, tag, message, pid=pid, tid=pid)
+        self.device.log.write(priority, tag, message, pid=pid, tid=pid, uid=uid)

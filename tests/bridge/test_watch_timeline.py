@@ -50,6 +50,9 @@ class _Events:
     def get(self, timeout: float) -> None:
         return None
 
+    def notices_since(self, cursor: int) -> tuple[tuple[object, ...], int]:
+        return (), cursor
+
 
 @dataclass
 class _Session:

@@ -92,7 +92,7 @@ class TimelineSession:
         self._events = [JobEvent(7, 1, 1_700_000_000_000, EventKind.SCHEDULED, 3, None)]
         self._advance = advance
         self.conditions = SimpleNamespace(read=self._read)
-        self.events = SimpleNamespace(get=lambda timeout: None)
+        self.events = SimpleNamespace(get=lambda timeout: None, notices_since=lambda cursor: ((), cursor))
         self.log = self
 
     def _read(self, packages: list[str]) -> Any:

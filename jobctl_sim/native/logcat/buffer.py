@@ -2,6 +2,18 @@
 
 Buffer names and priorities are liblog's (``liblog/include/log/log_id.h``, ``android/log.h``).
 Binary buffers are not modelled: ``events`` entries are stored as text.
+
+Who wrote an entry is logd's to say, not the writer's: ``logd/LogListener.cpp`` takes the uid
+and pid of every entry from the ``SCM_CREDENTIALS`` the kernel attaches to the ``logdw`` datagram
+(only the tid comes from the writer's header), so :class:`LogEntry` carries the writing process's
+``uid`` and ``pid`` and no app can log under another's. Who may read an entry is logd's too
+(:func:`reader_sees_all`): ``LogBuffer::flushTo`` skips every entry whose uid is not the
+reader's unless the reader has log credentials (``logd/LogCommand.cpp``
+``clientHasLogCredentials``: uid or gid root, system or log, or ``log`` among its supplementary
+groups -- the adb shell's, ``packages/modules/adb/daemon/main.cpp``); apps have not been granted
+``READ_LOGS`` since Android 4.1, so an app reads its own lines only. An unprivileged ``logcat -c``
+clears only the caller's own entries (``CommandListener`` ``ClearCmd`` passes the caller's uid to
+``LogBuffer::clear``).
 """
 
 from __future__ import annotations
@@ -13,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jobctl_sim.native.clock import VirtualClock
+from jobctl_sim.native.processes import BOOT_PROCESSES
 
 PRIORITIES = "VDIWEF"
 """Log priorities, lowest first (``ANDROID_LOG_VERBOSE`` .. ``ANDROID_LOG_FATAL``)."""
@@ -26,6 +39,27 @@ DEFAULT_BUFFERS = frozenset({"main", "system", "crash", "kernel"})
 
 DEFAULT_CAPACITY = 16384
 """Entries kept before the oldest are dropped."""
+
+ROOT_UID, SYSTEM_UID, LOG_UID, SHELL_UID = 0, 1000, 1007, 2000
+"""``android_filesystem_config.h`` AIDs that matter to logd."""
+LOG_CREDENTIAL_UIDS = frozenset({ROOT_UID, SYSTEM_UID, LOG_UID, SHELL_UID})
+"""Readers that see every uid's entries: root, system and log by uid, the shell by its ``log``
+supplementary group (the virtual device's app processes have no such group)."""
+
+
+def reader_sees_all(uid: int) -> bool:
+    """``clientHasLogCredentials`` for a reader running as ``uid`` (see the module doc)."""
+    return uid in LOG_CREDENTIAL_UIDS
+
+
+def default_writer_uid(pid: int) -> int:
+    """The uid of the native process ``pid`` (init, the daemons, zygote64, system_server: the
+    boot table of :mod:`jobctl_sim.native.processes`), else system_server's (``AID_SYSTEM``):
+    the uid logd records for a writer that did not say who it is."""
+    return _NATIVE_UIDS.get(pid, SYSTEM_UID)
+
+
+_NATIVE_UIDS = {process.pid: process.uid for process in BOOT_PROCESSES}
 
 
 @dataclass(frozen=True)
@@ -45,6 +79,12 @@ class LogEntry:
     buffer: str = "main"
     elapsed: float = 0.0
     """Virtual seconds since boot when logged (for ``-v monotonic``)."""
+    uid: int = SYSTEM_UID
+    """The writing process's uid, as the kernel told logd (``SCM_CREDENTIALS``)."""
+
+    def visible_to(self, reader_uid: int) -> bool:
+        """Whether a ``logcat`` running as ``reader_uid`` is sent this entry (``LogBuffer::flushTo``)."""
+        return self.uid == reader_uid or reader_sees_all(reader_uid)
 
 
 class LogBuffer:
@@ -69,8 +109,10 @@ class LogBuffer:
         pid: int = 1000,
         tid: int | None = None,
         buffer: str = "main",
+        uid: int | None = None,
     ) -> LogEntry:
-        """Append an entry (``tid`` defaults to ``pid``) and wake the followers."""
+        """Append an entry written by process ``pid`` running as ``uid`` (default: that native
+        process's uid, :func:`default_writer_uid`; ``tid`` defaults to ``pid``) and wake the followers."""
         if priority not in PRIORITY_LEVEL:
             raise ValueError(f"priority must be one of {PRIORITIES}, got {priority!r}")
         if buffer not in BUFFERS:
@@ -85,6 +127,7 @@ class LogBuffer:
             seq=self._next_seq,
             buffer=buffer,
             elapsed=self.clock.elapsed(),
+            uid=default_writer_uid(pid) if uid is None else uid,
         )
         self._next_seq += 1
         self._entries.append(entry)
@@ -94,13 +137,16 @@ class LogBuffer:
         self._wake()
         return entry
 
-    def clear(self, buffers: Iterable[str] | None = None) -> None:
-        """Forget the entries (of ``buffers`` only, if given)."""
-        if buffers is None:
+    def clear(self, buffers: Iterable[str] | None = None, uid: int | None = None) -> None:
+        """Forget the entries (of ``buffers`` only, if given; only those written by ``uid`` when
+        the clearing reader lacks log credentials, ``LogBuffer::clear``)."""
+        if buffers is None and (uid is None or reader_sees_all(uid)):
             self._entries.clear()
             return
-        keep = set(BUFFERS) - set(buffers)
-        self._entries = deque(e for e in self._entries if e.buffer in keep)
+        cleared = set(BUFFERS if buffers is None else buffers)
+        mine_only = uid is not None and not reader_sees_all(uid)
+        self._entries = deque(e for e in self._entries
+                              if e.buffer not in cleared or (mine_only and e.uid != uid))
 
     def entries(self) -> list[LogEntry]:
         """Everything held, oldest first."""

@@ -4,7 +4,9 @@ default format ``%a %b %e %H:%M:%S %Z %Y``, ``+FORMAT``, ``-u``, ``-d @SECONDS``
 as non-root fails ``date: cannot set date: Operation not permitted``) and ``log``
 (``toys/android/log.c``: ``-p d|e|f|i|s|v|w``, ``-t TAG`` default ``log``, ``-b BUFFER``, a line
 per stdin line without operands; ``bad -p 'X'``, ``unknown log buffer: X``), which writes to logd
-as the caller (uid and the pid of the ``log`` process).
+as the caller: the uid it runs as (the shell's 2000, root's 0, an app's under ``run-as``) and the
+pid of the ``log`` process, which logd reads from the socket's ``SCM_CREDENTIALS``
+(``logd/LogListener.cpp``), not from anything the caller writes.
 
 Kernel releases per API level are those of the emulator kernels shipped with each release
 (``kernel/prebuilts/*/x86_64`` ``kernel-*`` names), modelled.
@@ -118,8 +120,8 @@ async def cmd_log(inv: Invocation) -> int:
         if len(message.encode()) >= 1024:
             message = message.encode()[:1024].decode("utf-8", "ignore")
             inv.err("log: log cut at 1024 bytes\n")
-        inv.device.log.write(priority, tag, message, pid=pid, buffer=target)
+        inv.device.log.write(priority, tag, message, pid=pid, buffer=target, uid=inv.uid)
         return 0
     for line in (await inv.stdin.read()).decode("utf-8", "replace").splitlines():
-        inv.device.log.write(priority, tag, line, pid=pid, buffer=target)
+        inv.device.log.write(priority, tag, line, pid=pid, buffer=target, uid=inv.uid)
     return 0
