@@ -24,7 +24,13 @@ class ExitCode(enum.IntEnum):
     """A wait or a device command ran past its deadline."""
     SIM = 8
     """A virtual device could not be started or stopped."""
+    BUSY = 9
+    """Another process's snapshot holds the device's conditions (bridge.conditions.lease)."""
+    HANGUP = 129
+    """SIGHUP (128 + 1): the terminal went away; changed conditions were put back."""
     INTERRUPTED = 130
+    TERMINATED = 143
+    """SIGTERM (128 + 15): asked to stop; changed conditions were put back."""
 
 
 def for_exception(error: BaseException) -> ExitCode:
@@ -45,7 +51,17 @@ def for_exception(error: BaseException) -> ExitCode:
     fleet = sys.modules.get("jobctl_sim.fleet")
     if fleet is not None:
         table.append((fleet.SimError, ExitCode.SIM))
+    lease = sys.modules.get("bridge.conditions.lease")  # loaded by every command that takes a lease
+    if lease is not None:
+        table.append((lease.ConditionsBusyError, ExitCode.BUSY))
     for kind, code in table:
         if isinstance(error, kind):
             return code
     return ExitCode.FAILURE
+
+
+def for_interrupt(stop: KeyboardInterrupt) -> int:
+    """130 for Ctrl-C; 128 + the signal (143 SIGTERM, 129 SIGHUP) for a KeyboardInterrupt that
+    carries one (``cli.main.Terminated``, ``bridge.conditions.signals.Terminated``)."""
+    signum = getattr(stop, "signum", None)
+    return 128 + signum if isinstance(signum, int) else ExitCode.INTERRUPTED

@@ -5,18 +5,48 @@ The root group does what every command shares, once: it gives every command the 
 that may follow the subcommand (``--json``, ``-s/--serial``, :mod:`cli.options`), turns every
 usage error into one line (:mod:`cli.usage`) and every jobctl error into one line and its exit
 code (:mod:`cli.exit_codes`).
+
+Signals: Ctrl-C (SIGINT) at any point -- start-up and argument parsing included -- prints
+``jobctl: interrupted`` and exits 130, never a traceback. SIGTERM and SIGHUP take the same path
+(:class:`Terminated`, a KeyboardInterrupt: every snapshot and device change being made puts the
+device back first) and exit 143 and 129, the shell's 128 + signal number, after one line
+``jobctl: terminated by SIGTERM`` / ``SIGHUP``.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+import os
+import signal
+import sys
+from types import FrameType
+from typing import Any, NoReturn
 
-import click
+_STARTUP_EXITS = {signal.SIGINT: (b"jobctl: interrupted\n", 130)} | {
+    getattr(signal, name): (f"jobctl: terminated by {name}\n".encode(), 128 + getattr(signal, name))
+    for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)}
 
-from bridge._version import __version__
-from cli.context import GlobalOptions
-from cli.options import JSON_HELP, SERIAL_HELP, CommandContext, adopt_global_options, command_context
+
+def _startup_signal(signum: int, frame: FrameType | None) -> NoReturn:
+    """Ctrl-C, SIGTERM or SIGHUP while jobctl is still loading: nothing has touched a device, so
+    leave at once with the one line and the exit code (no KeyboardInterrupt traceback from
+    inside an import). :func:`main` hands the signals to the command machinery."""
+    line, code = _STARTUP_EXITS[signal.Signals(signum)]
+    os.write(2, line)
+    os._exit(code)
+
+
+if __name__ == "__main__" or os.path.basename(sys.argv[0]) == "jobctl":  # the program, not an import
+    for _signum in _STARTUP_EXITS:
+        if signal.getsignal(_signum) in (signal.default_int_handler, signal.SIG_DFL):
+            signal.signal(_signum, _startup_signal)
+
+import importlib  # noqa: E402 -- the handlers above first: these imports are most of start-up
+
+import click  # noqa: E402
+
+from bridge._version import __version__  # noqa: E402
+from cli.context import GlobalOptions  # noqa: E402
+from cli.options import JSON_HELP, SERIAL_HELP, CommandContext, adopt_global_options, command_context  # noqa: E402
 
 # name -> (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -32,9 +62,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "cancel": ("cli.commands.jobs", "cancel", "Cancel a job, or all of the helper's jobs."),
     "jobs": ("cli.commands.jobs", "jobs", "The helper's jobs: state, constraints, bucket, last stop reason."),
     "state": ("cli.commands.jobs", "state", "One job's JobScheduler state."),
-    "why": ("cli.commands.observe", "why", "Explain why a job is not running, and what would unblock it."),
+    "why": ("cli.commands.why", "why", "Explain why a job is not running, and what would unblock it."),
     "watch": ("cli.commands.observe", "watch", "A live timeline of jobs, work items, bytes and conditions."),
     "stops": ("cli.commands.observe", "stops", "The stop-reason history."),
+    "history": ("cli.commands.history", "history", "What ran and how it ended: every start and stop, any app."),
     "device": ("cli.commands.conditions", "device", "Show and flip the conditions JobScheduler reacts to."),
     "scenario": ("cli.commands.scenario", "scenario", "Run declarative TOML scenarios with expectations."),
 }
@@ -65,13 +96,23 @@ class JobctlGroup(click.Group):
             from cli.usage import one_line_usage_error
 
             raise one_line_usage_error(error) from None
+        except KeyboardInterrupt as stop:  # click would print "Aborted!" and exit 1
+            click.echo(_interrupt_line(stop), err=True)
+            raise click.exceptions.Exit(_interrupt_code(stop)) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the subcommand: a usage error anywhere below, or a grammar error, is one line and exit 2;
-        a jobctl error one line and its exit code."""
+        a jobctl error one line and its exit code; Ctrl-C, SIGTERM, SIGHUP one line and 130, 143, 129."""
+        try:
+            return self._invoke(ctx)
+        except KeyboardInterrupt as stop:  # also while the error imports below load: not click's "Aborted!"
+            click.echo(_interrupt_line(stop), err=True)
+            ctx.exit(_interrupt_code(stop))
+
+    def _invoke(self, ctx: click.Context) -> Any:
         from bridge.errors import JobctlError
         from bridge.grammar import GrammarError, one_line
-        from cli.exit_codes import ExitCode, for_exception
+        from cli.exit_codes import for_exception
         from cli.usage import OneLineUsageError, one_line_usage_error
 
         try:
@@ -83,9 +124,6 @@ class JobctlGroup(click.Group):
         except JobctlError as error:
             click.echo(f"jobctl: error: {one_line(str(error))}", err=True)
             ctx.exit(for_exception(error))
-        except KeyboardInterrupt:
-            click.echo("jobctl: interrupted", err=True)
-            ctx.exit(ExitCode.INTERRUPTED)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
@@ -129,8 +167,47 @@ def cli(ctx: click.Context, serial: str | None, adb_host: str | None, adb_port: 
     ctx.obj = GlobalOptions(serial=serial or None, adb_host=adb_host, adb_port=adb_port, json=json_output)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is, so everything that cleans up after Ctrl-C
+    (a conditions snapshot, a device change) does so before jobctl exits with 128 + the signal."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(f"terminated by {signal.Signals(signum).name}")
+
+
+def _terminated(signum: int, frame: FrameType | None) -> NoReturn:
+    raise Terminated(signum)
+
+
+def _interrupt_line(stop: KeyboardInterrupt) -> str:
+    signum = getattr(stop, "signum", None)  # ours, or bridge.conditions.signals.Terminated
+    if isinstance(signum, int):
+        return f"jobctl: terminated by {signal.Signals(signum).name}"
+    return "jobctl: interrupted"
+
+
+def _interrupt_code(stop: KeyboardInterrupt) -> int:
+    """130 for Ctrl-C, 128 + the signal for SIGTERM (143) and SIGHUP (129): ``cli.exit_codes``."""
+    from cli.exit_codes import for_interrupt
+
+    return for_interrupt(stop)
+
+
+TERMINATION_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 def main() -> None:
-    cli(prog_name="jobctl")
+    for signum in TERMINATION_SIGNALS:
+        if signal.getsignal(signum) in (signal.SIG_DFL, _startup_signal):  # an ignored SIGHUP (nohup) stays ignored
+            signal.signal(signum, _terminated)
+    if signal.getsignal(signal.SIGINT) is _startup_signal:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C: KeyboardInterrupt from here on
+    try:
+        cli(prog_name="jobctl")
+    except KeyboardInterrupt as stop:  # between click's own steps: still one line, no traceback
+        click.echo(_interrupt_line(stop), err=True)
+        raise SystemExit(_interrupt_code(stop)) from None
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -117,41 +117,48 @@ async def serve(spec: FleetSpec, adb_server: ServerAddress, state_dir: Path | No
     logger = logging.getLogger("jobctl.sim")
     from jobctl_sim.workers import serving_fleet
 
-    fleet: ServingFleet = serving_fleet(spec, logger)  # several devices: one worker process per core
-    await fleet.start()
-    control_path = _control_path(state_dir) if state_dir is not None else None
-    control_server = await _serve_control(fleet, control_path) if control_path is not None else None
-    record = SimRecord(
-        control_socket=str(control_path or ""),
-        pid=os.getpid(),
-        adb_server=str(adb_server),
-        devices=tuple(
-            SimDevice(d.address, d.serial, d.api_level, spec.helper) for d in fleet.served()
-        ),
-        speed=spec.speed,
-        log_file=log_file,
-        started_at=time.time(),
-    )
-    path = record.save(state_dir) if state_dir is not None else None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    for signum in (signal.SIGTERM, signal.SIGINT):  # first: a stop during start-up still cleans up
         loop.add_signal_handler(signum, stop.set)
-    for device in fleet.served():
-        logger.info("serving %s on %s", device.serial, device.address)
-    await fleet.plug(adb_server.host, adb_server.port)
-    if on_ready is not None:
-        await on_ready(record)
+    fleet: ServingFleet = serving_fleet(spec, logger)  # several devices: one worker process per core
+    control_path: Path | None = None
+    control_server: asyncio.AbstractServer | None = None
+    path: Path | None = None
+    plugged = False
     try:
+        await fleet.start()
+        control_path = _control_path(state_dir) if state_dir is not None else None
+        control_server = await _serve_control(fleet, control_path) if control_path is not None else None
+        record = SimRecord(
+            control_socket=str(control_path or ""),
+            pid=os.getpid(),
+            adb_server=str(adb_server),
+            devices=tuple(
+                SimDevice(d.address, d.serial, d.api_level, spec.helper) for d in fleet.served()
+            ),
+            speed=spec.speed,
+            log_file=log_file,
+            started_at=time.time(),
+        )
+        if not stop.is_set():
+            path = record.save(state_dir) if state_dir is not None else None
+            for device in fleet.served():
+                logger.info("serving %s on %s", device.serial, device.address)
+            await fleet.plug(adb_server.host, adb_server.port)
+            plugged = True
+            if on_ready is not None:
+                await on_ready(record)
         await stop.wait()
     finally:
-        await fleet.unplug()
+        if plugged:
+            await fleet.unplug()
         if path is not None:
             path.unlink(missing_ok=True)
         if control_server is not None:
             control_server.close()
             await control_server.wait_closed()
-            assert control_path is not None
+        if control_path is not None:
             control_path.unlink(missing_ok=True)
         await fleet.stop()
 
@@ -263,23 +270,64 @@ def start(spec: FleetSpec, server: AdbServer | None = None, state_dir: Path | No
                                    start_new_session=True, env=_daemon_env())
     record_path = state_dir / RECORD_DIR / f"{process.pid}.json"
     deadline = time.monotonic() + timeout
-    while not record_path.exists():
-        if process.poll() is not None:
-            raise SimError(f"the virtual device daemon exited with {process.returncode}: {_tail(log_path)}")
-        if time.monotonic() > deadline:
-            process.terminate()
-            raise SimError(f"the virtual device daemon did not come up within {timeout:.0f} s ({log_path})")
-        time.sleep(0.02)
-    record = SimRecord.load(record_path)
     try:
+        while not record_path.exists():
+            if process.poll() is not None:
+                raise SimError(f"the virtual device daemon exited with {process.returncode}: {_tail(log_path)}")
+            if time.monotonic() > deadline:
+                raise SimError(f"the virtual device daemon did not come up within {timeout:.0f} s ({log_path})")
+            time.sleep(0.02)
+        record = SimRecord.load(record_path)
         server.ensure_running()
         for device in record.devices:
             server.connect_device(device.address)
         wait_online(server, [d.address for d in record.devices], deadline)
-    except BaseException:
-        stop_record(record, server, state_dir)
+    except BaseException:  # an error, Ctrl-C, SIGTERM: no daemon is left running, no record behind
+        with _signals_held():
+            _abandon(process, server, state_dir)
         raise
     return record
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ignore SIGINT, SIGTERM and SIGHUP for the block (a bounded clean-up a second Ctrl-C must
+    not cut short); in the main thread only, the previous handlers are put back after."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in held}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _abandon(process: subprocess.Popen[bytes], server: AdbServer, state_dir: Path, timeout: float = 10.0) -> None:
+    """End a daemon ``start`` gave up on, wherever its start-up was: stop it as ``sim stop`` does
+    once it announced itself, else SIGTERM (SIGKILL after ``timeout``); then remove what it may
+    have left (its record, its control socket)."""
+    record_path = state_dir / RECORD_DIR / f"{process.pid}.json"
+    try:
+        record: SimRecord | None = SimRecord.load(record_path)
+    except (OSError, ValueError, TypeError):
+        record = None
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if record is not None:
+        stop_record(record, server, state_dir)
+    record_path.unlink(missing_ok=True)
+    record_path.with_suffix(".tmp").unlink(missing_ok=True)
+    record_path.with_suffix(".sock").unlink(missing_ok=True)
 
 
 def stop_record(record: SimRecord, server: AdbServer | None = None, state_dir: Path | None = None,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from bridge.conditions.base import ConditionsBase, RestoreStep
+from bridge.conditions.originals import appop_record, bucket_record
 from bridge.conditions.values import StandbyBucket, check_package_name
 from bridge.errors import InvalidConditionError, UnknownPackageError
 from bridge.parsers import RUN_ANY_IN_BACKGROUND, AppOpMode, int_word, parse_appop_mode
@@ -38,6 +39,7 @@ class AppStandbyConditions(ConditionsBase):
             original = self._read_bucket(package)
             return lambda: None if original is StandbyBucket.EXEMPTED else self._switch_bucket(package, original)
 
+        self._record_original(bucket_record(package), f"am get-standby-bucket {package}")
         self._remember(f"bucket:{package}", f"restore standby bucket of {package}", capture)
         self._switch_bucket(package, wanted)
 
@@ -51,14 +53,29 @@ class AppStandbyConditions(ConditionsBase):
                    f"{RUN_ANY_IN_BACKGROUND} of {package}", wanted=mode.value,
                    seen=lambda now: now.value)
 
+    def restore_appops(self, package: str, original: str) -> None:
+        """Put ``RUN_ANY_IN_BACKGROUND`` back as ``original`` (what ``cmd appops get PKG`` printed)
+        shows it. A package with no mode set at all ("No operations.") gets ``cmd appops reset
+        PKG``: setting ``default`` would print ``RUN_ANY_IN_BACKGROUND: default`` from then on
+        (AppOpsService keeps an op set to MODE_DEFAULT, which is not the op's default mode)."""
+        if original.strip().startswith("No operations."):
+            if self._run(["cmd", "appops", "get", package]).strip().startswith("No operations."):
+                return
+            self._run(["cmd", "appops", "reset", package])
+            self._wait(lambda: self._read_appop(package), lambda now: now in (AppOpMode.DEFAULT, AppOpMode.ALLOW),
+                       f"{RUN_ANY_IN_BACKGROUND} of {package}", wanted="default", seen=lambda now: now.value)
+        else:
+            self._switch_appop(package, parse_appop_mode(original))
+
     def set_background_restricted(self, package: str, restricted: bool) -> None:
         """``cmd appops set PKG RUN_ANY_IN_BACKGROUND ignore|allow`` and poll ``cmd appops get``
         (ref §5.5). Restore puts the original mode back (``default`` if it was never set)."""
         self._check_package(package)
 
         def capture() -> RestoreStep:
-            original = self._read_appop(package)
-            return lambda: self._switch_appop(package, original)
+            original = self._run(["cmd", "appops", "get", package])
+            return lambda: self.restore_appops(package, original)
 
+        self._record_original(appop_record(package), f"cmd appops get {package}")
         self._remember(f"appop:{package}", f"restore {RUN_ANY_IN_BACKGROUND} of {package}", capture)
         self._switch_appop(package, AppOpMode.IGNORE if restricted else AppOpMode.ALLOW)

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bridge.conditions.base import ConditionsBase, RestoreStep, on_off
+from bridge.conditions.originals import BATTERY_CONSTANTS_RECORD
 from bridge.errors import ConditionError
 from bridge.parsers import BatteryDump, bool_word, int_word, parse_battery_dump
 
@@ -130,6 +131,7 @@ class BatteryConditions(ConditionsBase):
         ``battery_charged_delay_ms=0`` (keeping the other constants), and ``monitor-battery on``
         so ``get-battery-seq`` follows the broadcasts."""
         if charged_delay:
+            self._record_original(BATTERY_CONSTANTS_RECORD, f"settings get global {BATTERY_CONSTANTS}")
             original = self._read_battery_constants()
             self._remember("battery-constants", f"restore {BATTERY_CONSTANTS}", lambda: self._constants_step(original))
             self._zero_charged_delay(original)
@@ -172,6 +174,9 @@ class BatteryConditions(ConditionsBase):
         _, charging, not_low = self._battery_readback()
         if BatteryTarget.seen(dump, charging, not_low) == target:
             return
+        # the readbacks below follow the broadcasts only while JobScheduler monitors the battery: a
+        # snapshot nested in this one may have turned that off already (its own restore step)
+        self._run("cmd jobscheduler monitor-battery on")
         if target.charging and target.plugged and target.level < CHARGING_LEVEL:
             # the rise below must count at once (the constants' own restore step puts them back)
             self._zero_charged_delay(self._read_battery_constants())

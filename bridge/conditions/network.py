@@ -9,6 +9,8 @@ from __future__ import annotations
 import ipaddress
 
 from bridge.conditions.base import ConditionsBase, RestoreStep, on_off
+from bridge.conditions.originals import METERED_RECORD
+from bridge.conditions.reading import AIRPLANE_READBACK
 from bridge.errors import InvalidConditionError, NetworkCutRiskError
 from bridge.parsers import MeteredOverride, bool_word, parse_metered_overrides, parse_wifi_enabled, parse_wifi_ssid
 
@@ -78,7 +80,7 @@ class NetworkConditions(ConditionsBase):
         self._switch_cellular(enabled)
 
     def _read_airplane(self) -> bool:
-        return bool_word(self._run("cmd connectivity airplane-mode"), "airplane mode")
+        return bool_word(self._run(AIRPLANE_READBACK), "airplane mode")
 
     def _switch_airplane(self, enabled: bool) -> None:
         self._run(["cmd", "connectivity", "airplane-mode", "enable" if enabled else "disable"])
@@ -117,5 +119,6 @@ class NetworkConditions(ConditionsBase):
             original = self._read_metered(name) or MeteredOverride.AUTOMATIC
             return lambda: self._switch_metered(name, original)
 
+        self._record_original(METERED_RECORD, "cmd netpolicy list wifi-networks")
         self._remember(f"metered:{name}", f"restore metered override of {name}", capture)
         self._switch_metered(name, override)

@@ -20,6 +20,11 @@ from bridge.parsers import (
     parse_wifi_ssid,
 )
 
+AIRPLANE_READBACK = ("a=$(cmd connectivity airplane-mode) && echo \"$a\" "
+                     "|| settings get global airplane_mode_on")
+"""``enabled``/``disabled`` from ConnectivityService's shell (API 30+, ref §4); below API 30 that verb
+is ``Unknown command: airplane-mode`` (exit 255), so the ``airplane_mode_on`` setting is read instead."""
+
 DEVICE_READBACKS: tuple[tuple[str, str], ...] = (
     ("battery", "dumpsys battery"),
     ("js", "cmd jobscheduler get-battery-seq; cmd jobscheduler get-battery-charging; "
@@ -27,7 +32,7 @@ DEVICE_READBACKS: tuple[tuple[str, str], ...] = (
            "cmd jobscheduler get-storage-not-low"),
     ("wifi", "cmd wifi status"),
     ("mobile", "settings get global mobile_data"),
-    ("airplane", "cmd connectivity airplane-mode"),
+    ("airplane", AIRPLANE_READBACK),
     ("metered", "cmd netpolicy list wifi-networks"),
     ("idle", "cmd deviceidle get screen; cmd deviceidle get deep; cmd deviceidle get force"),
     ("saver", "settings get global low_power"),

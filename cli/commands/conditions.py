@@ -1,7 +1,9 @@
 """``jobctl device …``: show and flip the conditions JobScheduler reacts to.
 
 Each subcommand is one :class:`bridge.conditions.Conditions` call (which waits for a
-JobScheduler-side readback); ``reset`` is :func:`bridge.diagnosis.reset_conditions`. Arguments
+JobScheduler-side readback), made whole or not at all (``Conditions.all_or_nothing``: an
+interrupted command -- Ctrl-C, SIGTERM, SIGHUP -- puts back what it had changed); ``reset`` is
+:func:`bridge.conditions.reset.reset_conditions`. Arguments
 are checked by click before the device is touched: a bad value is a one-line usage error
 (exit 2, ``cli.usage``) and nothing changes. Output goes through :mod:`cli.render`.
 """
@@ -63,7 +65,8 @@ def _apply(ctx: click.Context, change: Callable[[Conditions, str], None], done: 
     options = _options(ctx)
     package: str = ctx.meta["jobctl.package"]
     conditions = Conditions(options.device())
-    change(conditions, package)
+    with conditions.all_or_nothing():  # interrupted (Ctrl-C, SIGTERM, SIGHUP): the device as it was
+        change(conditions, package)
     status = conditions.read([package]).to_json_object(package) if options.json else None
     show(options, {"done": done, "status": status}, Line(done))
 
@@ -246,16 +249,18 @@ def battery_saver(ctx: click.Context, state: str) -> None:
 @device.command()
 @click.pass_context
 def reset(ctx: click.Context) -> None:
-    """Restore the defaults: airplane off, Wi-Fi and data on, metered automatic, battery saver
-    off, `cmd battery reset`, storage reset, Doze unforced, screen on, background restriction
-    lifted. The standby bucket is left as it is.
+    """Put back everything jobctl changes: airplane off, Wi-Fi and data on, battery saver off,
+    `cmd battery reset`, battery monitoring off, storage reset, Doze unforced, screen on; and the
+    values jobctl recorded on the device before it first changed them
+    (battery_stats_constants, metered overrides, each app's standby bucket and background
+    mode). A background restriction jobctl did not set is lifted (allow).
 
     \b
     Example:
       jobctl device reset
     """
     from bridge.conditions import Conditions
-    from bridge.diagnosis import reset_conditions
+    from bridge.conditions.reset import reset_conditions
 
     options = _options(ctx)
     package: str = ctx.meta["jobctl.package"]
