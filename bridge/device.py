@@ -10,7 +10,9 @@ where it broke:
 * **before the command reached the device** (the adb server is down, the device is offline or
   gone, the server renumbered it): nothing happened on the device, so every call waits for the
   device to be back (up to :attr:`Device.reconnect_timeout`) and is sent again;
-* **after it reached the device** (the connection died before the exit status came back): the
+* **after it may have reached the device** (the connection died before the exit status came
+  back; or, once the service request left this host, the adb server answered ``FAIL closed`` or
+  dropped the connection -- adbd may have started the command, adb's sockets.cpp): the
   call is sent again only if the caller declared it ``idempotent`` (a read, or setting a value);
   otherwise it raises :class:`~bridge.errors.OutcomeUnknownError`, because repeating it could
   do it twice (enqueue work twice, stop a job that the first attempt started…).
@@ -22,7 +24,7 @@ import os
 import shlex
 import socket
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, TypeVar
@@ -36,6 +38,7 @@ from bridge.adb.protocol import (
     HostConnection,
     RequestFailed,
 )
+from bridge.adb.protocol import ShellStream as ShellStream  # moved there; imported from here too
 from bridge.adb.server import AdbServer
 from bridge.errors import (
     AdbServerError,
@@ -48,6 +51,7 @@ from bridge.errors import (
     JobctlError,
     MultipleDevicesError,
     OutcomeUnknownError,
+    OutputLimitError,
     shown_command,
 )
 
@@ -95,10 +99,35 @@ def list_devices(server: AdbServer | None = None) -> list[DeviceInfo]:
     return [info for line in text.splitlines() if (info := DeviceInfo.parse_line(line))]
 
 
-def find_device(serial: str | None = None, server: AdbServer | None = None) -> DeviceInfo:
-    """The device called ``serial`` (or ``$ANDROID_SERIAL``, or the only one attached)."""
+def find_device(serial: str | None = None, server: AdbServer | None = None, wait: float = 0.0,
+                on_wait: Callable[[JobctlError, float], None] | None = None) -> DeviceInfo:
+    """The device called ``serial`` (or ``$ANDROID_SERIAL``, or the only one attached).
+
+    ``wait``: seconds to keep looking while the answer may be passing (the adb server does not
+    answer -- it is restarting; the device is not listed or not online -- it is rebooting, being
+    replugged, or the new server has not found it yet), reading the device list again every
+    :data:`RECONNECT_POLL` s until the deadline; then the last error, saying how long it waited.
+    Several devices with none chosen is never waited on. ``on_wait(error, wait)`` is called once,
+    when the first look fails and the waiting starts (the CLI tells a person at a terminal)."""
     server = server or AdbServer()
     serial = serial or os.environ.get("ANDROID_SERIAL") or None
+    deadline = time.monotonic() + wait
+    waiting = False
+    while True:
+        try:
+            return _find_device_once(serial, server)
+        except (AdbServerError, DeviceNotFoundError, DeviceOfflineError) as error:
+            if time.monotonic() >= deadline:
+                if wait > 0:
+                    raise type(error)(f"{error} (after waiting {wait:g} s)") from None
+                raise
+            if not waiting and on_wait is not None:
+                on_wait(error, wait)
+            waiting = True
+        time.sleep(RECONNECT_POLL)
+
+
+def _find_device_once(serial: str | None, server: AdbServer) -> DeviceInfo:
     devices = list_devices(server)
     if serial is not None:
         match = next((d for d in devices if d.serial == serial), None)
@@ -121,10 +150,12 @@ def find_device(serial: str | None = None, server: AdbServer | None = None) -> D
 
 
 def connect(serial: str | None = None, server: AdbServer | None = None,
-            reconnect_timeout: float = DEFAULT_RECONNECT_TIMEOUT) -> Device:
-    """A :class:`Device` for ``serial`` (see :func:`find_device`)."""
+            reconnect_timeout: float = DEFAULT_RECONNECT_TIMEOUT, wait: float = 0.0,
+            on_wait: Callable[[JobctlError, float], None] | None = None) -> Device:
+    """A :class:`Device` for ``serial`` (see :func:`find_device`, which waits up to ``wait`` s
+    for a device that is rebooting or an adb server that is restarting)."""
     server = server or AdbServer()
-    return Device(server, find_device(serial, server), reconnect_timeout)
+    return Device(server, find_device(serial, server, wait, on_wait), reconnect_timeout)
 
 
 @dataclass(frozen=True)
@@ -209,6 +240,15 @@ class Device:
 
     def open_service(self, service: str, timeout: float | None = DEFAULT_TIMEOUT) -> HostConnection:
         """A connection already switched to this device with ``service`` open."""
+        return self._open_service(service, timeout, sent_is_ambiguous=False)
+
+    def _open_service(self, service: str, timeout: float | None, *, sent_is_ambiguous: bool) -> HostConnection:
+        """:meth:`open_service`. With ``sent_is_ambiguous``, a failure after the service request
+        left this host is :class:`_Interrupted`: the adb server may have sent the OPEN on, and the
+        device may have started the command (the server answers ``FAIL closed`` both when adbd
+        refuses a stream and when the transport dies while the OPEN is in flight, adb's
+        sockets.cpp ``local_socket_close_notify``; a dropped connection says nothing at all).
+        Failures before it (no server, transport selection) reached no device."""
         for attempt in (1, 2):
             conn = self.server.connect(timeout=timeout)
             try:
@@ -217,8 +257,6 @@ class Device:
                 else:
                     conn.send_request(f"host:transport:{self.serial}")
                     conn.read_status()
-                conn.open_service(service)
-                return conn
             except RequestFailed as failure:
                 conn.close()
                 message = failure.message
@@ -228,6 +266,22 @@ class Device:
                 raise self._map_failure(message, service) from None
             except OSError as error:
                 conn.close()
+                raise AdbServerError(f"{self.serial}: the adb server at {self.server.address} dropped the "
+                                     f"request: {error}") from None
+            try:
+                conn.open_service(service)
+                return conn
+            except RequestFailed as failure:
+                conn.close()
+                mapped = self._map_failure(failure.message, service)
+                if sent_is_ambiguous and not isinstance(mapped, _UNREACHABLE):
+                    raise _Interrupted(f"the adb server answered: {failure.message}") from None
+                raise mapped from None
+            except OSError as error:
+                conn.close()
+                if sent_is_ambiguous:
+                    raise _Interrupted(f"the adb server dropped the connection: {error or type(error).__name__}"
+                                       ) from None
                 raise AdbServerError(f"{self.serial}: the adb server at {self.server.address} dropped the "
                                      f"request: {error}") from None
         raise AssertionError("unreachable")
@@ -285,24 +339,30 @@ class Device:
         timeout: float | None = DEFAULT_TIMEOUT,
         check: bool = False,
         idempotent: bool = False,
+        max_output: int | None = None,
     ) -> CommandResult:
         """Run a command; a sequence is quoted word by word, a string is a shell line.
 
         ``idempotent``: running it twice does no more than running it once (a read, setting a
         value), so it is sent again if the connection breaks mid-command. Otherwise such a break
         raises :class:`~bridge.errors.OutcomeUnknownError`. Either way a call that never reached
-        the device waits for it (see the module's docstring)."""
+        the device waits for it (see the module's docstring).
+
+        ``max_output``: bytes of stdout and stderr together past which reading stops, the
+        command is closed and :class:`~bridge.errors.OutputLimitError` raised (None: no limit)."""
         line = command_line(command)
         if "\0" in line:
             # adbd (and execve) end a string at NUL: the device would run a cut-off line.
             raise InvalidCommandError(f"a device command cannot contain a NUL byte: {shown_command(line)!r}")
-        result = self._reconnecting(lambda: self._shell_once(line, stdin, timeout), line, idempotent)
+        result = self._reconnecting(lambda: self._shell_once(line, stdin, timeout, idempotent, max_output), line,
+                                    idempotent)
         return result.check() if check else result
 
-    def _shell_once(self, line: str, stdin: bytes | None, timeout: float | None) -> CommandResult:
+    def _shell_once(self, line: str, stdin: bytes | None, timeout: float | None, idempotent: bool,
+                    max_output: int | None) -> CommandResult:
         stdout, stderr = bytearray(), bytearray()
         exit_code: int | None = None
-        conn = self.open_service(f"shell,v2,raw:{line}", timeout)
+        conn = self._open_service(f"shell,v2,raw:{line}", timeout, sent_is_ambiguous=True)
         try:
             if stdin is not None:
                 for start in range(0, len(stdin), 65536):
@@ -315,9 +375,12 @@ class Device:
                     stderr += data
                 elif packet_id == SHELL_EXIT:
                     exit_code = data[0] if data else 255
+                if max_output is not None and len(stdout) + len(stderr) > max_output:
+                    raise OutputLimitError(self.serial, line, max_output)
         except TimeoutError:
+            unknown = "" if idempotent else "; it may or may not have taken effect"
             raise CommandTimeoutError(
-                f"{self.serial}: `{shown_command(line)}` did not finish within {timeout} s") from None
+                f"{self.serial}: `{shown_command(line)}` did not finish within {timeout} s{unknown}") from None
         except OSError as error:
             raise _Interrupted(str(error) or type(error).__name__) from None
         finally:
@@ -408,44 +471,3 @@ class Device:
         if "Success" not in output:
             reason = output.split("[", 1)[1].split("]", 1)[0] if "Failure [" in output else "UNKNOWN"
             raise InstallError(reason, output)
-
-
-class ShellStream:
-    """A running command's stdout, line by line; close it to stop the command."""
-
-    def __init__(self, conn: HostConnection) -> None:
-        self._conn = conn
-        self.exit_code: int | None = None
-        self.stderr = bytearray()
-
-    def __enter__(self) -> ShellStream:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def chunks(self) -> Iterator[bytes]:
-        """Stdout bytes as they arrive, until the command exits or the stream is closed."""
-        try:
-            for packet_id, data in self._conn.shell_packets():
-                if packet_id == SHELL_STDOUT:
-                    yield data
-                elif packet_id == SHELL_STDERR:
-                    self.stderr += data
-                elif packet_id == SHELL_EXIT:
-                    self.exit_code = data[0] if data else 255
-        except OSError:
-            return
-
-    def lines(self) -> Iterator[str]:
-        pending = b""
-        for chunk in self.chunks():
-            pending += chunk
-            *complete, pending = pending.split(b"\n")
-            for line in complete:
-                yield line.decode("utf-8", "replace")
-        if pending:
-            yield pending.decode("utf-8", "replace")
-
-    def close(self) -> None:
-        self._conn.close()

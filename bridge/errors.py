@@ -50,12 +50,30 @@ class OutcomeUnknownError(DeviceConnectionError):
         self.command = command
 
 
+TRANSPORT_ERRORS: tuple[type[JobctlError], ...] = (AdbServerError, DeviceNotFoundError, DeviceOfflineError,
+                                                   DeviceConnectionError)
+"""What a device call raises when the device could not be reached or the connection broke (after
+its reconnect wait): a caller that already changed something on the device before such a call
+turns it into :class:`OutcomeUnknownError` instead of passing the bare transport message on."""
+
+
 class InvalidCommandError(JobctlError, ValueError):
     """A device command that cannot be sent as it is (refused before the device is touched)."""
 
 
 class CommandTimeoutError(JobctlError):
     """A device command did not finish before its deadline."""
+
+
+class OutputLimitError(JobctlError):
+    """A device command printed more than the caller's limit; jobctl stopped reading it (and the
+    command) instead of holding it all in memory."""
+
+    def __init__(self, serial: str, command: str, limit: int) -> None:
+        super().__init__(f"{serial}: `{shown_command(command)}` printed more than {limit} bytes; stopped reading "
+                         "(jobctl's limit for its answer)")
+        self.command = command
+        self.limit = limit
 
 
 class CommandFailedError(JobctlError):

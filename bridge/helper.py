@@ -13,6 +13,7 @@ Requests and answers are encoded by :mod:`bridge.helper_protocol`; this module o
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import time
@@ -22,14 +23,23 @@ from typing import TYPE_CHECKING, overload
 
 from bridge import helper_protocol as protocol
 from bridge.device import Device
-from bridge.errors import HelperError, HelperIncompatibleError, HelperMissingError, HelperProtocolError
+from bridge.errors import (
+    TRANSPORT_ERRORS,
+    HelperError,
+    HelperIncompatibleError,
+    HelperMissingError,
+    HelperProtocolError,
+    OutcomeUnknownError,
+)
+from bridge.helper_protocol.command_lines import inbox_remove_command
+from bridge.helper_protocol.requests import MAX_RESPONSE_BYTES, new_request_id
 
 if TYPE_CHECKING:
     from bridge.model import JobSpec, WorkItem
 
 HELPER_APK_ENV = "JOBCTL_HELPER_APK"
 """Another helper APK to install instead of the one shipped inside jobctl (bridge/helper_apk/)."""
-EXPECTED_VERSION_CODE = protocol.PROTOCOL_VERSION * 1000 + 2
+EXPECTED_VERSION_CODE = protocol.PROTOCOL_VERSION * 1000 + 3
 """The helper build this jobctl ships (PROTOCOL.md §1: ``PROTOCOL_VERSION * 1000 + BUILD``)."""
 POST_NOTIFICATIONS = "android.permission.POST_NOTIFICATIONS"
 IDEMPOTENT_COMMANDS = frozenset({protocol.Command.INFO, protocol.Command.LIST, protocol.Command.JOURNAL,
@@ -54,10 +64,12 @@ class Helper:
     def __init__(self, device: Device) -> None:
         self.device = device
         self._ids = itertools.count(1)
+        self._unclaimed: set[str] = set()
+        """Inbox files this object wrote whose broadcast did not come back: removed by the next call."""
 
     # -- transport -----------------------------------------------------------------------
     def _next_id(self) -> str:
-        return f"h-{os.getpid()}-{next(self._ids)}"
+        return new_request_id(next(self._ids))  # unique across hosts and pid namespaces
 
     @overload
     def call(self, request: protocol.InfoRequest) -> protocol.InfoResult: ...
@@ -80,14 +92,31 @@ class Helper:
     def call(self, request: protocol.HelperRequest) -> protocol.CommandResult:
         """Send one request; return its typed result or raise :class:`HelperError`."""
         idempotent = request.command in IDEMPOTENT_COMMANDS
+        if self._unclaimed:
+            self._remove_unclaimed()
         if request.needs_inbox:
             name = f"req-{request.request_id or self._next_id()}".replace(" ", "-")[:64]
+            self._unclaimed.add(name)  # until the broadcast comes back (the helper then deleted it)
             self.device.shell(protocol.inbox_write_command(name), stdin=request.to_json().encode(), check=True,
                               idempotent=True)  # writing the same file again
-            output = self.device.shell(protocol.inbox_broadcast_command(name), timeout=300, idempotent=idempotent)
+            output = self.device.shell(protocol.inbox_broadcast_command(name), timeout=300, idempotent=idempotent,
+                                       max_output=MAX_RESPONSE_BYTES)
+            self._unclaimed.discard(name)
         else:
-            output = self.device.shell(protocol.broadcast_command(request), timeout=120, idempotent=idempotent)
+            output = self.device.shell(protocol.broadcast_command(request), timeout=120, idempotent=idempotent,
+                                       max_output=MAX_RESPONSE_BYTES)
         return protocol.result_for(request, self._response(output.text + output.error_text))
+
+    def _remove_unclaimed(self) -> None:
+        """Delete the inbox files of interrupted inbox requests (PROTOCOL.md §2.3): the write
+        happened but the broadcast naming the file was lost, so the helper never took it. A
+        request that did reach the helper was taken already, so this changes no outcome. If the
+        device is still away, the next call tries again (and the helper removes what is left
+        after 15 minutes on its own)."""
+        names = sorted(self._unclaimed)
+        with contextlib.suppress(*TRANSPORT_ERRORS):
+            self.device.shell(inbox_remove_command(names), idempotent=True)
+            self._unclaimed.difference_update(names)
 
     def _schedule_through_activity(self, request: protocol.ScheduleRequest) -> protocol.JobRef:
         reply = f"reply-{request.request_id or self._next_id()}"
@@ -95,8 +124,11 @@ class Helper:
         self.device.shell(start, timeout=60, check=True)
         try:
             answer = self._poll_reply(read)
+        except TRANSPORT_ERRORS as lost:  # the activity started: the job may be scheduled, its answer is lost
+            raise OutcomeUnknownError(self.device.serial, start, str(lost)) from None
         finally:
-            self.device.shell(remove, idempotent=True)
+            with contextlib.suppress(*TRANSPORT_ERRORS):  # a leftover reply file must not hide the outcome
+                self.device.shell(remove, idempotent=True)
         return protocol.result_for(request, protocol.decode_response(answer))
 
     def _poll_reply(self, read_command: str, interval: float = 0.2, timeout: float = 10.0) -> str:
@@ -142,6 +174,9 @@ class Helper:
             raise HelperIncompatibleError(
                 f"the installed helper speaks protocol {info.protocol_versions}, jobctl speaks "
                 f"{protocol.PROTOCOL_VERSION}; reinstall it with `jobctl helper install`")
+        # The answer carries the device's level (Build.VERSION.SDK_INT = ro.build.version.sdk): seed
+        # Device.api_level (a cached_property) so that validating a spec costs no getprop round trip.
+        vars(self.device).setdefault("api_level", info.api_level)
         return info
 
     def ensure_ready(self, apk_path: str | None = None) -> protocol.InfoResult:
@@ -149,10 +184,10 @@ class Helper:
         $JOBCTL_HELPER_APK, else the APK shipped inside jobctl: :mod:`bridge.helper_apk`) when it is
         missing or of another version. A given APK is checked on the host first (not an APK, wrong
         package, signature or version mismatch: :class:`~bridge.helper_apk.ApkRejectedError`)."""
-        from bridge import helper_apk
-
         apk = apk_path or os.environ.get(HELPER_APK_ENV)
         if apk is not None and os.path.exists(apk):
+            from bridge import helper_apk
+
             helper_apk.check_apk(apk, EXPECTED_VERSION_CODE)
         status = self.status()
         if status.installed and status.up_to_date:
@@ -164,6 +199,8 @@ class Helper:
             raise HelperMissingError(
                 f"the helper {found} and no APK is at {apk}: build it with `jobctl helper build` "
                 f"or unset {HELPER_APK_ENV} to install the APK shipped with jobctl")
+        from bridge import helper_apk  # zipfile and importlib.resources: only to install
+
         self.install(apk or str(helper_apk.shipped().path))
         return self.info()
 

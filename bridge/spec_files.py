@@ -3,7 +3,9 @@ SPEC decoder: ``--spec FILE`` (TOML or JSON with PROTOCOL.md §6.1 SPEC field na
 ``--work-file FILE`` (TOML ``[[work]]`` tables or JSON lines).
 
 Bad input raises :class:`bridge.grammar.GrammarError` naming the file (and line or item),
-before any device is contacted.
+before any device is contacted. Reading is bounded (:mod:`bridge.validation.limits`): a spec file
+over ``MAX_SPEC_FILE_BYTES``, a work file over ``MAX_WORK_FILE_BYTES`` or with more than
+``MAX_ITEMS_PER_ENQUEUE`` items is refused without being read whole.
 """
 
 from __future__ import annotations
@@ -22,13 +24,16 @@ if TYPE_CHECKING:
 def read_work_file(path: Path, first_index: int = 0) -> list[WorkItem]:
     """Work items from a file: TOML (``[[work]]`` tables, ``*.toml``) or JSON lines (one object,
     or one compact work spec string, per line; blank lines and ``#`` comments skipped)."""
-    text = _read_text(path)
+    from bridge.validation.limits import MAX_WORK_FILE_BYTES
+
+    text = _read_text(path, MAX_WORK_FILE_BYTES, "work file")
     items: list[WorkItem] = []
     if path.suffix.lower() == ".toml":
         document = _load_toml(text, path)
         entries = document.get("work")
         if not isinstance(entries, list):
             raise GrammarError(f"{path}: expected [[work]] tables")
+        _check_count(first_index + len(entries), path)
         for entry in entries:
             items.append(_work_entry(entry, first_index + len(items), f"{path}: work item {len(items) + 1}"))
         return items
@@ -42,7 +47,16 @@ def read_work_file(path: Path, first_index: int = 0) -> list[WorkItem]:
         except RecursionError:
             raise GrammarError(f"{path}:{number}: not JSON (nested too deeply)") from None
         items.append(_work_entry(entry, first_index + len(items), f"{path}:{number}"))
+        _check_count(first_index + len(items), path)
     return items
+
+
+def _check_count(count: int, path: Path) -> None:
+    from bridge.validation.limits import MAX_ITEMS_PER_ENQUEUE
+
+    if count > MAX_ITEMS_PER_ENQUEUE:
+        raise GrammarError(f"{path}: more than {MAX_ITEMS_PER_ENQUEUE} work items (at most {MAX_ITEMS_PER_ENQUEUE} "
+                           "can be enqueued at once)")
 
 
 def _work_entry(entry: Any, index: int, where: str) -> WorkItem:
@@ -58,6 +72,7 @@ def _work_entry(entry: Any, index: int, where: str) -> WorkItem:
 
 def work_from_document(entries: Sequence[Any], where: str, first_index: int = 0) -> list[WorkItem]:
     """A spec file's ``work`` list (objects or compact strings, as in a work file)."""
+    _check_count(first_index + len(entries), Path(where))
     return [_work_entry(e, first_index + n, f"{where}: work item {n + 1}") for n, e in enumerate(entries)]
 
 
@@ -66,7 +81,9 @@ def read_spec_file(path: Path) -> tuple[dict[str, Any], list[Any]]:
     names (``requires_charging = true``, ``min_latency_ms = 60000``, ``network_type =
     "unmetered"`` …; ``job_id`` optional). A ``work`` list (objects or compact strings, as in a
     work file) is returned apart; :func:`spec_from_document` decodes the rest."""
-    text = _read_text(path)
+    from bridge.validation.limits import MAX_SPEC_FILE_BYTES
+
+    text = _read_text(path, MAX_SPEC_FILE_BYTES, "spec file")
     if path.suffix.lower() == ".json":
         try:
             document = json.loads(text)
@@ -109,9 +126,14 @@ def check_spec_values(spec: JobSpec, items: Sequence[WorkItem]) -> None:
         raise GrammarError(str(error)) from None
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, limit: int, what: str) -> str:
+    """The file's text, read no further than ``limit`` bytes (one more tells it is too large)."""
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
+        if len(data) > limit:
+            raise GrammarError(f"{path}: the {what} is larger than {limit} bytes (jobctl's limit)")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise GrammarError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from None
 

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bridge.adb.server import AdbServer, ServerAddress
     from bridge.device import Device
+    from bridge.errors import JobctlError
     from bridge.jobs import Session
 
 
@@ -35,10 +37,13 @@ class GlobalOptions:
         return AdbServer(self.server_address())
 
     def device(self) -> Device:
-        """The chosen device (-s, ANDROID_SERIAL, or the only one)."""
+        """The chosen device (-s, ANDROID_SERIAL, or the only one). The first lookup waits, as
+        every later call does, for a device that is rebooting or an adb server that is restarting:
+        the device list is read again until the device is online or :func:`device_wait` seconds
+        (30 by default) have passed."""
         from bridge.device import connect
 
-        return connect(self.serial, self.server())
+        return connect(self.serial, self.server(), wait=device_wait(), on_wait=_tell_waiting)
 
     def session(self, from_seq: int | None = None) -> Session:
         """A :class:`bridge.jobs.Session` on the chosen device. It opens nothing until used: a
@@ -48,3 +53,34 @@ class GlobalOptions:
 
         return Session(self.device(), from_seq=from_seq, events_since_open=False)
 
+
+def _tell_waiting(error: JobctlError, seconds: float) -> None:
+    """At a terminal, say once why nothing happens yet (as adb's ``- waiting for device -``);
+    scripts see only the result, or the one error line when the wait ends."""
+    import sys
+
+    if sys.stderr.isatty():
+        print(f"jobctl: {error}; waiting up to {seconds:g} s (set {DEVICE_WAIT_ENV}=0 not to wait)",
+              file=sys.stderr, flush=True)
+
+
+DEVICE_WAIT_ENV = "JOBCTL_DEVICE_WAIT"
+"""Seconds the first device lookup waits (``0``: fail at once when no device is online)."""
+
+
+def device_wait() -> float:
+    """$JOBCTL_DEVICE_WAIT, else the reconnect wait every device call has (30 s)."""
+    from bridge.device import DEFAULT_RECONNECT_TIMEOUT
+
+    text = os.environ.get(DEVICE_WAIT_ENV)
+    if not text:
+        return DEFAULT_RECONNECT_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        from cli.usage import OneLineUsageError
+
+        raise OneLineUsageError(f"{DEVICE_WAIT_ENV} must be a number of seconds from 0 to 3600, got {text!r}")
+    return seconds

@@ -21,7 +21,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,7 +73,7 @@ def remember(serial: str, spec: JobSpec) -> None:
     scheduled with (best effort: an unwritable state directory only loses the record)."""
     from bridge.helper_protocol.codec import canonical_json, encode_spec
 
-    salt = secrets.token_hex(16)
+    salt = os.urandom(16).hex()  # what secrets.token_hex does, without importing random and hmac
     kept = dataclasses.replace(spec, extras=(), transient_extras=())
     document = {"serial": serial, "spec": encode_spec(kept), "has_extras": kept != spec, "salt": salt,
                 "digest": _digest(spec, salt)}

@@ -20,6 +20,8 @@ from bridge.errors import AdbServerError
 
 SHELL_HEADER = struct.Struct("<BI")
 SHELL_STDIN, SHELL_STDOUT, SHELL_STDERR, SHELL_EXIT, SHELL_CLOSE_STDIN = 0, 1, 2, 3, 4
+QUICK_ACK: int | None = getattr(socket, "TCP_QUICKACK", None)
+"""Linux only; elsewhere the stall this avoids is left to the platform."""
 
 
 class RequestFailed(Exception):
@@ -109,11 +111,64 @@ class HostConnection:
     def shell_packets(self) -> Iterator[tuple[int, bytes]]:
         """Yield (id, data) packets until the exit packet (included) or the end of the stream."""
         while True:
-            header = self.sock.recv(SHELL_HEADER.size, socket.MSG_WAITALL)
+            # ACK what arrived at once: the adb server writes packets to us without TCP_NODELAY, so a
+            # second small packet (stderr, then exit) waits for our ACK, which the kernel's delayed-ACK
+            # mode holds for 40 ms -- adb-protocol.md §6.1's stall, on the server-to-client link.
+            # Linux clears the option again as it pleases, hence before every packet.
+            if QUICK_ACK is not None:
+                self.sock.setsockopt(socket.IPPROTO_TCP, QUICK_ACK, 1)
+            # Not recv(MSG_WAITALL): on a socket with a timeout (non-blocking underneath) it returns
+            # what has arrived, and a header split across TCP segments -- common with megabytes of
+            # output -- read as the end of the stream, so a finished command looked cut off.
+            header = self.sock.recv(SHELL_HEADER.size)
+            if not header:
+                return  # the stream ended between packets
             if len(header) < SHELL_HEADER.size:
-                return
+                header += self.recv_exact(SHELL_HEADER.size - len(header))
             packet_id, length = SHELL_HEADER.unpack(header)
             data = self.recv_exact(length) if length else b""
             yield packet_id, data
             if packet_id == SHELL_EXIT:
                 return
+
+
+class ShellStream:
+    """A running command's stdout (shell protocol v2), line by line; close it to stop the command
+    (:meth:`bridge.device.Device.stream` opens one)."""
+
+    def __init__(self, conn: HostConnection) -> None:
+        self._conn = conn
+        self.exit_code: int | None = None
+        self.stderr = bytearray()
+
+    def __enter__(self) -> ShellStream:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def chunks(self) -> Iterator[bytes]:
+        """Stdout bytes as they arrive, until the command exits or the stream is closed."""
+        try:
+            for packet_id, data in self._conn.shell_packets():
+                if packet_id == SHELL_STDOUT:
+                    yield data
+                elif packet_id == SHELL_STDERR:
+                    self.stderr += data
+                elif packet_id == SHELL_EXIT:
+                    self.exit_code = data[0] if data else 255
+        except OSError:
+            return
+
+    def lines(self) -> Iterator[str]:
+        pending = b""
+        for chunk in self.chunks():
+            pending += chunk
+            *complete, pending = pending.split(b"\n")
+            for line in complete:
+                yield line.decode("utf-8", "replace")
+        if pending:
+            yield pending.decode("utf-8", "replace")
+
+    def close(self) -> None:
+        self._conn.close()

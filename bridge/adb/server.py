@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bridge.adb.protocol import HostConnection
+from bridge.adb.protocol import HostConnection, RequestFailed
 from bridge.errors import AdbServerError
 
 DEFAULT_PORT = 5037
@@ -135,11 +135,20 @@ class AdbServer:
         self.ensure_running(timeout)
 
     def query(self, request: str) -> str:
-        """A ``host:`` request answered by OKAY and a length-prefixed string."""
+        """A ``host:`` request answered by OKAY and a length-prefixed string. A server that drops
+        the connection (it is being killed or restarted) is an :class:`AdbServerError`, as one
+        that does not answer at all is."""
         with self.connect() as conn:
-            conn.send_request(request)
-            conn.read_status()
-            return conn.read_length_prefixed().decode("utf-8", "replace")
+            try:
+                conn.send_request(request)
+                conn.read_status()
+                return conn.read_length_prefixed().decode("utf-8", "replace")
+            except (OSError, ValueError) as error:  # ValueError: a length that is not hex
+                raise AdbServerError(f"the adb server at {self.address} dropped `{request}`: "
+                                     f"{error or type(error).__name__}") from None
+            except RequestFailed as failure:
+                raise AdbServerError(f"the adb server at {self.address} refused `{request}`: "
+                                     f"{failure.message}") from None
 
     def version(self) -> int:
         return int(self.query("host:version"), 16)

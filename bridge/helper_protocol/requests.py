@@ -8,6 +8,9 @@ single-line ASCII JSON without whitespace (§3.1).
 from __future__ import annotations
 
 import enum
+import hashlib
+import os
+import socket
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
 from functools import cached_property
@@ -20,6 +23,14 @@ PROTOCOL_VERSION = 1
 SUPPORTED_VERSIONS = (1,)
 INLINE_REQUEST_LIMIT = 3000
 """Requests longer than this (bytes) must go through the inbox (§2.3)."""
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+"""The most of a helper's answer (the ``am broadcast`` output) jobctl reads: a ``list`` of the
+150 jobs an app may have (android-helper.md §3.2), each at jobctl's spec limit (64 KiB,
+bridge.validation.limits) and escaped, is under 20 MB; anything longer is garbage, refused
+before it is held in memory (10 MB of extras once made ``jobctl jobs`` use 306 MB)."""
+REQUEST_RANDOM_BYTES = 8
+"""Random bytes in every request id: 64 bits, so two ids made anywhere collide with odds of
+about 1 in 10^19 per pair (a process id does not do: two containers both run as pid 1)."""
 
 
 class Command(enum.Enum):
@@ -171,6 +182,22 @@ class ResetRequest(HelperRequest):
 
     def fields(self) -> JsonObject:
         return {"clear_journal": self.clear_journal}
+
+
+def host_tag() -> str:
+    """Six hex digits naming this host (a hash of its name): for reading ids in logs, not for
+    uniqueness (containers may share a name; the random part is what keeps ids apart)."""
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
+
+
+def new_request_id(sequence: int) -> str:
+    """A request id (§3.2 ``id``) that is also a valid inbox/outbox name (§2.3):
+    ``h-HOST-RANDOM-SEQ``. It names the inbox file a large request goes through and the reply
+    file of a user-initiated schedule, which live on the device and are shared by every host and
+    process driving it: ids made by two hosts, two containers with the same pid, or a process and
+    its fork must differ, so RANDOM is fresh for each id (:data:`REQUEST_RANDOM_BYTES`), and
+    ``sequence`` (the caller's count) keeps one caller's ids in order for a human reader."""
+    return f"h-{host_tag()}-{os.urandom(REQUEST_RANDOM_BYTES).hex()}-{sequence}"
 
 
 # --------------------------------------------------------------- builders (the names callers use)

@@ -20,7 +20,7 @@ from bridge.model.spec import (
     TriggerContentUri,
     WorkItem,
 )
-from bridge.validation.limits import INT32, INT64, RESERVED_EXTRAS_PREFIX, bad_field
+from bridge.validation.limits import INT32, INT64, MAX_ITEMS_PER_ENQUEUE, RESERVED_EXTRAS_PREFIX, bad_field
 
 
 def check_helper_level(api_level: int) -> None:
@@ -52,7 +52,8 @@ def _check_extras(values: Extras, path: str, reserved: bool) -> None:
 
 
 def _name(key: str) -> str:
-    """A key as it appears in a field path: as is, or quoted when it would break the one-line message."""
+    """A key as it appears in a field path: as is, or quoted when it would break the one-line
+    message (a NUL or a lone surrogate included: ``repr`` escapes both)."""
     return key if key.isprintable() else repr(key)
 
 
@@ -193,3 +194,10 @@ def check_levels(options: Sequence[object], prefix: str, api_level: int) -> None
             path = f"{prefix}.{option.name}"  # type: ignore[attr-defined]
             raise JobSpecError(f"{path} requires API {needed}, device is API {api_level}",
                                option=path, min_api=needed)
+
+
+
+def check_item_count(items: Sequence[WorkItem]) -> None:
+    """PROTOCOL.md §3.5 ``enqueue``: 1..100 000 items (the helper's text)."""
+    if not 1 <= len(items) <= MAX_ITEMS_PER_ENQUEUE:
+        raise bad_field("items", f"expected 1..{MAX_ITEMS_PER_ENQUEUE} items")
