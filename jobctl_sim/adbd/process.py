@@ -7,6 +7,9 @@ restarted adbd); ``service.adb.root=0`` (``adb unroot``) always drops. Everythin
 it: a restart (``adb root``/``unroot``, a reboot) takes the reverse listeners
 (``adb_listeners.cpp``) with it. The :class:`~jobctl_sim.adbd.server.DeviceServer` makes one per
 start of adbd.
+
+Whether hosts must authenticate is decided at start too (``daemon/main.cpp``: ``auth_required``
+from ``ro.adb.secure``; :mod:`jobctl_sim.adbd.auth`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,11 @@ so a reboot clears it."""
 def is_debuggable(props: Mapping[str, str]) -> bool:
     """``__android_log_is_debuggable()``: ``ro.debuggable`` is 1 (eng and userdebug builds)."""
     return props.get("ro.debuggable") == "1"
+
+
+def auth_required(props: Mapping[str, str]) -> bool:
+    """Hosts must authenticate with a key (``ro.adb.secure=1``, :mod:`jobctl_sim.adbd.auth`)."""
+    return props.get("ro.adb.secure", "0") == "1"
 
 
 def adbd_uid(props: Mapping[str, str]) -> int:
@@ -59,13 +67,15 @@ class AdbdProcess:
     """One run of adbd: its uid and its reverse listeners."""
 
     uid: int = SHELL_UID
+    auth_required: bool = False
+    """Connections go through AUTH before CNXN (:mod:`jobctl_sim.adbd.auth`)."""
     listeners: list[ReverseListener] = field(default_factory=list)
     on_restart: Callable[[], None] | None = None
     """How this adbd asks to be restarted (set by the server that runs it)."""
 
     @classmethod
     def start(cls, props: Mapping[str, str]) -> AdbdProcess:
-        return cls(uid=adbd_uid(props))
+        return cls(uid=adbd_uid(props), auth_required=auth_required(props))
 
     def request_restart(self) -> None:
         """Exit so that init starts adbd again (with the identity ``service.adb.root`` asks for)."""

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 
+from jobctl_sim.adbd.auth import AuthPrompts
 from jobctl_sim.adbd.process import AdbdProcess
 from jobctl_sim.adbd.services import resolve_service
 from jobctl_sim.adbd.transport import AdbdConnection
@@ -43,6 +44,7 @@ class DeviceServer:
         self.process = AdbdProcess()
         """The adbd run now serving; replaced when adbd restarts."""
         self._restart: asyncio.Task[None] | None = None
+        self._prompts: AuthPrompts | None = None
 
     @property
     def port(self) -> int:
@@ -65,6 +67,16 @@ class DeviceServer:
         if self._device is None:
             raise RuntimeError("no device attached")
         return self._device
+
+    @property
+    def prompts(self) -> AuthPrompts:
+        """The "Allow USB debugging?" questions of this device (``ro.adb.secure=1``): list the
+        waiting keys, :meth:`~AuthPrompts.accept` or :meth:`~AuthPrompts.deny` them, or set
+        ``auto_accept``. Kept across adbd restarts, as the framework keeps them. Call on the
+        device's event loop."""
+        if self._prompts is None:
+            self._prompts = AuthPrompts(self.device.fs)
+        return self._prompts
 
     async def bind(self) -> int:
         """Take the port (so the device's serial can name it) without accepting yet."""
@@ -91,7 +103,8 @@ class DeviceServer:
             await self.go_offline()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        connection = AdbdConnection(self.device, reader, writer, resolve_service, self.log, self.process)
+        connection = AdbdConnection(self.device, reader, writer, resolve_service, self.log, self.process,
+                                    self.prompts)
         self.connections.add(connection)
         task = asyncio.current_task()
         if task is not None:

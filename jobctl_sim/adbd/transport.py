@@ -2,7 +2,10 @@
 
 Behaviour follows adb-protocol.md §2-§3 (observed against adb 36 and 29, checked with AOSP
 packages/modules/adb/{adb.cpp,transport.cpp}): the host speaks first with CNXN and the device
-answers with its banner (no AUTH, no STLS); OPEN carries a NUL-terminated service name;
+answers with its banner -- or, when adbd requires authentication (``ro.adb.secure=1``), with
+AUTH(TOKEN) first, and the banner once the host proved a trusted key or the user allowed its
+public key (:mod:`jobctl_sim.adbd.auth`); no STLS. Until then host stream messages are ignored
+(``handle_packet`` acts on them only when ``t->online``); OPEN carries a NUL-terminated service name;
 without ``delayed_ack`` each direction of a stream has at most one unacknowledged WRTE; a
 stream ends with CLSE from either side. When the host closes a stream, adbd answers with its own
 CLSE: ``handle_packet`` (adb.cpp, A_CLSE) closes the local socket, and ``local_socket_close``
@@ -18,10 +21,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import functools
 import logging
+import secrets
 import socket
 from collections.abc import Awaitable, Callable
 
+from jobctl_sim.adbd.auth import TOKEN_SIZE, AuthPrompts, AuthType, Prompt, verify_signature
 from jobctl_sim.adbd.process import AdbdProcess
 from jobctl_sim.device import VirtualDevice
 from jobctl_sim.native.streams import InputStream
@@ -162,6 +168,7 @@ class AdbdConnection:
         resolve_service: ServiceResolver,
         logger: logging.Logger,
         process: AdbdProcess | None = None,
+        prompts: AuthPrompts | None = None,
     ) -> None:
         self.device = device
         self.reader = reader
@@ -170,6 +177,14 @@ class AdbdConnection:
         self.log = logger
         self.process = process or AdbdProcess.start(device.props)
         """The adbd run this connection belongs to (its uid, its reverse listeners)."""
+        self.prompts = prompts if prompts is not None else AuthPrompts(device.fs)
+        """Where a host's unknown public key waits for the user (:mod:`jobctl_sim.adbd.auth`)."""
+        self.awaiting_auth = False
+        """CNXN received, AUTH(TOKEN) sent: the host has not proved a trusted key yet."""
+        self.failed_auth_attempts = 0
+        self.auth_key: str | None = None
+        """The trusted key line the host authenticated with (or that the user allowed)."""
+        self._token = b""
         self.id = next(self._connection_ids)
         self.version = VERSION_SKIP_CHECKSUM
         self.peer_max_payload = MAX_PAYLOAD_BEFORE_CONNECT
@@ -223,6 +238,7 @@ class AdbdConnection:
             self.process.remove(listener.local_name)
             namespace, _, address = listener.local_name.partition(":")
             self.device.sockets.close(namespace, address)
+        self.prompts.forget(self.id)
         for stream in list(self.streams.values()):
             stream.on_close()
         self.streams.clear()
@@ -237,6 +253,10 @@ class AdbdConnection:
     def _dispatch(self, message: Message) -> None:
         if message.command is Command.CNXN:
             self._on_connect(message)
+        elif message.command is Command.AUTH and self.awaiting_auth:
+            self._on_auth(message)
+        elif self.awaiting_auth:
+            return  # adb.cpp handle_packet: OPEN/OKAY/WRTE/CLSE only act on an online transport
         elif not self.online:
             raise WireError(f"{message.command.name} before CNXN")
         elif message.command is Command.OPEN:
@@ -251,6 +271,46 @@ class AdbdConnection:
             raise WireError(f"host protocol version {message.arg0:#x} is too old")
         self.version = min(message.arg0, VERSION_SKIP_CHECKSUM)
         self.peer_max_payload = max(MAX_PAYLOAD_BEFORE_CONNECT, min(message.arg1, DEVICE_MAX_PAYLOAD))
+        self.log.info("%s: connection %d from host %r", self.device.serial, self.id, message.data[:200])
+        if self.process.auth_required and self.auth_key is None:
+            self.online = False
+            self.awaiting_auth = True
+            self._send_token()
+            return
+        self._go_online()
+
+    def _send_token(self) -> None:
+        """``send_auth_request``: a fresh random challenge."""
+        self._token = secrets.token_bytes(TOKEN_SIZE)  # adbd reads /dev/urandom
+        self.send(Message(Command.AUTH, AuthType.TOKEN, 0, self._token))
+
+    def _on_auth(self, message: Message) -> None:
+        """``handle_packet(A_AUTH)``, device side."""
+        if message.arg0 == AuthType.SIGNATURE:
+            key = verify_signature(self.device.fs, self._token, message.data)
+            if key is None:
+                self.failed_auth_attempts += 1
+                self._send_token()
+                return
+            self.failed_auth_attempts = 0
+            self.auth_key = key
+            self._go_online()
+        elif message.arg0 == AuthType.RSAPUBLICKEY:
+            key = message.data.split(b"\0", 1)[0].decode("utf-8", "replace")
+            self.log.info("%s: connection %d waits for the user to allow its key", self.device.serial, self.id)
+            self.prompts.ask(Prompt(key, self.id, functools.partial(self._allowed, key)))
+        else:
+            raise WireError(f"AUTH of unknown type {message.arg0}")
+
+    def _allowed(self, key: str) -> None:
+        """The user allowed the host's key (``adbd_auth_key_authorized``)."""
+        if self.awaiting_auth and not self.writer.is_closing():
+            self.auth_key = key
+            self._go_online()
+
+    def _go_online(self) -> None:
+        """``adbd_auth_verified`` / no auth required: online, and the banner."""
+        self.awaiting_auth = False
         self.online = True
         identity = self.device.identity
         banner = (
@@ -258,7 +318,7 @@ class AdbdConnection:
             f"ro.product.device={identity.device};features={','.join(FEATURES)}"
         )
         self.send(Message(Command.CNXN, self.version, DEVICE_MAX_PAYLOAD, banner.encode()))
-        self.log.info("%s: connection %d online (host %r)", self.device.serial, self.id, message.data[:200])
+        self.log.info("%s: connection %d online", self.device.serial, self.id)
 
     def _on_open(self, message: Message) -> None:
         remote_id = message.arg0

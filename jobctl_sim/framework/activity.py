@@ -9,6 +9,13 @@ Sources:
   .performReceive``; the data is printed raw between quotes, no escaping); ``start`` prints
   ``Starting: Intent { … }`` (the Intent grammar and ``Intent.toString``: :mod:`.am_intent`).
   The standby verbs are :mod:`.standby`'s, ``am instrument`` is :mod:`.instrumentation`.
+* ``ActivityManagerService`` guards what those verbs call with its own text, ``Permission Denial:
+  METHOD() from pid=P, uid=U requires PERM`` (a ``SecurityException`` the shell prints as
+  ``Exception occurred while executing 'VERB':``, exit 255): ``forceStopPackage``,
+  ``crashApplication`` and ``makePackageIdle`` need ``FORCE_STOP_PACKAGES``,
+  ``killBackgroundProcesses``/``killAllBackgroundProcesses`` ``KILL_BACKGROUND_PROCESSES``,
+  ``stopAppForUser`` ``MANAGE_ACTIVITY_TASKS`` [I]; the shell holds them all, an app none
+  (:mod:`.permissions`).
 * ``BroadcastQueue`` / ``ActivityManager.checkComponentPermission`` / ``ActivityTaskSupervisor
   .checkStartAnyActivityPermission``: see :meth:`ActivityManagerService.deliver_broadcast` and
   the ``start`` verb.
@@ -31,6 +38,7 @@ from jobctl_sim.framework.am_intent import (
     parse_intent,
 )
 from jobctl_sim.framework.instrumentation import Instrumentations
+from jobctl_sim.framework.permissions import ams_denial, require
 from jobctl_sim.framework.shell_command import (
     ERROR,
     ArgCursor,
@@ -45,6 +53,11 @@ from jobctl_sim.framework.standby import StandbyBucket, StandbyController
 from jobctl_sim.framework.system import AndroidSystem, BinderService, BroadcastResult, Change, Intent, Topic
 from jobctl_sim.framework.userhandle import ROOT_UID, SYSTEM_UID, format_uid
 from jobctl_sim.native.shell.command import Invocation
+
+
+FORCE_STOP_PACKAGES = "android.permission.FORCE_STOP_PACKAGES"
+KILL_BACKGROUND_PROCESSES = "android.permission.KILL_BACKGROUND_PROCESSES"
+MANAGE_ACTIVITY_TASKS = "android.permission.MANAGE_ACTIVITY_TASKS"
 
 
 @dataclass(frozen=True)
@@ -138,28 +151,45 @@ class ActivityManagerService:
         skip_user_option(cursor)
         return cursor.next_arg_required()
 
+    def _guard(self, inv: Invocation, method: str, permission: str) -> None:
+        """The service method's own permission check (see the module doc); AMS logs the denial
+        (``Slog.w(TAG, msg)``) before it throws."""
+        if not self._system.packages.check_uid_permission(inv.uid, permission):
+            self._system.log("W", "ActivityManager", ams_denial(inv, method, permission))
+        require(self._system.packages, inv, permission, ams_denial(inv, method, permission))
+
     def _verb_force_stop(self, inv: Invocation, cursor: ArgCursor) -> int:
-        self.force_stop(self._package_arg(cursor))
+        package = self._package_arg(cursor)
+        self._guard(inv, "forceStopPackage", FORCE_STOP_PACKAGES)
+        self.force_stop(package)
         return 0
 
     def _verb_stop_app(self, inv: Invocation, cursor: ArgCursor) -> int:
-        self.kill_process(self._package_arg(cursor), "stop-app")
+        package = self._package_arg(cursor)
+        self._guard(inv, "stopAppForUser", MANAGE_ACTIVITY_TASKS)
+        self.kill_process(package, "stop-app")
         return 0
 
     def _verb_kill(self, inv: Invocation, cursor: ArgCursor) -> int:
-        self.kill_process(self._package_arg(cursor), "kill background")
+        package = self._package_arg(cursor)
+        self._guard(inv, "killBackgroundProcesses", KILL_BACKGROUND_PROCESSES)
+        self.kill_process(package, "kill background")
         return 0
 
     def _verb_crash(self, inv: Invocation, cursor: ArgCursor) -> int:
-        self.kill_process(self._package_arg(cursor), "crash")
+        package = self._package_arg(cursor)
+        self._guard(inv, "crashApplication", FORCE_STOP_PACKAGES)
+        self.kill_process(package, "crash")
         return 0
 
     def _verb_kill_all(self, inv: Invocation, cursor: ArgCursor) -> int:
+        self._guard(inv, "killAllBackgroundProcesses", KILL_BACKGROUND_PROCESSES)
         self.kill_all("kill all background")
         return 0
 
     def _verb_make_uid_idle(self, inv: Invocation, cursor: ArgCursor) -> int:
         self._package_arg(cursor)
+        self._guard(inv, "makePackageIdle", FORCE_STOP_PACKAGES)
         return 0
 
     def _verb_current_user(self, inv: Invocation, cursor: ArgCursor) -> int:
@@ -229,6 +259,11 @@ class ActivityManagerService:
         ordered result stays ``result=0`` without data."""
         result = BroadcastResult()
         package = intent.component.partition("/")[0] if intent.component else intent.package
+        resolve: Callable[[str], str | None] | None = getattr(self._system.apps.get(package or ""),
+                                                               "receiver_for_action", None)
+        if not intent.component and intent.action and resolve is not None and resolve(intent.action):
+            # ``-p PKG -a ACTION``: an app model may declare which receiver's intent filter matches.
+            intent = dataclasses.replace(intent, component=f"{package}/{resolve(intent.action)}")
         if package is None or not intent.component:
             return result  # implicit or package-only: no receiver of the model matches it
         facts = self._system.packages.get(package)

@@ -14,6 +14,12 @@ Source: ``frameworks/base/services/core/java/com/android/server/appop/AppOpsServ
 * ``reset [--user U] [PACKAGE]`` prints ``Reset all modes for: user 0, all packages`` or
   ``…, package PKG``.
 
+Who may: ``setMode``/``setUidMode`` and ``resetAllModes`` call ``enforceManageAppOpsModes`` and
+``getOpsForPackage`` of another uid ``enforceGetAppOpsStatsPermissionIfNeeded``, both
+``Context.enforcePermission(PERM, pid, uid, null)``: another app's uid gets ``SecurityException:
+uid U does not have android.permission.MANAGE_APP_OPS_MODES.`` (``GET_APP_OPS_STATS`` for
+``get``), printed as ``Exception occurred while executing 'VERB':``, exit 255 (:mod:`.permissions`).
+
 Modes persist across reboots (``/data/system/appops.xml``).
 """
 
@@ -22,6 +28,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 
+from jobctl_sim.framework.permissions import enforce
 from jobctl_sim.framework.shell_command import ERROR, ArgCursor, VerbTable
 from jobctl_sim.framework.system import AndroidSystem, BinderService, Change, Topic
 from jobctl_sim.native.shell.command import Invocation
@@ -151,6 +158,7 @@ class AppOpsService:
         if uid is None:
             return ERROR
         package = None if (by_uid or (target or "").isdigit()) else target
+        enforce(self._system.packages, inv, "android.permission.MANAGE_APP_OPS_MODES", self_too=False)
         self.set_mode(op, mode, uid, package)
         return 0
 
@@ -167,6 +175,8 @@ class AppOpsService:
         uid = self._uid_of(inv, target or "")
         if uid is None:
             return ERROR
+        if uid != inv.uid:
+            enforce(self._system.packages, inv, "android.permission.GET_APP_OPS_STATS", self_too=False)
         uid_lines = [
             f"  {name}: {mode.value}" for (u, name), mode in sorted(self._uid_modes.items())
             if u == uid and op in (None, name)
@@ -195,6 +205,7 @@ class AppOpsService:
                 inv.err(f"Error: Unknown option: {opt}\n")
                 return ERROR
         package = cursor.next_arg()
+        enforce(self._system.packages, inv, "android.permission.MANAGE_APP_OPS_MODES", self_too=False)
         if package is None:
             self._package_modes.clear()
             self._uid_modes.clear()

@@ -19,6 +19,15 @@ BatteryService.java`` of Android 11-15):
   ``level >= 90`` starts it at once; below that, a level *rise* while plugged
   arms a ``battery_charged_delay_ms`` timer (``settings global battery_stats_constants``,
   default 900000) after which charging starts; a level drop while charging ends it [I].
+
+Who may: ``set``/``unplug``/``reset`` call ``enforceCallingOrSelfPermission(DEVICE_POWER, null)``
+after reading their options (another app's uid: ``SecurityException: Neither user U nor current
+process has android.permission.DEVICE_POWER.``, printed as ``Exception occurred while executing
+'VERB':``, exit 255); ``get`` is open. ``dumpsys battery`` (and the shell reached through it) first
+passes ``DumpUtils.checkDumpPermission``: without ``DUMP`` it prints ``Permission Denial: can't dump
+BatteryService from from pid=P, uid=U due to missing android.permission.DUMP permission`` and
+stops (``frameworks/base/core/java/com/android/internal/util/DumpUtils.java``; the doubled "from"
+is the platform's).
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ import dataclasses
 import enum
 from dataclasses import dataclass
 
+from jobctl_sim.framework.permissions import calling_pid, enforce
 from jobctl_sim.framework.shell_command import (
     ERROR,
     ArgCursor,
@@ -261,8 +271,12 @@ class BatteryService:
             inv.out(f"{self.sequence}\n")
         return 0
 
+    def _enforce_device_power(self, inv: Invocation) -> None:
+        enforce(self._system.packages, inv, DEVICE_POWER)
+
     def _verb_set(self, inv: Invocation, cursor: ArgCursor) -> int:
         force = self._force(cursor)
+        self._enforce_device_power(inv)
         key = cursor.next_arg()
         if key is None:
             inv.out("No property specified\n")
@@ -310,11 +324,13 @@ class BatteryService:
 
     def _verb_unplug(self, inv: Invocation, cursor: ArgCursor) -> int:
         force = self._force(cursor)
+        self._enforce_device_power(inv)
         info = dataclasses.replace(self._frozen_copy(), ac=False, usb=False, wireless=False, dock=False)
         return self._finish(inv, info, force)
 
     def _verb_reset(self, inv: Invocation, cursor: ArgCursor) -> int:
         force = self._force(cursor)
+        self._enforce_device_power(inv)
         if self._updates_stopped:
             self._updates_stopped = False
             self._apply(self._hardware, force)
@@ -356,6 +372,10 @@ class BatteryService:
         return await self.verb_table().run(inv, inv.args)
 
     async def dump(self, inv: Invocation) -> int:
+        if not self._system.packages.check_uid_permission(inv.uid, DUMP):
+            inv.out(f"Permission Denial: can't dump BatteryService from from pid={calling_pid(inv)}, uid={inv.uid} "
+                    "due to missing android.permission.DUMP permission\n")
+            return 0
         if inv.args and inv.args[0] != "-a":
             return await self.shell_command(inv)
         inv.out(self.dump_text())
@@ -389,6 +409,10 @@ class BatteryService:
         if api >= 35:
             lines += ["  Charging state: 0", "  Charging policy: 0"]
         return "\n".join(lines) + "\n"
+
+
+DEVICE_POWER = "android.permission.DEVICE_POWER"
+DUMP = "android.permission.DUMP"
 
 
 def _with_property(info: HealthInfo, key: str, number: int) -> HealthInfo:

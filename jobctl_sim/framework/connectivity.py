@@ -15,6 +15,16 @@ Sources:
 * ``WifiShellCommand`` (Android 11+): ``set-wifi-enabled enabled|disabled``; ``status`` starts
   with ``Wifi is enabled`` / ``Wifi is disabled`` [I for the rest of the text].
 
+Who may: ``set-wifi-enabled`` is one of ``WifiShellCommand``'s ``NON_PRIVILEGED_COMMANDS``;
+``WifiServiceImpl.setWifiEnabled`` then ``enforceCallingOrSelfPermission(CHANGE_WIFI_STATE,
+"WifiService")`` (an app that does not ask for it: ``WifiService: Neither user U nor current process
+has android.permission.CHANGE_WIFI_STATE.``; one that does is let through [I: the app-op check
+against the shell's package name that follows is not modelled]). ``cmd phone data`` calls
+``enableDataConnectivity``/``disableDataConnectivity``: ``enforceModifyPermission``,
+``MODIFY_PHONE_STATE``. Both are SecurityExceptions printed as ``Exception occurred while
+executing 'VERB':``, exit 255, and ``svc`` (Android 12+) exits with ``cmd``'s status. On Android 11
+and before the Java ``svc`` is not checked here [I].
+
 The default network: Wi-Fi when enabled (it connects at once to the saved network
 ``AndroidWifi``), else cellular when data is on and airplane mode is off. Wi-Fi is unmetered
 unless its SSID's override says metered; cellular is metered. Airplane mode turns Wi-Fi off
@@ -24,9 +34,18 @@ Radio state persists across reboots (``wifi_on``, ``airplane_mode_on``, ``mobile
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from jobctl_sim.framework.shell_command import ERROR, ArgCursor, VerbTable, java_bool
+from jobctl_sim.framework.permissions import enforce
+from jobctl_sim.framework.shell_command import (
+    ERROR,
+    ArgCursor,
+    JavaException,
+    VerbTable,
+    java_bool,
+    print_exception,
+)
 from jobctl_sim.framework.system import AndroidSystem, BinderService, Change, NetworkFacts, Topic
 from jobctl_sim.native.shell.command import Invocation
 
@@ -130,12 +149,16 @@ class ConnectivityService:
         what, action = ([*args, None, None])[:2]
         if what == "wifi":
             if action in ("enable", "disable"):
+                if not self._svc_allowed(inv, "set-wifi-enabled", self._enforce_wifi):
+                    return ERROR & 0xFF
                 self.set_wifi(action == "enable")
                 return 0
             inv.out("Control the Wi-Fi manager\n\nusage: svc wifi [enable|disable]\n         Turn Wi-Fi on or off.\n\n")
             return 1
         if what == "data":
             if action in ("enable", "disable"):
+                if not self._svc_allowed(inv, "data", self._enforce_phone):
+                    return ERROR & 0xFF
                 self.set_mobile_data(action == "enable")
                 return 0
             inv.out("Enable/Disable Mobile Data Connectivity\n\nusage: svc data [enable|disable]\n\n")
@@ -154,12 +177,30 @@ class ConnectivityService:
         )
         return 0
 
+    def _svc_allowed(self, inv: Invocation, verb: str, check: Callable[[Invocation], None]) -> bool:
+        """Android 12+ ``svc`` execs ``cmd``: a refused caller sees ``cmd``'s exception text."""
+        if self._system.api_level < 31:
+            return True
+        try:
+            check(inv)
+        except JavaException as exc:
+            print_exception(inv, verb, exc)
+            return False
+        return True
+
+    def _enforce_wifi(self, inv: Invocation) -> None:
+        enforce(self._system.packages, inv, "android.permission.CHANGE_WIFI_STATE", "WifiService")
+
+    def _enforce_phone(self, inv: Invocation) -> None:
+        enforce(self._system.packages, inv, "android.permission.MODIFY_PHONE_STATE")
+
     # ------------------------------------------------------------------ cmd wifi / phone / connectivity / netpolicy
     def _verb_set_wifi_enabled(self, inv: Invocation, cursor: ArgCursor) -> int:
         value = cursor.next_arg()
         if value not in ("enabled", "disabled"):
             inv.err("Invalid argument to 'set-wifi-enabled' - must be 'enabled' or 'disabled'\n")
             return ERROR
+        self._enforce_wifi(inv)
         self.set_wifi(value == "enabled")
         return 0
 
@@ -188,6 +229,7 @@ class ConnectivityService:
             inv.out("Data Test Mode Commands:\n  data enable: Enables mobile data.\n"
                     "  data disable: Disables mobile data.\n")
             return ERROR
+        self._enforce_phone(inv)
         self.set_mobile_data(value == "enable")
         return 0
 

@@ -15,6 +15,10 @@ Sources:
   [FILTER]`` prints sorted ``package:NAME`` lines. ``path PKG`` prints
   ``package:/data/app/…/base.apk`` or nothing with exit 1. ``clear PKG`` prints ``Success`` /
   ``Failed``. ``grant``/``revoke``: :mod:`.packages`.
+* ``ActivityManagerService.clearApplicationUserData`` (what ``clear`` calls): a caller that is
+  neither the package's own uid nor holds ``CLEAR_APP_USER_DATA`` gets ``SecurityException: PID P
+  does not have permission android.permission.CLEAR_APP_USER_DATA to clear data of package PKG``
+  (printed as ``Exception occurred while executing 'clear':``, exit 255).
 * ``system/core/run-as/run-as.cpp``: a caller that is neither the shell (2000) nor root gets
   ``run-as: only 'shell' or 'root' users can run this program``; then ``run-as: unknown package:
   PKG`` / ``run-as: package not debuggable: PKG`` (exit 1); the command runs with the app's uid in
@@ -32,12 +36,13 @@ from collections.abc import Mapping
 from jobctl_sim.framework.features import features_section, list_features, permissions_section
 from jobctl_sim.framework.install_sessions import InstallSessions
 from jobctl_sim.framework.packages import InstallOptions, PackageManagerService, PackageRecord
-from jobctl_sim.framework.permissions import RUNTIME_PERMISSIONS
+from jobctl_sim.framework.permissions import RUNTIME_PERMISSIONS, calling_pid
 from jobctl_sim.framework.shell_command import (
     ERROR,
     ArgCursor,
     IllegalArgumentException,
     NumberFormatException,
+    SecurityException,
     Verb,
     VerbTable,
     java_bool,
@@ -69,6 +74,8 @@ INSTALL_FLAGS: Mapping[str, str] = {
     "--staged": "ignored",
 }
 """``makeInstallParams`` options: what each does here."""
+
+CLEAR_APP_USER_DATA = "android.permission.CLEAR_APP_USER_DATA"
 
 
 class PackageShell:
@@ -231,6 +238,11 @@ class PackageShell:
         if package is None:
             inv.err("Error: no package specified\n")
             return ERROR
+        facts = self._packages.get(package)
+        own = facts is not None and facts.uid == inv.uid
+        if not own and not self._packages.check_uid_permission(inv.uid, CLEAR_APP_USER_DATA):
+            raise SecurityException(f"PID {calling_pid(inv)} does not have permission {CLEAR_APP_USER_DATA} "
+                                    f"to clear data of package {package}")
         if self._packages.clear_data(package):
             inv.out("Success\n")
             return 0

@@ -39,6 +39,7 @@ from jobctl_sim.framework.permissions import (
     KNOWN_PERMISSIONS,
     RUNTIME_PERMISSIONS,
     SHELL_PERMISSIONS,
+    SIGNATURE_PERMISSIONS,
 )
 from jobctl_sim.framework.shell_command import IllegalArgumentException, SecurityException
 from jobctl_sim.framework.system import AndroidSystem, BinderService, Change, ComponentInfo, PackageFacts, Topic
@@ -142,6 +143,8 @@ class PackageManagerService:
             return False
         if permission in RUNTIME_PERMISSIONS or permission in DEVELOPMENT_PERMISSIONS:
             return permission in record.granted
+        if permission in SIGNATURE_PERMISSIONS:
+            return record.system  # platform-signed system packages only
         return True
 
     def check_uid_permission(self, uid: int, permission: str) -> bool:

@@ -17,6 +17,13 @@ Sources:
 * ``PowerManagerShellCommand.java``: ``set-mode 0|1`` prints nothing, a bad value prints
   ``Error: java.lang.NumberFormatException: …`` (-1). Battery saver does nothing while plugged
   in (shell ref §5.5, §8.13); ``settings put global low_power 1`` requests it as well.
+* Who may: every ``cmd deviceidle`` verb but ``enabled`` and the ``whitelist`` listing starts with
+  ``enforceCallingOrSelfPermission(DEVICE_POWER, null)``; ``tempwhitelist PKG`` needs
+  ``CHANGE_DEVICE_IDLE_TEMP_WHITELIST`` (``No permission to change device idle whitelist: …``);
+  ``set-mode`` (``PowerManagerService.setPowerSaveModeEnabled``) ``POWER_SAVER`` or
+  ``DEVICE_POWER``. Another app's uid gets ``SecurityException: Neither user U nor current
+  process has android.permission.DEVICE_POWER.`` (``Exception occurred while executing 'VERB':``,
+  exit 255; :mod:`.permissions`).
 * The keys that turn the screen on and off (``input keyevent``) are :mod:`.input`'s.
 
 Persisted across reboots: the deviceidle allow-list (``/data/system/deviceidle.xml``) and
@@ -27,6 +34,7 @@ from __future__ import annotations
 
 import enum
 
+from jobctl_sim.framework.permissions import enforce
 from jobctl_sim.framework.shell_command import (
     ERROR,
     ArgCursor,
@@ -38,6 +46,9 @@ from jobctl_sim.framework.shell_command import (
 )
 from jobctl_sim.framework.system import AndroidSystem, BinderService, Change, Topic
 from jobctl_sim.native.shell.command import Invocation
+
+
+DEVICE_POWER = "android.permission.DEVICE_POWER"
 
 
 class DeepState(enum.Enum):
@@ -290,8 +301,20 @@ class PowerService:
         inv.out(f"{values[arg]}\n" if arg in values else f"Unknown get option: {arg}\n")
         return 0
 
+    def _device_power(self, verb: Verb) -> Verb:
+        """``verb`` behind ``enforceCallingOrSelfPermission(DEVICE_POWER, null)``."""
+        def run(inv: Invocation, cursor: ArgCursor) -> int:
+            enforce(self._system.packages, inv, DEVICE_POWER)
+            result = verb(inv, cursor)
+            assert isinstance(result, int)
+            return result
+
+        return run
+
     def _verb_whitelist(self, inv: Invocation, cursor: ArgCursor) -> int:
         args = cursor.remaining()
+        if args:
+            enforce(self._system.packages, inv, DEVICE_POWER)
         if not args:
             for pkg in sorted(self.allowlist):
                 facts = self._system.packages.get(pkg)
@@ -329,15 +352,19 @@ class PowerService:
             for name in sorted(self.temp_allowlist):
                 inv.out(f"  {name}\n")
             return 0
+        enforce(self._system.packages, inv, "android.permission.CHANGE_DEVICE_IDLE_TEMP_WHITELIST",
+                "No permission to change device idle whitelist")
         (self.temp_allowlist.discard if remove else self.temp_allowlist.add)(pkg)
         return 0
 
     def deviceidle_table(self) -> VerbTable:
         return VerbTable(
-            {"force-idle": self._verb_force_idle, "step": self._verb_step, "force-inactive": self._verb_force_inactive,
-             "unforce": self._verb_unforce, "enable": self._enable_verb(True), "disable": self._enable_verb(False),
-             "enabled": self._verb_enabled, "get": self._verb_get, "whitelist": self._verb_whitelist,
-             "tempwhitelist": self._verb_tempwhitelist},
+            {"force-idle": self._device_power(self._verb_force_idle), "step": self._device_power(self._verb_step),
+             "force-inactive": self._device_power(self._verb_force_inactive),
+             "unforce": self._device_power(self._verb_unforce), "enable": self._device_power(self._enable_verb(True)),
+             "disable": self._device_power(self._enable_verb(False)),
+             "enabled": self._verb_enabled, "get": self._device_power(self._verb_get),
+             "whitelist": self._verb_whitelist, "tempwhitelist": self._verb_tempwhitelist},
             _deviceidle_help,
         )
 
@@ -366,6 +393,8 @@ class PowerService:
         except JavaException as exc:
             inv.out(f"Error: {exc}\n")
             return ERROR
+        if not self._system.packages.check_uid_permission(inv.uid, "android.permission.POWER_SAVER"):
+            enforce(self._system.packages, inv, DEVICE_POWER)
         if mode == 1 and self._system.battery.power_connected:
             return 0  # BatterySaverStateMachine ignores a manual enable while plugged in
         self._system.settings.put("global", "low_power", "1" if mode == 1 else "0")

@@ -13,6 +13,20 @@ Sources:
   ``delete NS KEY`` (``Successfully deleted KEY from NS`` / ``Failed to delete KEY from NS``),
   ``list [NS]`` (sorted ``key=value``; without a namespace ``ns/key=value``).
 
+Who may write (``SettingsProvider.java``): ``put``/``delete``/``reset`` of ``global`` and ``secure``
+need ``WRITE_SECURE_SETTINGS`` (``checkCallingOrSelfPermission``); another app's uid gets
+``SecurityException: Permission denial, must have one of: [android.permission.WRITE_SECURE_SETTINGS]``
+(``enforceHasAtLeastOnePermission``, Android 14+) or ``Permission denial: writing to settings
+requires:android.permission.WRITE_SECURE_SETTINGS`` (``enforceWritePermission``, before) [I: the
+level of the change], printed as ``Exception occurred while executing 'put':`` with exit 255. A
+``system`` write without it goes through ``Settings.checkAndNoteWriteSettingsOperation`` with the
+calling package ``SettingsService.resolveCallingPackage`` gives an app uid, null: refused without
+an exception, nothing changes, exit 0 [I]. ``device_config put|delete|reset`` reach
+``SettingsProvider``'s config table, which wants ``WRITE_DEVICE_CONFIG`` (Android 14+: or
+``WRITE_ALLOWLISTED_DEVICE_CONFIG``, ``Permission denial, must have one of: [...]``; before:
+``Permission denial: writing to settings requires:android.permission.WRITE_DEVICE_CONFIG``) [I: read
+from the provider, the shell layer between not re-read]. Reading is open.
+
 Everything persists across a reboot (``settings_global.xml`` etc. live in ``/data/system``).
 """
 
@@ -21,9 +35,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 
-from jobctl_sim.framework.shell_command import ERROR, ArgCursor, default_command
+from jobctl_sim.framework.shell_command import ERROR, ArgCursor, SecurityException, default_command, print_exception
 from jobctl_sim.framework.system import AndroidSystem, BinderService, Change, Topic
 from jobctl_sim.native.shell.command import Invocation
+
+
+WRITE_SECURE_SETTINGS = "android.permission.WRITE_SECURE_SETTINGS"
+WRITE_DEVICE_CONFIG = "android.permission.WRITE_DEVICE_CONFIG"
 
 
 class Namespace(enum.Enum):
@@ -162,6 +180,11 @@ class SettingsService:
             inv.err("Bad arguments\n")
             return ERROR
         ns = table.value
+        if verb in ("put", "delete", "reset") and not self._may_write(inv.uid):
+            if table is Namespace.SYSTEM:
+                return 0
+            print_exception(inv, args[0], SecurityException(self._write_denial()))
+            return ERROR
         if verb == "get":
             value = self.get(ns, key or "")
             inv.out(f"{'null' if value is None else value}\n")
@@ -178,6 +201,20 @@ class SettingsService:
             self._tables[table] = dict(DEFAULTS[table])
         return 0
 
+    def _may_write(self, uid: int) -> bool:
+        return self._system.packages.check_uid_permission(uid, WRITE_SECURE_SETTINGS)
+
+    def _write_denial(self) -> str:
+        if self._system.api_level >= 34:
+            return f"Permission denial, must have one of: [{WRITE_SECURE_SETTINGS}]"
+        return f"Permission denial: writing to settings requires:{WRITE_SECURE_SETTINGS}"
+
+    def _config_denial(self) -> str:
+        if self._system.api_level >= 34:
+            return ("Permission denial, must have one of: "
+                    f"[{WRITE_DEVICE_CONFIG}, android.permission.WRITE_ALLOWLISTED_DEVICE_CONFIG]")
+        return f"Permission denial: writing to settings requires:{WRITE_DEVICE_CONFIG}"
+
     # ------------------------------------------------------------------ device_config shell
     def device_config_command(self, inv: Invocation) -> int:
         """``DeviceConfigService.MyShellCommand.onCommand``."""
@@ -193,6 +230,10 @@ class SettingsService:
         low, high = arity[verb]
         if not low <= len(rest) <= high or (verb == "put" and len(rest) == 4 and rest[3] != "default"):
             inv.err("Bad Arguments\n")
+            return ERROR
+        if verb in ("put", "delete", "reset") and not self._system.packages.check_uid_permission(
+                inv.uid, WRITE_DEVICE_CONFIG):
+            print_exception(inv, verb, SecurityException(self._config_denial()))
             return ERROR
         if verb == "get":
             value = self.device_config(rest[0], rest[1])

@@ -14,6 +14,13 @@ Sources:
   (``ac``, ``wo``, ``fr``, ``ra``, ``re``, ``ne``) or parse as an int, else stderr
   ``Error: Unknown bucket: X`` (shell ref §5.4).
 
+Who may (``UsageStatsService.BinderService``): ``setAppStandbyBucket(s)`` and ``setAppInactive``
+start with ``enforceCallingPermission(CHANGE_APP_IDLE_STATE, "No permission to change app standby
+state" / "… app idle state")``, so another app's uid gets ``SecurityException: No permission to
+change app standby state: uid U does not have android.permission.CHANGE_APP_IDLE_STATE.``; asking
+for a bucket other than its own without usage access throws ``Don't have permission to query app
+standby bucket`` (:mod:`.permissions`).
+
 A fresh install starts in NEVER (shell ref §5.4, §7.4). Buckets persist across reboots
 (``/data/system/users/0/app_idle_stats.xml``).
 """
@@ -23,11 +30,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from jobctl_sim.framework.aosp_constants import StandbyBucket
+from jobctl_sim.framework.permissions import enforce
 from jobctl_sim.framework.shell_command import (
     ERROR,
     ArgCursor,
     IllegalArgumentException,
     JavaException,
+    SecurityException,
     Verb,
     parse_java_int,
     skip_user_option,
@@ -38,6 +47,9 @@ from jobctl_sim.native.shell.command import Invocation
 
 if TYPE_CHECKING:
     from jobctl_sim.framework.system import AndroidSystem
+
+CHANGE_APP_IDLE_STATE = "android.permission.CHANGE_APP_IDLE_STATE"
+PACKAGE_USAGE_STATS = "android.permission.PACKAGE_USAGE_STATS"
 
 
 BUCKET_PREFIXES: tuple[tuple[str, StandbyBucket], ...] = (
@@ -123,6 +135,8 @@ class StandbyController:
             if nxt is None:
                 break
             package, value = nxt, cursor.next_arg_required()
+        enforce(self._system.packages, inv, CHANGE_APP_IDLE_STATE, "No permission to change app standby state",
+                self_too=False)
         for package, bucket in pairs:
             if not StandbyBucket.ACTIVE <= bucket <= StandbyBucket.NEVER:
                 raise IllegalArgumentException(f"Cannot set the standby bucket to {bucket}")
@@ -137,6 +151,10 @@ class StandbyController:
         if not skip_user_option_or_report(inv, cursor):
             return ERROR
         package = cursor.next_arg()
+        facts = self._system.packages.get(package) if package is not None else None
+        own = facts is not None and facts.uid == inv.uid
+        if not own and not self._system.packages.check_uid_permission(inv.uid, PACKAGE_USAGE_STATS):
+            raise SecurityException("Don't have permission to query app standby bucket")
         if package is not None:
             inv.out(f"{int(self.bucket(package))}\n")
             return 0
@@ -148,6 +166,8 @@ class StandbyController:
         skip_user_option(cursor)
         package = cursor.next_arg_required()
         value = cursor.next_arg_required()
+        enforce(self._system.packages, inv, CHANGE_APP_IDLE_STATE, "No permission to change app idle state",
+                self_too=False)
         if self._system.packages.get(package) is not None:
             self.set_bucket(package, StandbyBucket.RARE if value.lower() == "true" else StandbyBucket.ACTIVE)
         return 0

@@ -11,6 +11,12 @@ service side is ``JobSchedulerService``'s ``executeRunCommand`` (-1000/-1001/-10
 (``cancel shell command for package`` / ``cancel() called by shell, callingUid=2000 …``, reasons
 USER/CANCELED) and ``getJobState`` (``pending``, ``active``, ``ready``, else ``waiting``).
 The help text is :mod:`.shell_help`.
+
+Who may: ``checkPermission(operation)`` opens every verb but the battery/storage getters: root
+passes, any other uid needs ``CHANGE_APP_IDLE_STATE`` (the shell holds it) or gets
+``Exception: java.lang.SecurityException: Uid U not permitted to OPERATION`` (stdout, exit 255)
+-- :data:`CHECKED_OPERATIONS`. The Android 16 verbs are not checked here [I: their operation
+texts were not read].
 """
 
 from __future__ import annotations
@@ -28,15 +34,35 @@ from jobctl_sim.framework.shell_command import (
     USER_CURRENT,
     ArgCursor,
     JavaException,
+    SecurityException,
     default_command,
     parse_java_int,
     parse_user_arg,
 )
-from jobctl_sim.framework.userhandle import format_uid, user_id
+from jobctl_sim.framework.userhandle import ROOT_UID, SHELL_UID, SYSTEM_UID, format_uid, user_id
 from jobctl_sim.native.shell.command import Invocation
 
 if TYPE_CHECKING:
     from jobctl_sim.framework.jobscheduler.service import JobSchedulerService
+
+CHECKED_OPERATIONS: dict[str, str] = {
+    "run": "force scheduled jobs",
+    "timeout": "force timeout jobs",
+    "cancel": "cancel jobs",
+    "monitor-battery": "change battery monitoring",
+    "get-aconfig-flag-state": "get aconfig flag state",
+    "get-estimated-download-bytes": "get estimated bytes",
+    "get-estimated-upload-bytes": "get estimated bytes",
+    "get-transferred-download-bytes": "get transferred bytes",
+    "get-transferred-upload-bytes": "get transferred bytes",
+    "get-job-state": "get job state",
+    "heartbeat": "manipulate scheduler heartbeat",
+    "reset-execution-quota": "reset execution quota",
+    "reset-schedule-quota": "reset schedule quota",
+    "stop": "stop jobs",
+    "trigger-dock-state": "trigger wireless charging dock state",
+}
+"""``JobSchedulerShellCommand``: the operation each verb's ``checkPermission`` names."""
 
 CMD_ERR_NO_PACKAGE = -1000
 CMD_ERR_NO_JOB = -1001
@@ -103,6 +129,7 @@ class JobSchedulerShell:
         if handler is None:
             return default_command(self.inv, verb, lambda: help_text(self.api)) & 0xFF
         try:
+            self._check_permission(verb)
             return handler() & 0xFF
         except UnknownOption as e:
             self.out(f"Error: unknown option '{e.option}'")
@@ -111,6 +138,17 @@ class JobSchedulerShell:
         return 255
 
     # ---------------------------------------------------------------- helpers
+    def _check_permission(self, verb: str | None) -> None:
+        """``checkPermission``: root may do anything; others need ``CHANGE_APP_IDLE_STATE``."""
+        operation = CHECKED_OPERATIONS.get(verb or "")
+        uid = self.inv.uid
+        if operation is None or uid in (ROOT_UID, SYSTEM_UID, SHELL_UID):  # the shell holds the permission
+            return
+        packages = self.service.system.packages
+        facts = packages.by_uid(uid)
+        if facts is None or not packages.is_granted(facts.package, "android.permission.CHANGE_APP_IDLE_STATE"):
+            raise SecurityException(f"Uid {uid} not permitted to {operation}")
+
     def _print(self, value: object) -> int:
         self.out(str(value).lower() if isinstance(value, bool) else str(value))
         return 0
