@@ -15,14 +15,25 @@ from jobctl_sim.device import Extension, VirtualDevice
 from jobctl_sim.framework.system import AndroidSystem
 
 
-def install_android(device: VirtualDevice) -> AndroidSystem:
-    """Install the Android framework and the app models on ``device``; returns the system."""
+def install_android(device: VirtualDevice, population: bool = True) -> AndroidSystem:
+    """Install the Android framework and the app models on ``device``; returns the system.
+
+    ``population=False`` leaves out the image's own boot jobs and the WorkManager sample app
+    (:mod:`jobctl_sim.apps.population`, :mod:`jobctl_sim.apps.sample`): a device whose only jobs
+    are the ones a test schedules."""
     system = framework.install(device)
-    registration.install(system)
+    registration.install(system, with_population=population)
     return system
+
+
+def install_android_without_population(device: VirtualDevice) -> AndroidSystem:
+    return install_android(device, population=False)
 
 
 ANDROID: tuple[Extension, ...] = (install_android,)
 """What every device the harness and the daemon start runs behind its shell."""
 
-__all__ = ["ANDROID", "install_android"]
+ANDROID_WITHOUT_POPULATION: tuple[Extension, ...] = (install_android_without_population,)
+"""The same without the boot population (for tests that need a device with no jobs of its own)."""
+
+__all__ = ["ANDROID", "ANDROID_WITHOUT_POPULATION", "install_android", "install_android_without_population"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from bridge.helper_apk import shipped_apk_bytes
 from jobctl_sim.apps.helper import manifest
 from jobctl_sim.apps.helper.model import HelperApp
+from jobctl_sim.apps import population, sample
 from jobctl_sim.framework.system import AndroidSystem, Change, Topic
 
 
@@ -34,8 +35,10 @@ class HelperRegistration:
                 app.on_process_died()
 
 
-def install(system: AndroidSystem) -> None:
-    """Subscribe the helper registration; preinstall the helper when the device config asks."""
+def install(system: AndroidSystem, with_population: bool = True) -> None:
+    """Subscribe the helper registration; preinstall the helper when the device config asks;
+    then (``with_population``) the image's own jobs (:mod:`.population`) and the WorkManager
+    sample app (:mod:`.sample`)."""
     registration = HelperRegistration(system)
     system.subscribe(registration.on_change)
     if system.device.config.helper:
@@ -43,3 +46,6 @@ def install(system: AndroidSystem) -> None:
         system.packages.preinstall_apk(shipped_apk_bytes(), preferred_uid=manifest.PREFERRED_UID, stopped=True)
     elif system.packages.get(manifest.PACKAGE) is not None:
         system.apps[manifest.PACKAGE] = HelperApp(system)
+    if with_population:
+        population.install(system)
+        sample.install(system)

@@ -19,6 +19,7 @@ from jobctl_sim.framework.aosp_constants import StandbyBucket
 from jobctl_sim.framework.jobscheduler.constraints import C
 from jobctl_sim.framework.jobscheduler.dump_sections import controller_sections, execution_sections
 from jobctl_sim.framework.jobscheduler.job_block import dump_job
+from jobctl_sim.framework.jobscheduler.quota import QUOTA_ALLOWED_MS, quota_of
 from jobctl_sim.framework.jobscheduler.timefmt import HUNDRED_DAY_FIELD_LEN, format_duration
 from jobctl_sim.framework.shell_command import java_bool
 from jobctl_sim.framework.userhandle import format_uid
@@ -26,6 +27,7 @@ from jobctl_sim.native.shell.command import Invocation
 
 if TYPE_CHECKING:
     from jobctl_sim.framework.jobscheduler.service import JobSchedulerService
+    from jobctl_sim.framework.jobscheduler.status import JobStatus
 
 HELP = """Job Scheduler (jobscheduler) dump options:
   [-h] [package] ...
@@ -77,6 +79,17 @@ def _history(svc: JobSchedulerService, now: int, pkg_uid: int | None) -> list[st
         lines.append(f"{format_duration(ev.elapsed_ms - now, HUNDRED_DAY_FIELD_LEN)} {label}: "
                      f"{js.unique_id(svc.api_level)} {js.battery_name(svc.api_level)}{tail}")
     return lines
+
+
+def _remaining_quota(svc: JobSchedulerService, js: JobStatus, now: int) -> int:
+    """``getRemainingExecutionTimeLocked``: 0 in NEVER, the allowance minus the window's use."""
+    if js.bucket == StandbyBucket.NEVER:
+        return 0
+    quota = quota_of(StandbyBucket(js.bucket), api_level=svc.api_level)
+    if quota is None:
+        return QUOTA_ALLOWED_MS
+    used = svc.quota.window_used(js.package, StandbyBucket(js.bucket), now, svc.contexts.running_spans())
+    return max(0, quota[0] - used)
 
 
 def dump(svc: JobSchedulerService, inv: Invocation) -> int:
@@ -139,11 +152,12 @@ def render(svc: JobSchedulerService, pkg_uid: int | None) -> list[str]:
     if not shown:
         out.append("  None.")
     out += controller_sections(svc, shown)
-    out += ["", "QuotaController:"]
+    out += ["", "QuotaController:", f"  Current elapsed time: {now}", ""]
     for js in shown:
-        within = "within quota" if js.satisfied & C.WITHIN_QUOTA else "NOT within quota"
-        out += [f"  #{format_uid(js.uid)}/{js.job_id} from {format_uid(js.uid)}",
-                f"    {StandbyBucket(js.bucket).name}, {within}"]
+        # QuotaController.dumpControllerStateLocked: "<bucket>, within quota|not within quota, <N>ms remaining in quota"
+        within = "within quota" if js.satisfied & C.WITHIN_QUOTA else "not within quota"
+        out += [f"  {js.unique_id(api)} from {format_uid(js.uid)}",
+                f"    {StandbyBucket(js.bucket).name}, {within}, {_remaining_quota(svc, js, now)}ms remaining in quota"]
     out += ["", "DeviceIdleJobsController:", "", "BackgroundJobsController:", ""]
     out += _history(svc, now, pkg_uid)
     out += ["", "Pending queue:"]

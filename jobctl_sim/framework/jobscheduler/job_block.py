@@ -34,6 +34,7 @@ from jobctl_sim.framework.jobscheduler.constraints import format_constraints
 from jobctl_sim.framework.jobscheduler.model import JobInfo, Priority
 from jobctl_sim.framework.jobscheduler.status import NO_LATEST_RUNTIME, JobStatus
 from jobctl_sim.framework.jobscheduler.timefmt import format_duration
+from jobctl_sim.framework.shell_command import bundle_short_string
 from jobctl_sim.framework.userhandle import format_uid
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ def _job_info(js: JobStatus, api: int, j: str) -> list[str]:
         if job.trigger_content_max_delay_ms >= 0:
             lines.append(f"{j}Trigger max delay: {format_duration(job.trigger_content_max_delay_ms)}")
     if job.extras:
-        lines.append(f"{j}Extras: {{{', '.join(f'{k}={v}' for k, v in job.extras)}}}")
+        lines.append(f"{j}Extras: {bundle_short_string(dict(job.extras))}")  # Java values, ArrayMap order
     if job.transient_extras:
         lines.append(f"{j}Transient extras: {{{', '.join(f'{k}={v}' for k, v in job.transient_extras)}}}")
     if job.network is not None:
