@@ -117,3 +117,35 @@ def namespace_option(function: F) -> F:
         "--namespace", "-n", metavar="NS", default=None, callback=check_namespace,
         help="The job's namespace (API 34+; default: the default namespace).")
     return decorator(function)
+
+
+# ----------------------------------------------------------------- -p/--package
+
+
+def check_package(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A well-formed package name (checked before any device is touched: a usage error, exit 2)."""
+    if value is None:
+        return None  # before the imports: most commands get no -p, and bridge.conditions is heavy
+    from bridge.conditions.values import check_package_name
+    from bridge.errors import InvalidConditionError
+
+    try:
+        return check_package_name(value)
+    except InvalidConditionError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
+def package_option(function: F) -> F:
+    """``-p/--package PKG``: whose jobs (default: the jobctl helper). Another app needs nothing of
+    jobctl installed: its jobs are read and driven through JobScheduler's shell (``bridge.app_jobs``)."""
+    decorator: Callable[[F], F] = click.option(
+        "--package", "-p", metavar="PKG", default=None, callback=check_package,
+        help="Whose jobs (default: the jobctl helper, dev.jobctl.helper). Another app needs no helper.")
+    return decorator(function)
+
+
+def other_package(package: str | None) -> str | None:
+    """``package`` unless it is the helper's (``None``: the helper's own, richer path)."""
+    from bridge.helper_protocol import HELPER_PACKAGE
+
+    return None if package in (None, HELPER_PACKAGE) else package

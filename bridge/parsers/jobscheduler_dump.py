@@ -132,6 +132,18 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class CompletedEntry:
+    """One ``Recently completed jobs:`` entry (§2.2 item 15): when it ended and which job it was."""
+
+    offset_ms: int
+    """Time relative to the dump (negative: in the past)."""
+    uid: int
+    job_id: int
+    namespace: str | None
+    battery_name: str
+
+
+@dataclass(frozen=True)
 class JobSchedulerDump:
     """The parsed dump. ``registered_count`` is the printed total (all packages, §8 item 8)."""
 
@@ -144,6 +156,8 @@ class JobSchedulerDump:
     """``Battery charging:`` (14+)."""
     battery_not_low: bool | None = None
     """``Battery not low:`` (14+)."""
+    completed: tuple[CompletedEntry, ...] = ()
+    """``Recently completed jobs:``, oldest first (the dump prints the newest first)."""
 
     def job(self, job_id: int, namespace: str | None = None, uid: int | None = None) -> DumpedJob | None:
         """The registered job with that id (and namespace, and uid if given)."""
@@ -196,6 +210,14 @@ def _duration(text: str) -> int | None:
 
 def _namespace(match: re.Match[str]) -> str | None:
     return match.group("ns") or match.group("ns2")
+
+
+def _battery_namespace(battery: str) -> str | None:
+    """The namespace of a 14+ battery name (``@ns@com.pkg/.Svc``): AOSP's ``Job history`` prints
+    ``#uid/id`` with no namespace (``JobPackageTracker.dumpHistory``), only the tag carries it."""
+    if battery.startswith("@") and "@" in battery[1:]:
+        return battery[1:battery.index("@", 1)] or None
+    return None
 
 
 def _strip_ns(battery: str, namespace: str | None) -> str:
@@ -362,6 +384,7 @@ def parse_jobscheduler_dump(text: str) -> JobSchedulerDump:
     pending: list[DumpedJob] = []
     active: list[DumpedJob] = []
     history: list[HistoryEntry] = []
+    completed: list[CompletedEntry] = []
     charging = not_low = None
     i = 0
     while i < len(lines):
@@ -393,11 +416,15 @@ def parse_jobscheduler_dump(text: str) -> JobSchedulerDump:
                 job_id = _number(m.group("job_id")) if m is not None else None
                 if m is not None and uid is not None and job_id is not None:
                     offset = _duration(m.group("when"))
-                    namespace = _namespace(m)
+                    namespace = _namespace(m) or _battery_namespace(m.group("battery"))
                     history.append(HistoryEntry(
                         offset if offset is not None else 0, m.group("label"), uid,
                         job_id, namespace, m.group("battery"), m.group("reason")))
                 i += 1
+            continue
+        if _indent(line) == 0 and stripped == "Recently completed jobs:":
+            i, found_completed = _completed(lines, i + 1)
+            completed += found_completed
             continue
         if _indent(line) == 0 and stripped.startswith("Battery charging:"):
             charging = _bool_value(stripped)
@@ -405,4 +432,30 @@ def parse_jobscheduler_dump(text: str) -> JobSchedulerDump:
             not_low = _bool_value(stripped)
         i += 1
     return JobSchedulerDump(registered, tuple(jobs), tuple(pending), tuple(active), tuple(history),
-                            charging, not_low)
+                            charging, not_low, tuple(reversed(completed)))
+
+
+_COMPLETED_JOB = re.compile(rf"^(?:[0-9a-f]+ )?(?:\{{[^}}]*\}} )?{_JOB_REF} (?P<battery>\S.*)$", re.ASCII)
+"""``JobStatus.toShortString``: ``<hash> [{<namespace>} ]#<uid>/<id> <batteryName>`` (the braced
+namespace is tolerated, not relied on: the battery name carries it as ``@ns@``)."""
+
+
+def _completed(lines: list[str], i: int) -> tuple[int, list[CompletedEntry]]:
+    """The ``Recently completed jobs:`` entries from line ``i``: an indented time line, then the
+    job's ``toShortString`` (``<hash> #u0a1/2 <batteryName>``) deeper, then its dump."""
+    found: list[CompletedEntry] = []
+    while i < len(lines) and (not lines[i] or _indent(lines[i]) > 0):
+        line = lines[i]
+        offset = _duration(line.strip()) if line else None
+        following = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        m = _COMPLETED_JOB.match(following) if offset is not None else None
+        if m is not None and offset is not None:
+            uid, job_id = _uid(m.group("uid")), _number(m.group("job_id"))
+            if uid is not None and job_id is not None:
+                battery = m.group("battery").strip()
+                found.append(CompletedEntry(offset, uid, job_id, _namespace(m) or _battery_namespace(battery),
+                                            battery))
+            i += 2
+            continue
+        i += 1
+    return i, found

@@ -14,17 +14,36 @@ import click
 
 from cli.context import GlobalOptions
 from cli.job_flags import build_spec, hold_adjustment, platform_adjustments, spec_flags
-from cli.options import namespace_option
+from cli.options import namespace_option, other_package, package_option
 from cli.param_types import JOB_ID, STOP_REASON, stop_reason_help
 from cli.render import Line, Table, show
 from cli.usage import OneLineUsageError
 
 if TYPE_CHECKING:
+    from bridge.app_jobs import AppJobRef, AppJobs
     from bridge.model import JobState, StopReason
 
 
 def _ns(namespace: str | None) -> str:
     return namespace if namespace is not None else "none"
+
+
+def _app(options: GlobalOptions, package: str) -> AppJobs:
+    """Another app's jobs (``-p PKG``): installed-checked, nothing of jobctl needed on the device."""
+    from bridge.app_jobs import AppJobs
+
+    app = AppJobs(options.device(), package)
+    app.check_installed()
+    return app
+
+
+def _app_job(options: GlobalOptions, package: str, job_id: int, namespace: str | None) -> AppJobRef:
+    return _app(options, package).job(job_id, namespace)
+
+
+_PACKAGE_EXITS = ("With -p PKG (another app; default: the helper) the job is that app's, driven through "
+                  "JobScheduler's shell: an app that is not installed, a job it does not have, or a verb "
+                  "the device's API level lacks is one line and exit 1.")
 
 
 @click.command()
@@ -112,55 +131,81 @@ def enqueue(options: GlobalOptions, /, job_id: int, replace: bool, **flags: Any)
 @click.option("--force/--satisfied", "force", default=True, show_default=True,
               help="Run even if constraints are unsatisfied (run -f), or only if they hold (run -s).")
 @namespace_option
+@package_option
 @click.pass_obj
-def run(options: GlobalOptions, /, job_id: int, force: bool, namespace: str | None) -> None:
+def run(options: GlobalOptions, /, job_id: int, force: bool, namespace: str | None, package: str | None) -> None:
     """Ask JobScheduler to run job JOB_ID now (`cmd jobscheduler run`).
+
+    {package_exits}
 
     \b
     Examples:
       jobctl run 7
       jobctl run 7 --satisfied
+      jobctl run 12 -p com.example.app -n androidx.work.systemjobscheduler
     """
-    with options.session() as session:
-        session.job(job_id, namespace).run(force=force)
-    _done(options, "ran", job_id, namespace, {"force": force}, "forced" if force else "constraints satisfied")
+    if other_package(package):
+        assert package is not None
+        _app_job(options, package, job_id, namespace).run(force=force)
+    else:
+        with options.session() as session:
+            session.job(job_id, namespace).run(force=force)
+    _done(options, "ran", job_id, namespace, {"force": force}, "forced" if force else "constraints satisfied",
+          package)
 
 
 @click.command()
 @click.argument("job_id", type=JOB_ID)
 @click.option("--reason", type=STOP_REASON, help=stop_reason_help())
 @namespace_option
+@package_option
 @click.pass_obj
-def stop(options: GlobalOptions, /, job_id: int, reason: StopReason | None, namespace: str | None) -> None:
-    """Stop running job JOB_ID (`cmd jobscheduler stop`).
+def stop(options: GlobalOptions, /, job_id: int, reason: StopReason | None, namespace: str | None,
+         package: str | None) -> None:
+    """Stop running job JOB_ID (`cmd jobscheduler stop`, API 34+).
+
+    {package_exits}
 
     \b
     Examples:
       jobctl stop 7
       jobctl stop 7 --reason user
+      jobctl stop 12 -p com.example.app
     """
-    with options.session() as session:
-        stopped = session.job(job_id, namespace).stop(reason)
+    if other_package(package):
+        assert package is not None
+        stopped = _app_job(options, package, job_id, namespace).stop(reason)
+    else:
+        with options.session() as session:
+            stopped = session.job(job_id, namespace).stop(reason)
     _check_ran(stopped, job_id, namespace)
     name = reason.name if reason is not None else None
-    _done(options, "stopped", job_id, namespace, {"reason": name}, f"reason: {name}" if name else None)
+    _done(options, "stopped", job_id, namespace, {"reason": name}, f"reason: {name}" if name else None, package)
 
 
 @click.command()
 @click.argument("job_id", type=JOB_ID)
 @namespace_option
+@package_option
 @click.pass_obj
-def timeout(options: GlobalOptions, /, job_id: int, namespace: str | None) -> None:
+def timeout(options: GlobalOptions, /, job_id: int, namespace: str | None, package: str | None) -> None:
     """Stop running job JOB_ID as if it ran past its time limit (`cmd jobscheduler timeout`).
 
+    {package_exits}
+
     \b
-    Example:
+    Examples:
       jobctl timeout 7
+      jobctl timeout 12 -p com.example.app
     """
-    with options.session() as session:
-        stopped = session.job(job_id, namespace).timeout()
+    if other_package(package):
+        assert package is not None
+        stopped = _app_job(options, package, job_id, namespace).timeout()
+    else:
+        with options.session() as session:
+            stopped = session.job(job_id, namespace).timeout()
     _check_ran(stopped, job_id, namespace)
-    _done(options, "timed out", job_id, namespace, {}, None)
+    _done(options, "timed out", job_id, namespace, {}, None, package)
 
 
 def _check_ran(stopped: bool, job_id: int, namespace: str | None) -> None:
@@ -191,9 +236,12 @@ def _require_job(found: JobState, job_id: int, namespace: str | None) -> None:
 
 
 def _done(options: GlobalOptions, verb: str, job_id: int, namespace: str | None, fields: dict[str, Any],
-          note: str | None) -> None:
-    show(options, {"job_id": job_id, "namespace": namespace, **fields, "result": "success"},
-         Line(f"{verb} job {job_id} (namespace: {_ns(namespace)}{', ' + note if note else ''})"))
+          note: str | None, package: str | None = None) -> None:
+    other = other_package(package)
+    extra = {"package": other} if other else {}
+    of = f" of {other}" if other else ""
+    show(options, {"job_id": job_id, "namespace": namespace, **extra, **fields, "result": "success"},
+         Line(f"{verb} job {job_id}{of} (namespace: {_ns(namespace)}{', ' + note if note else ''})"))
 
 
 @click.command()
@@ -201,17 +249,32 @@ def _done(options: GlobalOptions, verb: str, job_id: int, namespace: str | None,
 @click.option("--all", "all_jobs", is_flag=True,
               help="Cancel every job of the helper (in every namespace on API 34+, unless --namespace).")
 @namespace_option
+@package_option
 @click.pass_obj
-def cancel(options: GlobalOptions, /, job_id: int | None, all_jobs: bool, namespace: str | None) -> None:
+def cancel(options: GlobalOptions, /, job_id: int | None, all_jobs: bool, namespace: str | None,
+           package: str | None) -> None:
     """Cancel job JOB_ID, or with --all every job of the helper.
+
+    {package_exits} Another app's --all is not offered (one job at a time).
 
     \b
     Examples:
       jobctl cancel 7
       jobctl cancel --all
+      jobctl cancel 12 -p com.example.app
     """
     if (job_id is None) == (not all_jobs):
         raise OneLineUsageError("give a JOB_ID or --all (not both)", click.get_current_context())
+    other = other_package(package)
+    if other:
+        if all_jobs:
+            raise OneLineUsageError("--all is for the helper's jobs; with -p give a JOB_ID",
+                                    click.get_current_context())
+        assert job_id is not None
+        _app_job(options, other, job_id, namespace).cancel()
+        show(options, {"job_id": job_id, "namespace": namespace, "package": other, "scope": "job",
+                       "result": "success"}, Line(f"cancelled job {job_id} of {other} (namespace: {_ns(namespace)})"))
+        return
     with options.session() as session:
         if all_jobs:
             every = namespace is None and session.device.api_level >= 34
@@ -231,18 +294,36 @@ def cancel(options: GlobalOptions, /, job_id: int | None, all_jobs: bool, namesp
 @click.command()
 @click.argument("job_id", type=JOB_ID)
 @namespace_option
+@package_option
 @click.pass_obj
-def state(options: GlobalOptions, /, job_id: int, namespace: str | None) -> None:
+def state(options: GlobalOptions, /, job_id: int, namespace: str | None, package: str | None) -> None:
     """JobScheduler's state of job JOB_ID (`cmd jobscheduler get-job-state`): its tokens. A job
     that does not exist is an error (exit 1, with the device's answer).
+
+    {package_exits} On API 34+ another app's job also shows its estimated and transferred bytes.
 
     \b
     Examples:
       jobctl state 7
       jobctl state 7 --namespace sync
+      jobctl state 12 -p com.example.app --json
     """
     from bridge.jobs_overview import ordered_tokens
 
+    other = other_package(package)
+    if other:
+        ref = _app_job(options, other, job_id, namespace)
+        found = ref.require()
+        tokens = ordered_tokens(found.tokens)
+        transferred = ref.network_bytes()
+        lines = [Line(" ".join(tokens))]
+        if transferred is not None:
+            lines.append(Line(" ".join(f"{k.replace('_', ' ')}: {'?' if v is None else f'{v:,} B'}"
+                                       for k, v in transferred.to_json_object().items())))
+        show(options, {"job_id": job_id, "namespace": namespace, "package": other, "exists": True,
+                       "state": list(tokens), "unknown": None,
+                       "bytes": None if transferred is None else transferred.to_json_object()}, *lines)
+        return
     with options.session() as session:
         found = session.job(job_id, namespace).state()
     _require_job(found, job_id, namespace)
@@ -254,17 +335,28 @@ def state(options: GlobalOptions, /, job_id: int, namespace: str | None) -> None
 
 @click.command()
 @namespace_option
+@package_option
 @click.pass_obj
-def jobs(options: GlobalOptions, /, namespace: str | None) -> None:
+def jobs(options: GlobalOptions, /, namespace: str | None, package: str | None) -> None:
     """The helper's pending jobs: state, required and unsatisfied constraints, standby bucket,
     last stop reason.
+
+    With -p PKG another app's registered jobs (every namespace unless --namespace), from
+    `dumpsys jobscheduler PKG` and `get-job-state`, the last stop from its job history. An app
+    with no jobs: "no jobs", exit 0; an app that is not installed: one line, exit 1.
 
     \b
     Examples:
       jobctl jobs
       jobctl jobs --namespace sync --json
+      jobctl jobs -p com.example.app
     """
     from bridge.jobs_overview import enum_name, jobs_overview
+
+    other = other_package(package)
+    if other:
+        _other_jobs(options, other, namespace)
+        return
 
     with options.session() as session:
         overview = jobs_overview(session, namespace)
@@ -274,3 +366,26 @@ def jobs(options: GlobalOptions, /, namespace: str | None) -> None:
          enum_name(job.last_stop_reason) or "-")
         for job in overview))
     show(options, [job.to_json_object() for job in overview], table if overview else Line("no jobs"))
+
+
+def _other_jobs(options: GlobalOptions, package: str, namespace: str | None) -> None:
+    from bridge.history import HistoryKind, read_dump, dump_records
+
+    app = _app(options, package)
+    dump, now_ms = read_dump(app.device, package)
+    found = app.jobs(namespace, all_namespaces=namespace is None, dump=dump)
+    last_stop = {(r.namespace, r.job_id): r for r in dump_records(dump, now_ms, package) if r.kind is HistoryKind.STOP}
+    stops = [last_stop.get((job.namespace, job.job_id)) for job in found]
+    rows = tuple((str(job.job_id), _ns(job.namespace), " ".join(job.state) or "gone",
+                  " ".join(job.required_constraints) or "-", " ".join(job.unsatisfied_constraints) or "-",
+                  job.standby_bucket or "?", stopped.describe() if stopped else "-")
+                 for job, stopped in zip(found, stops, strict=True))
+    document = [{**job.to_json_object(), "last_stop": stopped.to_json_object() if stopped else None}
+                for job, stopped in zip(found, stops, strict=True)]
+    table = Table(("id", "namespace", "state", "required", "unsatisfied", "bucket", "last stop"), rows)
+    show(options, document, table if found else Line(f"{package} has no jobs"))
+
+
+for _command in (run, stop, timeout, cancel, state):
+    if _command.help:
+        _command.help = _command.help.replace("{package_exits}", _PACKAGE_EXITS.strip())

@@ -1,6 +1,6 @@
-"""``jobctl why``, ``jobctl stops`` and ``jobctl watch``: explain, look back, look live.
+"""``jobctl stops`` and ``jobctl watch``: look back, look live (``why`` is :mod:`cli.commands.why`).
 
-The logic is in :mod:`bridge.diagnosis` (``diagnose``, ``stop_history``) and
+The logic is in :mod:`bridge.diagnosis` (``stop_history``) and
 :mod:`bridge.watch_timeline`; these commands only render (:mod:`cli.render`).
 """
 
@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import click
 
 from cli.context import GlobalOptions
-from cli.options import namespace_option
+from cli.options import namespace_option, other_package, package_option
 from cli.param_types import POSITIVE_DURATION
 from cli.render import Cell, Line, Styled, Table, json_line, print_blocks, show
 
@@ -23,55 +23,37 @@ if TYPE_CHECKING:
     from bridge.watch_timeline import Board, LiveJob, TimelineEntry
 
 
-# ---------------------------------------------------------------------------- why
-@click.command()
-@click.argument("job_id", type=int, metavar="JOB_ID")
-@namespace_option
-@click.pass_obj
-def why(options: GlobalOptions, /, job_id: int, namespace: str | None) -> None:
-    """Explain why job JOB_ID is not running, and the command that would unblock it.
-
-    \b
-    Examples:
-      jobctl why 7
-      jobctl why 7 --namespace sync --json
-    """
-    from bridge.diagnosis import diagnose
-
-    diagnosis = diagnose(options.device(), job_id, namespace)
-    blocks: list[Line | Table] = [Line(Styled(diagnosis.summary, "bold"))]
-    if diagnosis.exists:
-        details = [f"state: {' '.join(diagnosis.state) or '?'}",
-                   f"bucket: {diagnosis.standby_bucket or '?'}",
-                   f"requires: {' '.join(diagnosis.required_constraints) or 'nothing'}",
-                   f"unsatisfied: {' '.join(diagnosis.unsatisfied_constraints) or 'nothing'}"]
-        blocks.append(Line("  " + "   ".join(details)))
-    if diagnosis.blockers:
-        blocks.append(Table(("#", "kind", "why", "to unblock"), tuple(
-            (str(number), blocker.kind.value, blocker.reason, blocker.command or "-")
-            for number, blocker in enumerate(diagnosis.blockers, 1)), fold=True, edge=False))
-    if diagnosis.run_problems:
-        blocks.append(Line(Styled("past runs that ended badly (oldest first):", "bold")))
-        blocks.extend(Line(f"  {problem.kind.value}, {problem.ago_ms / 1000:.0f} s ago: {problem.explanation}")
-                      for problem in diagnosis.run_problems)
-    show(options, diagnosis.to_json_object(), *blocks)
-
-
 # ---------------------------------------------------------------------------- stops
 @click.command()
 @namespace_option
 @click.option("--job", "job_id", type=int, metavar="ID", default=None,
               help="Only this job id. Default: every job.")
+@package_option
 @click.pass_obj
-def stops(options: GlobalOptions, /, namespace: str | None, job_id: int | None) -> None:
+def stops(options: GlobalOptions, /, namespace: str | None, job_id: int | None, package: str | None) -> None:
     """The stop-reason history, from the helper's durable journal (oldest first).
+
+    With -p PKG, another app's stops, from the device's job history (`jobctl history`'s source:
+    `dumpsys jobscheduler PKG`), each with its named reasons.
 
     \b
     Examples:
       jobctl stops
       jobctl stops --job 7 --json
+      jobctl stops -p com.example.app
     """
     from bridge.diagnosis import stop_history
+
+    other = other_package(package)
+    if other:
+        from bridge.history import job_history
+        from cli.commands.history import history_table
+
+        found = job_history(options.device(), other, job_id, namespace)
+        for note in found.notes:
+            click.echo(f"jobctl: note: {note}", err=True)
+        show(options, [record.to_json_object() for record in found.stops()], history_table(found, stops_only=True))
+        return
 
     records = stop_history(options.device(), namespace, job_id)
     table = Table(("time", "job", "stop reason", "code", "reschedule", "items done", "downloaded", "uploaded"), tuple(
@@ -165,8 +147,10 @@ def _event_details(event: JobEvent, network_type: str) -> str:
 
 
 def _entry_line(entry: TimelineEntry, network_type: str) -> Styled:
-    from bridge.watch_timeline import ConditionChanged, ConditionsRead
+    from bridge.watch_timeline import ConditionChanged, ConditionsRead, NoticeSeen
 
+    if isinstance(entry, NoticeSeen):
+        return Styled(f"{_clock(datetime.now(UTC))}        notice     {entry.notice}", "bold yellow")
     if isinstance(entry, ConditionsRead):
         return Styled(f"{_clock(entry.at)}        conditions " +
                       "  ".join(f"{k}: {_value(v)}" for k, v in entry.conditions.items()), _CONDITION_STYLE)
@@ -237,40 +221,39 @@ class _LiveView:
               help="Stop after this long (units: ms, s, m, h; e.g. 500ms, 30s, 2m). Default: until Ctrl-C.")
 @click.option("--job", "job_id", type=int, metavar="ID", default=None,
               help="Only this job's events (conditions are always shown). Default: every job.")
-@click.option("--package", metavar="PACKAGE", default=None,
-              help="Whose standby bucket and background restriction to follow (default: the jobctl helper, "
-                   "whose job events are shown; for another app only its conditions are).")
+@package_option
 @click.pass_obj
 def watch(options: GlobalOptions, /, json_lines: bool, duration: int | None, job_id: int | None,
           package: str | None) -> None:
     """A live timeline of job lifecycle, work items, bytes and condition changes (Ctrl-C to stop, exit 130).
 
     Condition changes are stamped in the device's time and shown before the stops or starts they
-    caused. On a terminal a live table of the current jobs sits above the scrolling timeline; in
-    a pipe or a CI log the timeline is plain lines. With --json-lines (or --json) the timeline is
-    JSON lines, one object per entry.
+    caused. With -p PKG (another app, no helper needed) its jobs are followed by reading
+    `dumpsys jobscheduler PKG` every second: starts and stops (with their reasons) from its job
+    history, jobs scheduled and gone, and state changes, with the conditions read at each poll
+    (a change is shown before the job changes found with it), as plain lines.
+    On a terminal a live table of the current jobs sits above the scrolling timeline; in a pipe
+    or a CI log the timeline is plain lines. With --json-lines (or --json) the timeline is JSON
+    lines, one object per entry.
 
     \b
     Examples:
       jobctl watch                      # until Ctrl-C
       jobctl watch --job 7 --duration 2m
       jobctl watch --json-lines | jq 'select(.type == "condition")'
+      jobctl watch -p com.example.app --duration 5m
     """
-    from bridge.conditions.values import check_package_name
-    from bridge.errors import InvalidConditionError
     from bridge.helper_protocol import HELPER_PACKAGE
     from bridge.watch_timeline import next_board, watch_timeline
-    from cli.exit_codes import ExitCode
-    from cli.usage import OneLineUsageError
+    from cli.exit_codes import for_interrupt
 
-    if package is not None:
-        try:
-            check_package_name(package)
-        except InvalidConditionError as error:
-            raise OneLineUsageError(f"--package: {error}") from None
+    other = other_package(package)
+    if other:
+        _watch_app(options, other, json_lines or options.json, duration, job_id)
+        return
     followed = package or HELPER_PACKAGE
     as_json = json_lines or options.json
-    interrupted = False
+    interrupted: KeyboardInterrupt | None = None
     try:
         with options.session() as session:
             header = f"watching {session.device.serial} (Ctrl-C to stop)"
@@ -294,12 +277,44 @@ def watch(options: GlobalOptions, /, json_lines: bool, duration: int | None, job
                     else:
                         print_blocks([Line(line)])
                         sys.stdout.flush()
-    except KeyboardInterrupt:
-        interrupted = True  # Ctrl-C is how watch ends; the session (event thread, logcat stream) is closed above
+    except KeyboardInterrupt as stop:
+        interrupted = stop  # Ctrl-C is how watch ends; the session (event thread, logcat stream) is closed above
     if not as_json:
         print_blocks([Line("stopped watching")])
     if interrupted:
-        raise SystemExit(ExitCode.INTERRUPTED)
+        raise SystemExit(for_interrupt(interrupted))  # 130; SIGTERM 143, SIGHUP 129
+
+
+def _watch_app(options: GlobalOptions, package: str, as_json: bool, duration: int | None, job_id: int | None) -> None:
+    """``watch -p PKG``: another app's jobs, polled (:mod:`bridge.app_watch`), one line per change."""
+    from bridge.app_watch import APP_POLL_SECONDS, AppJobChange, watch_app
+    from cli.exit_codes import for_interrupt
+
+    device = options.device()
+    interrupted: KeyboardInterrupt | None = None
+    try:
+        changes = watch_app(device, package, None if duration is None else duration / 1000, job_id=job_id)
+        if not as_json:
+            print_blocks([Line(Styled(f"watching {package}'s jobs on {device.serial}, read every "
+                                      f"{APP_POLL_SECONDS:g} s (Ctrl-C to stop)", "bold"))])
+        for change in changes:
+            if as_json:
+                json_line(change.to_json_object())
+                continue
+            if isinstance(change, AppJobChange):
+                text = (f"{_clock(change.at)}        {_job_name(change.job_id, change.namespace):<10} "
+                        f"{change.kind:<16} {change.detail}").rstrip()
+                line = Styled(text, _KIND_STYLES.get(change.kind, ""))
+            else:
+                line = _entry_line(change, "")
+            print_blocks([Line(line)])
+            sys.stdout.flush()
+    except KeyboardInterrupt as stop:
+        interrupted = stop
+    if not as_json:
+        print_blocks([Line("stopped watching")])
+    if interrupted:
+        raise SystemExit(for_interrupt(interrupted))  # 130; SIGTERM 143, SIGHUP 129
 
 
 def _network_type(entry: TimelineEntry, current: str) -> str:

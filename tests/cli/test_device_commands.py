@@ -10,17 +10,8 @@ from click.testing import CliRunner
 from bridge.adb.private import PrivateAdbServer
 from bridge.conditions import Conditions
 from bridge.helper_protocol import HELPER_PACKAGE
-from cli.context import GlobalOptions
 from cli.main import cli
 from tests.cli.test_sim_and_devices import jobctl
-
-
-@pytest.fixture
-def no_device(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(self: GlobalOptions) -> None:
-        raise AssertionError("the device was touched")
-
-    monkeypatch.setattr(GlobalOptions, "device", refuse)
 
 
 @pytest.mark.parametrize("args", [

@@ -84,17 +84,6 @@ class FakeSession:
 
 
 @pytest.fixture
-def no_device(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any attempt to reach a device fails the test."""
-
-    def refuse(self: GlobalOptions, *args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("the device layer was touched")
-
-    monkeypatch.setattr(GlobalOptions, "session", refuse)
-    monkeypatch.setattr(GlobalOptions, "device", refuse)
-
-
-@pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeSession:
     session = FakeSession()
     monkeypatch.setenv("JOBCTL_STATE_DIR", str(tmp_path / "state"))

@@ -13,18 +13,8 @@ from click.testing import CliRunner
 from bridge.adb.private import PrivateAdbServer
 from bridge.model import JobSpec, WorkItem
 from bridge.model.script import Hold, ItemScript, JobScript, Transfer, Work
-from cli.context import GlobalOptions
 from cli.main import cli
 from tests.cli.test_sim_and_devices import jobctl
-
-
-@pytest.fixture
-def no_device(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(self: GlobalOptions) -> None:
-        raise AssertionError("the device was touched")
-
-    monkeypatch.setattr(GlobalOptions, "device", refuse)
-    monkeypatch.setattr(GlobalOptions, "session", refuse)
 
 
 @pytest.mark.parametrize("args", [

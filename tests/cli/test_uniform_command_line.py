@@ -318,7 +318,7 @@ def test_every_namespace_option_is_the_one_definition() -> None:
     namespaced = {path: param for path, command in TREE.items() for param in command.params
                   if param.name == "namespace"}
     assert set(namespaced) == {(n,) for n in ("schedule", "enqueue", "run", "stop", "timeout", "cancel", "state",
-                                              "jobs", "why", "stops")}
+                                              "jobs", "why", "stops", "history")}
     for param in namespaced.values():
         assert isinstance(param, click.Option)
         assert (param.opts, param.callback, param.metavar, param.help) == (

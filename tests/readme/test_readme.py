@@ -115,7 +115,7 @@ ODD_BATTERY = "cmd battery set level 50; cmd battery unplug; cmd battery set sta
 
 @pytest.mark.parametrize("odd", [False, True], ids=["fresh", "odd-battery"])
 def test_the_walkthrough_runs_as_typed_with_pauses(terminal: Terminal, odd: bool) -> None:
-    block = _block("jobctl sim start")
+    block = _block("jobctl schedule 5")  # the walkthrough (the debugging block also starts a device)
     outputs: dict[str, str] = {}
     for line in block.lines:
         outputs[line.split("#")[0].strip()] = terminal.type(line).stdout
