@@ -7,7 +7,10 @@
   host, p50 and p95;
 * N devices in parallel vs one: the same operation on each, wall time and the ratio; the
   devices run in worker processes, one per core (target: 1.25 × N / cores), and each worker's
-  RSS per device is read before and after a few more rounds (it must not grow).
+  RSS per device is read before and after a few more rounds (it must not grow). Beside the wall
+  ratio, the CPU time the work took (the workers' and this process's) per device, N devices over
+  one: about 1 when running devices side by side costs nothing extra, whatever else loads the
+  machine (the wall ratio grows with the load of other processes; this one does not).
 
 :func:`measure` returns the figures as data (``bench/run_all.py`` uses it, with smaller counts
 for ``--quick``).
@@ -22,6 +25,7 @@ import json
 import os
 import statistics
 import time
+from pathlib import Path
 from typing import Any
 
 from bridge.adb.private import PrivateAdbServer
@@ -100,6 +104,19 @@ def event_latency(device: Device, events: int = 100) -> dict[str, float]:
     return {"events": len(latencies), "p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95)}
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of ``pids`` (``/proc/PID/stat``; 0 without /proc) and of this process."""
+    total = time.process_time()
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15)
+    return total
+
+
 def parallel_devices(adb: PrivateAdbServer, count: int = 4, calls: int = 30,
                      soak_rounds: int = 3) -> dict[str, Any]:
     """The same work on one device, then on ``count`` devices at once, the devices spread over
@@ -117,12 +134,16 @@ def parallel_devices(adb: PrivateAdbServer, count: int = 4, calls: int = 30,
                 helper.schedule(JobSpec(4000 + n, requires_charging=True))
             helper.cancel_all()
 
+        cpu = _cpu_seconds(fleet.pids)
         start = time.perf_counter()
         work(devices[0])
         one = time.perf_counter() - start
+        one_cpu = _cpu_seconds(fleet.pids) - cpu
+        cpu = _cpu_seconds(fleet.pids)
         start = time.perf_counter()
         outcomes = for_each_device(work, devices)
         many = time.perf_counter() - start
+        many_cpu = _cpu_seconds(fleet.pids) - cpu
         assert all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok]
         rss_before = sum(fleet.rss_bytes().values())
         for _ in range(soak_rounds):
@@ -134,6 +155,8 @@ def parallel_devices(adb: PrivateAdbServer, count: int = 4, calls: int = 30,
     cores = default_worker_count(64)
     return {"devices": count, "workers": workers, "cores": cores, "one_device_s": one, "n_devices_parallel_s": many,
             "ratio_n_over_one": many / one, "target_ratio": 1.25 * count / min(cores, count),
+            "one_device_cpu_s": one_cpu, "n_devices_cpu_s": many_cpu,
+            "cpu_per_device_n_over_one": many_cpu / count / one_cpu if one_cpu else None,
             "rss_per_device_mb_before_soak": rss_before / count / 2**20,
             "rss_per_device_mb_after_soak": rss_after / count / 2**20, "soak_rounds": soak_rounds}
 

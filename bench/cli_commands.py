@@ -5,7 +5,11 @@ For every command the table gives the median and p95 wall time of the jobctl pro
 the raw ``adb -P PORT -s SERIAL shell …`` processes that give the same answer (where jobctl
 needs several round trips -- a readback after a set, a dump beside a state -- the baseline is
 that many raw commands, run one after the other), their ratio (target ≤ 1.5, issue 16), and
-how many adb streams the device served for one jobctl call (its round trips).
+how many adb streams the device served for one jobctl call (its round trips). Beside each wall
+time is the CPU time the process used (user + system, from ``getrusage(RUSAGE_CHILDREN)``): on a
+loaded machine wall times stretch with the load, and a Python process stretches more than the
+adb CLI (its CPU time is mostly the adb client's few ms), so CPU time is the steadier figure of
+what jobctl itself costs.
 
 The raw command lines are built from the same :mod:`bridge.helper_protocol` functions jobctl
 uses, so both sides ask the device the same thing.
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -99,13 +104,20 @@ def percentile(samples: Sequence[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def _timed(argv: Sequence[str], env: dict[str, str], expected: Container[int]) -> float:
+def _children_cpu_ms() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def _timed(argv: Sequence[str], env: dict[str, str], expected: Container[int]) -> tuple[float, float]:
+    """Wall time and CPU time (ms) of one process."""
+    cpu = _children_cpu_ms()
     start = time.perf_counter()
     done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, timeout=120, check=False)
     elapsed = (time.perf_counter() - start) * 1000
     if done.returncode not in expected:
         raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}: {done.stderr.decode(errors='replace')}")
-    return elapsed
+    return elapsed, _children_cpu_ms() - cpu
 
 
 JOBCTL_EXITS = (0, 1)
@@ -129,17 +141,21 @@ def measure(adb: PrivateAdbServer, runs: int = 10, warmup: int = 1) -> dict[str,
         table = pairs()
         jobctl_ms: dict[str, list[float]] = {p.name: [] for p in table}
         raw_ms: dict[str, list[float]] = {p.name: [] for p in table}
+        jobctl_cpu: dict[str, list[float]] = {p.name: [] for p in table}
+        raw_cpu: dict[str, list[float]] = {p.name: [] for p in table}
         trips: dict[str, int] = {}
         for round_number in range(warmup + runs):
             for pair in table:
                 before = sim.run(lambda: virtual.counters.streams_opened)
-                took = _timed([*base, *pair.jobctl], env, JOBCTL_EXITS)
+                took, took_cpu = _timed([*base, *pair.jobctl], env, JOBCTL_EXITS)
                 trips[pair.name] = sim.run(lambda: virtual.counters.streams_opened) - before
-                raw = sum(_timed([adb_path, "-P", str(adb.port), "-s", serial, "shell", line], env, ANY_EXIT)
-                          for line in pair.raw)
+                raw_runs = [_timed([adb_path, "-P", str(adb.port), "-s", serial, "shell", line], env, ANY_EXIT)
+                            for line in pair.raw]
                 if round_number >= warmup:
                     jobctl_ms[pair.name].append(took)
-                    raw_ms[pair.name].append(raw)
+                    jobctl_cpu[pair.name].append(took_cpu)
+                    raw_ms[pair.name].append(sum(wall for wall, _ in raw_runs))
+                    raw_cpu[pair.name].append(sum(cpu for _, cpu in raw_runs))
         Helper(device).cancel_all(all_namespaces=True)
     commands = {}
     for pair in table:
@@ -150,18 +166,21 @@ def measure(adb: PrivateAdbServer, runs: int = 10, warmup: int = 1) -> dict[str,
             "jobctl_median_ms": statistics.median(mine), "jobctl_p95_ms": percentile(mine, 0.95),
             "raw_median_ms": statistics.median(theirs), "raw_p95_ms": percentile(theirs, 0.95),
             "ratio": statistics.median(mine) / statistics.median(theirs),
+            "jobctl_cpu_median_ms": statistics.median(jobctl_cpu[pair.name]),
+            "raw_cpu_median_ms": statistics.median(raw_cpu[pair.name]),
             "round_trips": trips[pair.name],
         }
     return {"runs": runs, "target_ratio": TARGET_RATIO, "commands": commands}
 
 
 def render(figures: dict[str, Any]) -> str:
-    lines = [f"{'command':<22} {'jobctl ms':>10} {'p95':>7} {'raw adb ms':>11} {'p95':>7} {'ratio':>6} "
-             f"{'trips':>5}  raw commands"]
+    lines = [f"{'command':<22} {'jobctl ms':>10} {'p95':>7} {'cpu':>6} {'raw adb ms':>11} {'p95':>7} {'cpu':>6} "
+             f"{'ratio':>6} {'trips':>5}  raw commands"]
     for name, row in figures["commands"].items():
         lines.append(f"{name:<22} {row['jobctl_median_ms']:>10.1f} {row['jobctl_p95_ms']:>7.1f} "
-                     f"{row['raw_median_ms']:>11.1f} {row['raw_p95_ms']:>7.1f} {row['ratio']:>6.2f} "
-                     f"{row['round_trips']:>5}  {len(row['raw'])}")
+                     f"{row['jobctl_cpu_median_ms']:>6.1f} {row['raw_median_ms']:>11.1f} {row['raw_p95_ms']:>7.1f} "
+                     f"{row['raw_cpu_median_ms']:>6.1f} {row['ratio']:>6.2f} {row['round_trips']:>5}  "
+                     f"{len(row['raw'])}")
     lines.append(f"(medians of {figures['runs']} whole processes each, alternating; target ratio "
                  f"<= {figures['target_ratio']})")
     return "\n".join(lines)

@@ -3,10 +3,13 @@
 (a) a raw socket to the adb server (``host:transport-id`` + ``shell,v2,raw:true``, close-stdin, read to
     the exit packet): the floor,
 (b) jobctl's bridge device layer (``Device.shell``),
-(c) plain adbutils (``AdbClient.device(serial).shell``).
+(c) plain adbutils (``AdbClient.device(serial).shell``),
+(d) the bridge running a command that writes stderr, drains, then exits (a failing ``cat``): two
+    small packets the adb server writes separately, where a client in delayed-ACK mode waited
+    40 ms for the second (the stall fixed in ``bridge.adb.protocol``; about (b) when all is well).
 
 Calls are interleaved a, b, c, a, b, c… so that machine noise hits all three alike.
-Prints medians, p95 and the ratios b/a (target ≤ 2) and c/b. :func:`run` returns the same
+Prints medians, p95 and the ratios b/a (target ≤ 2), c/b and d/b. :func:`run` returns the same
 figures as data (``bench/run_all.py`` uses it).
 
     python -m bench.shell_roundtrip [--calls 500] [--json]
@@ -66,6 +69,7 @@ def measure(calls: int, warmup: int = 10, adb: PrivateAdbServer | None = None) -
             "a_raw_socket": lambda: raw_socket_call(adb.port, transport_id),
             "b_bridge": lambda: device.shell("true"),
             "c_adbutils": lambda: plain.shell("true"),
+            "d_bridge_stderr_exit": lambda: device.shell("cat /no/such/file"),
         }
         samples: dict[str, list[float]] = {name: [] for name in paths}
         for call in paths.values():  # warm up
@@ -82,8 +86,8 @@ def measure(calls: int, warmup: int = 10, adb: PrivateAdbServer | None = None) -
 def run(calls: int = 500, warmup: int = 10, adb: PrivateAdbServer | None = None) -> dict[str, Any]:
     """Every figure as data: ``{"calls", "paths": {name: {median_ms, p95_ms}}, "ratios"}``."""
     figures = measure(calls, warmup, adb)
-    a, b, c = (figures[k]["median_ms"] for k in ("a_raw_socket", "b_bridge", "c_adbutils"))
-    return {"calls": calls, "paths": figures, "ratios": {"b_over_a": b / a, "c_over_b": c / b}}
+    a, b, c, d = (figures[k]["median_ms"] for k in ("a_raw_socket", "b_bridge", "c_adbutils", "d_bridge_stderr_exit"))
+    return {"calls": calls, "paths": figures, "ratios": {"b_over_a": b / a, "c_over_b": c / b, "d_over_b": d / b}}
 
 
 def main() -> None:
@@ -101,6 +105,7 @@ def main() -> None:
         print(f"  {name:<14} median {figure['median_ms']:7.3f} ms   p95 {figure['p95_ms']:7.3f} ms")
     print(f"  ratio b/a (bridge / raw socket): {ratios['b_over_a']:.2f}   (target <= 2)")
     print(f"  ratio c/b (adbutils / bridge):   {ratios['c_over_b']:.1f}")
+    print(f"  ratio d/b (stderr then exit / true): {ratios['d_over_b']:.2f}   (a delayed-ACK stall shows as ~40 ms)")
 
 
 if __name__ == "__main__":

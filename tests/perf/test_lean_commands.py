@@ -84,6 +84,18 @@ def test_cancel_asks_the_helper_but_opens_no_event_stream(adb: PrivateAdbServer,
     assert Helper(connect(serial, adb.server)).pending() == ()
 
 
+def test_schedule_is_the_helper_check_and_the_schedule_broadcast_with_no_api_level_getprop(
+        adb: PrivateAdbServer, serial: str, sim: SimHarness) -> None:
+    start, streams = executed_count(sim), streams_opened(sim)
+    result = jobctl(adb, serial, "schedule", "8", "--requires-charging")
+    assert result.returncode == 0, result.stderr
+    ran = executed_since(sim, start)
+    assert not [argv for argv in ran if argv[:1] == ("getprop",)]  # `info` carries the device's level
+    assert [argv[:2] for argv in ran if argv[:1] == ("am",)] == [("am", "broadcast")] * 2  # info, schedule
+    assert streams_opened(sim) - streams == 2
+    assert Helper(connect(serial, adb.server)).pending()[0].job_id == 8
+
+
 def test_opening_a_session_touches_nothing_until_it_is_used(adb: PrivateAdbServer, serial: str,
                                                             sim: SimHarness) -> None:
     streams = streams_opened(sim)
