@@ -164,6 +164,12 @@ class EventStream:
         self._old_epochs: set[str] = set()
         self._recheck_delay = 0.0
         self._next_recheck = 0.0
+        self._recheck_lock = threading.Lock()
+        self._deferred: tuple[LogcatLine, JobEvent | None, bool] | None = None
+        """The newest line that asked for a journal read while reads were backing off; read by
+        the rechecker thread once the back-off ends (the logcat reader never waits for it)."""
+        self._deferred_due = threading.Event()
+        self._rechecker: threading.Thread | None = None
         self._queue: queue.Queue[JobEvent | BaseException] = queue.Queue()
         self._lock = threading.RLock()
         self._closed = threading.Event()
@@ -221,6 +227,8 @@ class EventStream:
         if stream is not None:
             stream.close()
         self._thread.join(5)
+        if self._rechecker is not None:
+            self._rechecker.join(5)
 
     def __enter__(self) -> EventStream:
         return self
@@ -307,16 +315,53 @@ class EventStream:
 
     def _recheck(self, entry: LogcatLine, event: JobEvent | None, learn_uid: bool = False) -> None:
         """Read the journal (and the helper's uid) because of ``entry``, backing off while such
-        reads find nothing."""
-        wait = self._next_recheck - time.monotonic()
-        if wait > 0 and self._closed.wait(wait):
-            return
+        reads find nothing. While backing off the read is left to the rechecker thread (only the
+        newest such line is kept), so the logcat reader goes on delivering the helper's own lines
+        at once: a flood of forged lines costs a journal read every few seconds, not a delay."""
+        with self._recheck_lock:
+            if self._next_recheck > time.monotonic():
+                previous = self._deferred
+                self._deferred = (entry, event, learn_uid or (previous is not None and previous[2]))
+                self._start_rechecker()
+                self._deferred_due.set()
+                return
+        self._recheck_now(entry, event, learn_uid)
+
+    def _recheck_now(self, entry: LogcatLine, event: JobEvent | None, learn_uid: bool) -> None:
         self.rechecks += 1
         found = self._learn_uid() if learn_uid else False
         found = self._resync(entry, event) or found
-        self._recheck_delay = 0.0 if found else min(max(self._recheck_delay * 2, RECHECK_MIN_INTERVAL),
-                                                     RECHECK_MAX_INTERVAL)
-        self._next_recheck = time.monotonic() + self._recheck_delay
+        with self._recheck_lock:
+            self._recheck_delay = 0.0 if found else min(max(self._recheck_delay * 2, RECHECK_MIN_INTERVAL),
+                                                         RECHECK_MAX_INTERVAL)
+            self._next_recheck = time.monotonic() + self._recheck_delay
+
+    def _start_rechecker(self) -> None:
+        """(Under ``_recheck_lock``.) The thread that does deferred journal reads, started once."""
+        if self._rechecker is None:
+            self._rechecker = threading.Thread(target=self._recheck_forever, name="jobctl-events-recheck",
+                                               daemon=True)
+            self._rechecker.start()
+
+    def _recheck_forever(self) -> None:
+        while not self._closed.is_set():
+            if not self._deferred_due.wait(RECONNECT_INTERVAL):
+                continue
+            with self._recheck_lock:
+                wait = self._next_recheck - time.monotonic()
+            if wait > 0 and self._closed.wait(wait):
+                return
+            with self._recheck_lock:
+                deferred, self._deferred = self._deferred, None
+                self._deferred_due.clear()
+            if deferred is None:
+                continue
+            try:
+                self._recheck_now(*deferred)
+            except EventsDroppedError as error:
+                self._queue.put(error)
+            except (JobctlError, OSError):
+                pass  # the reader's reconnect reads the journal again
 
     def _learn_uid(self) -> bool:
         """Ask the device for the helper's uid; True when it is not the one known."""
