@@ -6,8 +6,11 @@
 * command-line cold start: ``jobctl --help`` against ``python -c "import click"`` (the floor
   for a click program), each run N times, interleaved side by side;
 * what a user feels (``bench.cli_commands``): each ``jobctl`` command as a whole process beside
-  the raw ``adb shell`` command(s) giving the same answer, alternating (target ratio ≤ 1.5);
-* N devices (in worker processes, one per core) against one, and RSS per device after a soak.
+  the raw ``adb shell`` command(s) giving the same answer, alternating (target ratio ≤ 1.5), with
+  the CPU time the jobctl process used (steadier than wall time on a loaded machine);
+* N devices (in worker processes, one per core) against one, and RSS per device after a soak;
+* with ``--faults``, the reliability matrix (``bench.fault_matrix``): events lost, duplicated and
+  forged under each fault, conditions left changed after signals, as a second table.
 
 Prints one table: each figure's median and p95 beside its baseline measured in the same run
 (raw socket, raw adb CLI, one device, ``import click``) and their ratio. ``--json`` prints the
@@ -34,7 +37,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as ``python bench/run_all.py``
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import bridge_ops, cli_commands, shell_roundtrip
+from bench import bridge_ops, cli_commands, fault_matrix, shell_roundtrip
 from bridge.adb.private import PrivateAdbServer
 
 
@@ -140,6 +143,9 @@ def tabulate(raw: dict[str, Any], settings: Settings) -> tuple[list[Figure], lis
                shell["b_bridge"]["p95_ms"], "ms", "raw socket (a)", raw_socket["median_ms"], raw_socket["p95_ms"]),
         Figure("shell round trip: adbutils device.shell (c)", shell["c_adbutils"]["median_ms"],
                shell["c_adbutils"]["p95_ms"], "ms", "raw socket (a)", raw_socket["median_ms"], raw_socket["p95_ms"]),
+        Figure("shell round trip: bridge, stderr then exit (d)", shell["d_bridge_stderr_exit"]["median_ms"],
+               shell["d_bridge_stderr_exit"]["p95_ms"], "ms", "bridge, true (b)", shell["b_bridge"]["median_ms"],
+               shell["b_bridge"]["p95_ms"]),
         Figure("schedule + acknowledgement", schedule["median_ms"], schedule["p95_ms"], "ms"),
         Figure("schedule: adb round trips per call", schedule["round_trips_per_call"], None, "count"),
         Figure("schedule: app_process starts per call", schedule["app_process_starts_per_call"], None, "count"),
@@ -162,7 +168,8 @@ def tabulate(raw: dict[str, Any], settings: Settings) -> tuple[list[Figure], lis
     for name, row in raw["cli_commands"]["commands"].items():
         trips = row["round_trips"]
         figures.append(Figure(f"jobctl {name}", row["jobctl_median_ms"], row["jobctl_p95_ms"], "ms",
-                              f"raw adb CLI x{len(row['raw'])} (jobctl: {trips} round trip{'s' * (trips != 1)})",
+                              f"raw adb CLI x{len(row['raw'])} (jobctl: {trips} round trip{'s' * (trips != 1)}, "
+                              f"CPU {row['jobctl_cpu_median_ms']:.0f} ms)",
                               row["raw_median_ms"], row["raw_p95_ms"]))
     ratios = [
         Ratio("bridge / raw socket (b/a)", raw["shell_roundtrip"]["ratios"]["b_over_a"], "target <= 2"),
@@ -172,6 +179,9 @@ def tabulate(raw: dict[str, Any], settings: Settings) -> tuple[list[Figure], lis
         Ratio(f"{parallel['devices']} devices in parallel / 1 device", parallel["ratio_n_over_one"],
               f"{parallel['workers']} worker processes on {parallel['cores']} cores; target <= "
               f"{parallel['target_ratio']:.2f}"),
+        Ratio(f"CPU per device, {parallel['devices']} devices / 1 device",
+              parallel["cpu_per_device_n_over_one"] or 0.0,
+              "workers + host, steady under outside load; about 1: side by side costs nothing extra"),
         Ratio("jobctl --help / import click", cold["jobctl_help"]["median_ms"] / cold["import_click"]["median_ms"]),
     ]
     ratios += [Ratio(f"jobctl {name} / raw adb CLI", row["ratio"], f"target <= {cli_commands.TARGET_RATIO}")
@@ -217,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     parser.add_argument("--calls", type=int, help="shell round-trip calls per path (default 500; quick 20)")
     parser.add_argument("--cold-starts", type=int, help="runs of each cold-start command (default 20; quick 3)")
+    parser.add_argument("--faults", action="store_true", help="also run the reliability matrix (bench/fault_matrix.py)")
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
     if args.calls is not None:
@@ -226,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     raw = measure(settings)
     figures, ratios = tabulate(raw, settings)
+    matrix = fault_matrix.run(fault_matrix.QUICK if args.quick else fault_matrix.FULL) if args.faults else None
     if args.json:
         print(json.dumps({
             "quick": args.quick,
@@ -234,9 +246,12 @@ def main(argv: list[str] | None = None) -> int:
             "figures": [asdict(f) | {"ratio": f.ratio} for f in figures],
             "ratios": [asdict(r) for r in ratios],
             "raw": raw,
+            **({"fault_matrix": matrix.to_json(args.quick)} if matrix is not None else {}),
         }, indent=2))
     else:
         print(render(figures, ratios, settings, args.quick))
+        if matrix is not None:
+            print(f"\n{matrix.table(args.quick)}")
     return 0
 
 

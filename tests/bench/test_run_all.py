@@ -18,6 +18,7 @@ EXPECTED_FIGURES = {
     "shell round trip: raw socket to the adb server (a)": "ms",
     "shell round trip: bridge Device.shell (b)": "ms",
     "shell round trip: adbutils device.shell (c)": "ms",
+    "shell round trip: bridge, stderr then exit (d)": "ms",
     "schedule + acknowledgement": "ms",
     "schedule: adb round trips per call": "count",
     "schedule: app_process starts per call": "count",
@@ -39,6 +40,7 @@ EXPECTED_RATIOS = [
     "adbutils / bridge (c/b)",
     "enqueue round trips, 1,000 / 10 items",
     "2 devices in parallel / 1 device",
+    "CPU per device, 2 devices / 1 device",
     "jobctl --help / import click",
     *(f"jobctl {name} / raw adb CLI" for name in COMMANDS),
 ]
@@ -91,7 +93,7 @@ def test_the_benchmarks_still_run_on_their_own_and_expose_their_figures_as_data(
     from bench import bridge_ops, shell_roundtrip
 
     assert callable(shell_roundtrip.run) and callable(bridge_ops.measure)
-    for script in ("shell_roundtrip.py", "bridge_ops.py", "run_all.py"):
+    for script in ("shell_roundtrip.py", "bridge_ops.py", "run_all.py", "device_soak.py"):
         proc = subprocess.run([sys.executable, str(REPO / "bench" / script), "--help"], capture_output=True,
                               text=True, timeout=60, cwd=REPO)
         assert proc.returncode == 0 and "usage:" in proc.stdout, (script, proc.stderr)

@@ -121,6 +121,7 @@ def footprint(sim: SimHarness, index: int = 0) -> dict[str, int]:
         jobs = system.jobs
         helper = system.apps[HELPER_PACKAGE]
         process = getattr(helper, "_process", None)
+        helper_uid = system.packages.get(HELPER_PACKAGE).uid
         fs = device.fs
 
         def files(path: str) -> int:
@@ -135,7 +136,8 @@ def footprint(sim: SimHarness, index: int = 0) -> dict[str, int]:
             "logcat entries": len(device.log.entries()),
             "logcat waiters": device.log.waiters,
             "executed argv": len(device.executed),
-            "jobs": len(jobs.jobs),
+            # the helper's jobs: the boot population's own come and go (a post-boot dexopt runs once)
+            "jobs": sum(1 for key in jobs.jobs if key[0] == helper_uid),
             "pending": len(jobs.pending),
             "active": len(jobs.active),
             "jobscheduler history": len(jobs.history),

@@ -220,6 +220,7 @@ def _check_bounded(samples: list[tuple[float, dict[str, int]]], sim: SimHarness,
     final = footprint(sim)
     over = {key: final[key] for key, cap in CAPPED.items() if final[key] > cap}
     assert over == {}
-    # QuotaController keeps one timing session per finished run, and only for 24 hours.
+    # QuotaController's package Timer saves one timing session per busy span (from the first running
+    # job to the last; overlapping runs share one), kept 24 hours: at least one, at most one per run.
     ended = sum(1 for e in events if e.kind in (EventKind.STOPPED, EventKind.FINISHED))
-    assert final["quota sessions"] == ended
+    assert 1 <= final["quota sessions"] <= ended

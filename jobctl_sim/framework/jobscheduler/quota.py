@@ -3,9 +3,25 @@
 Source: ``apex/jobscheduler/service/java/com/android/server/job/controllers/QuotaController.java``
 defaults: 10 min allowed per window; windows ACTIVE 10 min (so an ACTIVE app never runs out),
 WORKING_SET 2 h, FREQUENT 8 h, RARE 24 h, RESTRICTED 24 h; EXEMPTED and ACTIVE are always within
-quota, NEVER never. ``saveTimingSession`` records each finished execution of a non-user-initiated
-job and ``deleteObsoleteSessionsLocked`` forgets sessions that ended ``MAX_PERIOD_MS`` (24 h) ago
-(no window looks further back), so the record stays bounded.
+quota, NEVER never.
+
+Timing sessions (same file): a package's ``Timer`` is active from the start of its first running
+non-user-initiated job until its last one stops; ``emitSessionLocked`` then hands one
+``TimingSession`` (start, end, job count) to ``saveTimingSession``, which appends it to the
+package's ``mTimingEvents`` list -- so a package's sessions never overlap and are in time order.
+The model saves one session per finished run and merges a run that overlaps the previous
+session(s) into them, which gives the Timer's sessions. ``deleteObsoleteSessionsLocked`` (run
+from the cleanup alarm, ``maybeScheduleCleanupAlarmLocked``) drops sessions that ended
+``MAX_PERIOD_MS`` (24 h) ago, since no window looks further back; the model drops them from the
+front of the list at each save, in amortised O(1) (the list is ordered by end).
+
+Coalescing: ``updateExecutionStatsLocked`` walks the sessions newest first and counts a session
+towards ``sessionCountInWindow`` only if it ended more than ``mTimingSessionCoalescingDurationMs``
+(``QcConstants.TIMING_SESSION_COALESCING_DURATION_MS``, default 5000 ms) before the next one
+started ("treat two distinct TimingSessions as the same if they start and end within this amount
+of time of each other"). The sessions stay distinct in the list: the execution time in a window
+is the sum of the sessions, not of the gaps between them. :meth:`QuotaTracker.coalesced_sessions`
+gives that count; the model does not enforce the session-count limits (see below).
 
 Android 16 (API 36, flags ``adjust_quota_default_constants`` and
 ``enforce_quota_policy_to_top_started_jobs`` on in the release, read from a decompiled Android 16
@@ -17,12 +33,13 @@ the top state is charged ("if the job starts while the app is visible and contin
 becomes invisible, it adheres to the quota", Android 16 behaviour changes). API 37 is modelled
 with the 16 values [I].
 
-Simplification (documented in the package README/report): time-in-window without sessions'
-coalescing, job counts or the expedited-job quota.
+Simplification (documented in the package README/report): time-in-window only -- no job-count or
+session-count limits, no ``MAX_EXECUTION_TIME_MS`` over 24 h and no expedited-job quota.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from jobctl_sim.framework.jobscheduler.status import JobStatus
@@ -47,8 +64,12 @@ QUOTA_WINDOW_MS_16 = {
 """Android 16 windows; EXEMPTED (20 min allowed per 20 min) can never run out, so it has none."""
 QUOTA_ALLOWED_ACTIVE_MS_16 = 20 * MINUTE_MS
 QUOTA_MAX_PERIOD_MS = 24 * HOUR_MS
+TIMING_SESSION_COALESCING_DURATION_MS = 5_000
+"""``QcConstants.DEFAULT_TIMING_SESSION_COALESCING_DURATION_MS``."""
 REFILL_CHECK_MS = MINUTE_MS
 """How soon JobScheduler looks again at a job that is out of quota."""
+_COMPACT_AFTER = 1024
+"""Dropped sessions are sliced off the lists once this many (and half the list) have gone."""
 
 RunningSpan = tuple[str, int]
 """A running non-user-initiated execution: (package, started at elapsed ms)."""
@@ -64,25 +85,99 @@ def quota_of(bucket: StandbyBucket, api_level: int) -> tuple[int, int] | None:
     return allowed, window
 
 
+class TimingSessions:
+    """One package's ``mTimingEvents``: ordered, non-overlapping (start, end) sessions.
+
+    Parallel lists with running totals of the durations, so the time inside any interval is two
+    binary searches; sessions dropped from the front are only skipped (``_head``) until enough
+    have gone to slice them off, which keeps a save amortised O(1)."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._totals: list[int] = []
+        """``_totals[i]``: the durations of every session up to and including i."""
+        self._head = 0
+
+    def __len__(self) -> int:
+        return len(self._starts) - self._head
+
+    def as_list(self) -> list[tuple[int, int]]:
+        return list(zip(self._starts[self._head:], self._ends[self._head:], strict=True))
+
+    def save(self, start: int, end: int) -> None:
+        """Append (start, end), merged with the sessions it overlaps (one ``Timer`` span)."""
+        while len(self) and start < self._ends[-1]:
+            start = min(start, self._starts.pop())
+            end = max(end, self._ends.pop())
+            self._totals.pop()
+        before = self._totals[-1] if self._totals else 0
+        self._starts.append(start)
+        self._ends.append(end)
+        self._totals.append(before + end - start)
+        self.drop_ended_before(end - QUOTA_MAX_PERIOD_MS)
+
+    def drop_ended_before(self, cutoff: int) -> None:
+        """``deleteObsoleteSessionsLocked``: forget sessions that ended at or before ``cutoff``."""
+        while self._head < len(self._ends) and self._ends[self._head] <= cutoff:
+            self._head += 1
+        if self._head >= _COMPACT_AFTER and 2 * self._head >= len(self._ends):
+            del self._starts[:self._head], self._ends[:self._head], self._totals[:self._head]
+            self._head = 0
+
+    def time_between(self, low: int, high: int) -> int:
+        """Execution time of the sessions inside [low, high)."""
+        if high <= low:
+            return 0
+        first = bisect_right(self._ends, low, lo=self._head)  # the first session ending after low
+        stop = bisect_left(self._starts, high, lo=first)  # sessions from ``stop`` start at/after high
+        if first >= stop:
+            return 0
+        used = self._totals[stop - 1] - (self._totals[first - 1] if first > 0 else 0)
+        used -= max(0, low - self._starts[first])
+        used -= max(0, self._ends[stop - 1] - high)
+        return used
+
+    def coalesced_count(self, since: int) -> int:
+        """``sessionCountInWindow``: sessions ending after ``since``, newest first, one count for
+        a run of sessions each starting within the coalescing duration of the previous one's end."""
+        count = 0
+        later_start: int | None = None
+        for i in range(len(self._ends) - 1, self._head - 1, -1):
+            if self._ends[i] <= since:
+                break
+            if later_start is None or later_start - self._ends[i] > TIMING_SESSION_COALESCING_DURATION_MS:
+                count += 1
+            later_start = self._starts[i]
+        return count
+
+
 class QuotaTracker:
     """Timing sessions per package and the quota answer for a job."""
 
     def __init__(self, api_level: int = 34) -> None:
         self.api_level = api_level
-        self.sessions: dict[str, list[tuple[int, int]]] = {}
+        self._sessions: dict[str, TimingSessions] = {}
         self.schedule_quota_resets = 0
 
+    @property
+    def sessions(self) -> dict[str, list[tuple[int, int]]]:
+        """A copy of every package's sessions, oldest first (for dumps and tests)."""
+        return {package: s.as_list() for package, s in self._sessions.items()}
+
     def window_used(self, package: str, bucket: StandbyBucket, now: int, running: Iterable[RunningSpan]) -> int:
+        """Execution time in the bucket's window: the saved sessions plus the running ``Timer``
+        (from the earliest running charged start to now), the overlap counted once."""
         quota = quota_of(bucket, self.api_level)
         window = quota[1] if quota is not None else None
         if window is None:
             return 0
-        used = 0
-        for start, end in self.sessions.get(package, []):
-            used += max(0, min(end, now) - max(start, now - window))
-        for running_package, started in running:
-            if running_package == package:
-                used += max(0, now - max(started, now - window))
+        low = now - window
+        running_since = min((started for p, started in running if p == package), default=now)
+        used = max(0, now - max(running_since, low))
+        sessions = self._sessions.get(package)
+        if sessions is not None:
+            used += sessions.time_between(low, min(now, running_since))
         return used
 
     def within_quota(self, js: JobStatus, now: int, running: Iterable[RunningSpan]) -> bool:
@@ -99,14 +194,17 @@ class QuotaTracker:
         return quota_of(js.bucket, self.api_level) is not None
 
     def save_timing_session(self, package: str, start: int, end: int) -> None:
-        """``saveTimingSession``, then ``deleteObsoleteSessionsLocked``."""
-        sessions = self.sessions.setdefault(package, [])
-        sessions.append((start, end))
-        sessions[:] = [s for s in sessions if s[1] > end - QUOTA_MAX_PERIOD_MS]
+        """``saveTimingSession``, then ``deleteObsoleteSessionsLocked``; amortised O(1)."""
+        self._sessions.setdefault(package, TimingSessions()).save(start, end)
+
+    def coalesced_sessions(self, package: str, now: int, window_ms: int) -> int:
+        """``sessionCountInWindow`` of ``package`` for a window of ``window_ms`` ending now."""
+        sessions = self._sessions.get(package)
+        return 0 if sessions is None else sessions.coalesced_count(now - window_ms)
 
     def reset_execution_quota(self, package: str) -> None:
         """``reset-execution-quota``: the package's sessions are forgotten."""
-        self.sessions.pop(package, None)
+        self._sessions.pop(package, None)
 
     def reset_schedule_quota(self) -> None:
         self.schedule_quota_resets += 1
