@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Protocol
 
 from jobctl_sim.framework.aosp_constants import JobStatusConstraint
 from jobctl_sim.framework.jobscheduler.model import JobInfo, NetworkRequirement, StopReason
@@ -22,8 +22,38 @@ from jobctl_sim.framework.system import NetworkFacts
 
 
 C = JobStatusConstraint
-"""``JobStatus.CONSTRAINT_*``, by its short name (defined in :mod:`jobctl_sim.framework.aosp_constants`)."""
+"""``JobStatus.CONSTRAINT_*``, by its short name (defined in :mod:`jobctl_sim.framework.aosp_constants`).
 
+For names and dumps only: on Python 3.11 every ``&``/``|``/``~`` on an IntFlag builds a new member
+(2-4 µs, against 0.2 µs on ints) and the service re-evaluates its jobs on every change, so the
+masks a :class:`.status.JobStatus` keeps (``required``, ``satisfied``) are plain ints built from
+:class:`Bits`."""
+
+
+class Bits:
+    """The ``CONSTRAINT_*`` values of :data:`C` as plain ints, for mask arithmetic.
+
+    Every mask the model computes or stores uses these (an ``int`` combined with an IntFlag member
+    turns back into an IntFlag); ``tests/jobctl_sim/framework/test_constraint_bits.py`` checks
+    they agree with :data:`C` member by member."""
+
+    CHARGING: Final = 0x1
+    BATTERY_NOT_LOW: Final = 0x2
+    IDLE: Final = 0x4
+    STORAGE_NOT_LOW: Final = 0x8
+    FLEXIBILITY: Final = 0x200000
+    BACKGROUND_NOT_RESTRICTED: Final = 0x400000
+    PREFETCH: Final = 0x800000
+    WITHIN_QUOTA: Final = 0x1000000
+    DEVICE_NOT_DOZING: Final = 0x2000000
+    CONTENT_TRIGGER: Final = 0x4000000
+    TARE_WEALTH: Final = 0x8000000
+    CONNECTIVITY: Final = 0x10000000
+    DEADLINE: Final = 0x40000000
+    TIMING_DELAY: Final = 0x80000000
+
+
+B = Bits
 
 PRINT_ORDER: tuple[C, ...] = (
     C.CHARGING, C.BATTERY_NOT_LOW, C.STORAGE_NOT_LOW, C.TIMING_DELAY, C.DEADLINE, C.IDLE,
@@ -32,19 +62,22 @@ PRINT_ORDER: tuple[C, ...] = (
 )
 """``JobStatus.dumpConstraints`` order (shell reference §2.3)."""
 
-SOFT_OVERRIDE = C.CHARGING | C.BATTERY_NOT_LOW | C.STORAGE_NOT_LOW | C.TIMING_DELAY | C.IDLE | C.PREFETCH
+_PRINTED: tuple[tuple[int, str], ...] = tuple((int(c), str(c.name)) for c in PRINT_ORDER if c.name)
+""":data:`PRINT_ORDER` as (bit, name) pairs."""
+
+SOFT_OVERRIDE: Final = B.CHARGING | B.BATTERY_NOT_LOW | B.STORAGE_NOT_LOW | B.TIMING_DELAY | B.IDLE | B.PREFETCH
 """``SOFT_OVERRIDE_CONSTRAINTS``: what a plain ``run`` ignores (reference §1.2)."""
 
-DYNAMIC_RESTRICTED = C.CONNECTIVITY | C.IDLE | C.BATTERY_NOT_LOW | C.CHARGING
+DYNAMIC_RESTRICTED: Final = B.CONNECTIVITY | B.IDLE | B.BATTERY_NOT_LOW | B.CHARGING
 """``DYNAMIC_RESTRICTED_CONSTRAINTS`` = 0x10000007 (Android 12 smali): what a RESTRICTED-bucket
 job must additionally satisfy (any one of them, see :func:`restricted_dynamic_ok`)."""
 
-IMPLICIT = C.DEVICE_NOT_DOZING | C.BACKGROUND_NOT_RESTRICTED | C.WITHIN_QUOTA
+IMPLICIT: Final = B.DEVICE_NOT_DOZING | B.BACKGROUND_NOT_RESTRICTED | B.WITHIN_QUOTA
 
 
 def format_constraints(mask: int, tare: bool = False) -> str:
     """``NAME NAME [0x…]`` (lowercase hex, no padding); empty mask prints nothing."""
-    names = [c.name for c in PRINT_ORDER if c.name and mask & c and (tare or c != C.TARE_WEALTH)]
+    names = [name for bit, name in _PRINTED if mask & bit and (tare or bit != B.TARE_WEALTH)]
     if not names:
         return ""
     return " " + " ".join(names) + f" [0x{mask & 0xFFFFFFFF:x}]"
@@ -139,34 +172,34 @@ class Controller:
 
 
 def _battery(js: JobView, f: DeviceFacts) -> int:
-    return (C.CHARGING if f.charging else 0) | (C.BATTERY_NOT_LOW if f.battery_not_low else 0)
+    return (B.CHARGING if f.charging else 0) | (B.BATTERY_NOT_LOW if f.battery_not_low else 0)
 
 
 def _connectivity(js: JobView, f: DeviceFacts) -> int:
-    return C.CONNECTIVITY if network_satisfies(js.job.network, f.network) else 0
+    return B.CONNECTIVITY if network_satisfies(js.job.network, f.network) else 0
 
 
 def _idle(js: JobView, f: DeviceFacts) -> int:
-    return C.IDLE if f.idle else 0
+    return B.IDLE if f.idle else 0
 
 
 def _storage(js: JobView, f: DeviceFacts) -> int:
-    return C.STORAGE_NOT_LOW if f.storage_not_low else 0
+    return B.STORAGE_NOT_LOW if f.storage_not_low else 0
 
 
 def _time(js: JobView, f: DeviceFacts) -> int:
     """TimeController: TIMING_DELAY once the earliest run time passed, DEADLINE once the latest
     did (periodic jobs and backed-off jobs carry them too, JobStatus constructor)."""
     mask = 0
-    if js.required & C.TIMING_DELAY and js.timing_delay_passed:
-        mask |= C.TIMING_DELAY
-    if js.required & C.DEADLINE and js.override_deadline_expired:
-        mask |= C.DEADLINE
+    if js.required & B.TIMING_DELAY and js.timing_delay_passed:
+        mask |= B.TIMING_DELAY
+    if js.required & B.DEADLINE and js.override_deadline_expired:
+        mask |= B.DEADLINE
     return mask
 
 
 def _content(js: JobView, f: DeviceFacts) -> int:
-    return C.CONTENT_TRIGGER if js.content_triggered else 0
+    return B.CONTENT_TRIGGER if js.content_triggered else 0
 
 
 def _needs_battery(job: JobInfo) -> bool:
@@ -175,17 +208,17 @@ def _needs_battery(job: JobInfo) -> bool:
 
 CONTROLLERS: tuple[Controller, ...] = (
     Controller("ConnectivityController", "CONNECTIVITY", lambda j: j.network is not None,
-               C.CONNECTIVITY, _connectivity),
+               B.CONNECTIVITY, _connectivity),
     Controller("BatteryController", "BATTERY", _needs_battery,
-               C.CHARGING | C.BATTERY_NOT_LOW, _battery),
-    Controller("IdleController", "IDLE", lambda j: j.requires_device_idle, C.IDLE, _idle),
+               B.CHARGING | B.BATTERY_NOT_LOW, _battery),
+    Controller("IdleController", "IDLE", lambda j: j.requires_device_idle, B.IDLE, _idle),
     Controller("StorageController", "STORAGE", lambda j: j.requires_storage_not_low,
-               C.STORAGE_NOT_LOW, _storage),
+               B.STORAGE_NOT_LOW, _storage),
     Controller("TimeController", "TIME",
                lambda j: j.has_early_constraint or j.has_late_constraint or j.periodic,
-               C.TIMING_DELAY | C.DEADLINE, _time),
+               B.TIMING_DELAY | B.DEADLINE, _time),
     Controller("ContentObserverController", "CONTENT", lambda j: bool(j.trigger_content_uris),
-               C.CONTENT_TRIGGER, _content),
+               B.CONTENT_TRIGGER, _content),
 )
 """Controllers that track jobs by their JobInfo (``JobSchedulerService`` constructor order)."""
 
@@ -194,27 +227,27 @@ def required_mask(job: JobInfo) -> int:
     """``JobStatus.requiredConstraints`` from the JobInfo."""
     mask = 0
     if job.requires_charging:
-        mask |= C.CHARGING
+        mask |= B.CHARGING
     if job.requires_battery_not_low:
-        mask |= C.BATTERY_NOT_LOW
+        mask |= B.BATTERY_NOT_LOW
     if job.requires_storage_not_low:
-        mask |= C.STORAGE_NOT_LOW
+        mask |= B.STORAGE_NOT_LOW
     if job.requires_device_idle:
-        mask |= C.IDLE
+        mask |= B.IDLE
     if job.network is not None:
-        mask |= C.CONNECTIVITY
+        mask |= B.CONNECTIVITY
     if job.trigger_content_uris:
-        mask |= C.CONTENT_TRIGGER
+        mask |= B.CONTENT_TRIGGER
     if job.has_early_constraint:
-        mask |= C.TIMING_DELAY
+        mask |= B.TIMING_DELAY
     if job.has_late_constraint:
-        mask |= C.DEADLINE
+        mask |= B.DEADLINE
     return mask
 
 
 def implicit_mask(api_level: int) -> int:
     """Constraints every job carries; TARE_WEALTH shows on 13-14 (reference §2.3)."""
-    mask = int(IMPLICIT)
+    mask = IMPLICIT
     if api_level in (33, 34):
-        mask |= C.TARE_WEALTH
+        mask |= B.TARE_WEALTH
     return mask

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from jobctl_sim.framework.jobscheduler.constraints import C, DeviceFacts
+from jobctl_sim.framework.jobscheduler.constraints import B, DeviceFacts
 from jobctl_sim.framework.jobscheduler.model import (
     InternalStopReason,
     JobParameters,
@@ -349,7 +349,7 @@ class JobContexts:
         for ex in list(self.active.values()):
             if ex.status.job.network is None or ex.stopping:
                 continue
-            if ex.status.satisfied & C.CONNECTIVITY:
+            if ex.status.satisfied & B.CONNECTIVITY:
                 ex.params = replace(ex.params, network=NetworkHandle(net.network_id, net.transport))
                 on_network_changed: Callable[[JobParameters], None] | None = getattr(
                     self._system.apps.get(ex.status.package), "on_network_changed", None)

@@ -24,10 +24,12 @@ from __future__ import annotations
 from jobctl_sim.framework.jobscheduler.constraints import DeviceFacts
 from jobctl_sim.framework.aosp_constants import StandbyBucket
 from jobctl_sim.framework.system import FactSources, PackageFacts
-from jobctl_sim.framework.userhandle import PER_USER_RANGE, app_id
+from jobctl_sim.framework.userhandle import FIRST_APPLICATION_UID, PER_USER_RANGE, app_id
 
 CONSIDERED_CHARGING_LEVEL = 70
 """Android 15: power connected at this level or above counts as charging."""
+
+_BUCKETS: dict[int, StandbyBucket] = {int(bucket): bucket for bucket in StandbyBucket}
 
 
 class SchedulerFacts:
@@ -96,10 +98,9 @@ class SchedulerFacts:
 
     # ------------------------------------------------------------------ per app
     def bucket(self, package: str) -> StandbyBucket:
-        try:
-            return StandbyBucket(self._sources.standby.bucket(package))
-        except ValueError:
-            return StandbyBucket.ACTIVE
+        """The package's bucket; a value that is no bucket reads as ACTIVE (read for every job
+        on every change, hence a table rather than the enum's constructor)."""
+        return _BUCKETS.get(self._sources.standby.bucket(package), StandbyBucket.ACTIVE)
 
     def user_bg_restricted(self, uid: int, package: str) -> bool:
         return self._sources.appops.mode("RUN_ANY_IN_BACKGROUND", uid, package) == "ignore"
@@ -126,5 +127,9 @@ class SchedulerFacts:
         return facts.target_sdk if facts is not None else self.api_level
 
     def has_permission(self, package: str, permission: str) -> bool:
+        """Requested by the package; a platform uid (below FIRST_APPLICATION_UID: system_server's
+        ``android``) holds every permission (``ActivityManager.checkComponentPermission``)."""
         facts = self.package(package)
+        if facts is not None and app_id(facts.uid) < FIRST_APPLICATION_UID:
+            return True
         return facts is not None and permission in facts.requested_permissions

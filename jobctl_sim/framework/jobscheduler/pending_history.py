@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jobctl_sim.framework.jobscheduler.constraints import C
+from jobctl_sim.framework.jobscheduler.constraints import B
 from jobctl_sim.framework.jobscheduler.model import PendingJobReason
 from jobctl_sim.framework.jobscheduler.reasons import MISSING_CONSTRAINT_REASONS
 from jobctl_sim.framework.jobscheduler.status import JobStatus
@@ -36,7 +36,7 @@ def all_reasons(js: JobStatus, api_level: int, package_stopped: bool) -> tuple[i
     reasons: list[int] = []
     if package_stopped:
         reasons.append(_R.PENDING_JOB_REASON_USER)
-    if not js.satisfied & C.BACKGROUND_NOT_RESTRICTED:
+    if not js.satisfied & B.BACKGROUND_NOT_RESTRICTED:
         reasons.append(_R.PENDING_JOB_REASON_BACKGROUND_RESTRICTION if js.user_bg_restricted
                        else _R.PENDING_JOB_REASON_DEVICE_STATE)
     parts = js.ready_parts(api_level)

@@ -14,20 +14,20 @@ Sources (``apex/jobscheduler/service/java/com/android/server/job/``):
 
 from __future__ import annotations
 
-from jobctl_sim.framework.jobscheduler.constraints import PRINT_ORDER, C, stop_reason_for_lost
+from jobctl_sim.framework.jobscheduler.constraints import PRINT_ORDER, B, C, stop_reason_for_lost
 from jobctl_sim.framework.jobscheduler.model import PendingJobReason, StopReason
 from jobctl_sim.framework.jobscheduler.status import JobStatus
 from jobctl_sim.framework.aosp_constants import StandbyBucket
 
 _R = PendingJobReason
-MISSING_CONSTRAINT_REASONS: tuple[tuple[C, PendingJobReason], ...] = (
-    (C.CHARGING, _R.PENDING_JOB_REASON_CONSTRAINT_CHARGING),
-    (C.BATTERY_NOT_LOW, _R.PENDING_JOB_REASON_CONSTRAINT_BATTERY_NOT_LOW),
-    (C.STORAGE_NOT_LOW, _R.PENDING_JOB_REASON_CONSTRAINT_STORAGE_NOT_LOW),
-    (C.IDLE, _R.PENDING_JOB_REASON_CONSTRAINT_DEVICE_IDLE),
-    (C.CONNECTIVITY, _R.PENDING_JOB_REASON_CONSTRAINT_CONNECTIVITY),
-    (C.CONTENT_TRIGGER, _R.PENDING_JOB_REASON_CONSTRAINT_CONTENT_TRIGGER),
-    (C.TIMING_DELAY, _R.PENDING_JOB_REASON_CONSTRAINT_MINIMUM_LATENCY),
+MISSING_CONSTRAINT_REASONS: tuple[tuple[int, PendingJobReason], ...] = (
+    (B.CHARGING, _R.PENDING_JOB_REASON_CONSTRAINT_CHARGING),
+    (B.BATTERY_NOT_LOW, _R.PENDING_JOB_REASON_CONSTRAINT_BATTERY_NOT_LOW),
+    (B.STORAGE_NOT_LOW, _R.PENDING_JOB_REASON_CONSTRAINT_STORAGE_NOT_LOW),
+    (B.IDLE, _R.PENDING_JOB_REASON_CONSTRAINT_DEVICE_IDLE),
+    (B.CONNECTIVITY, _R.PENDING_JOB_REASON_CONSTRAINT_CONNECTIVITY),
+    (B.CONTENT_TRIGGER, _R.PENDING_JOB_REASON_CONSTRAINT_CONTENT_TRIGGER),
+    (B.TIMING_DELAY, _R.PENDING_JOB_REASON_CONSTRAINT_MINIMUM_LATENCY),
 )
 
 

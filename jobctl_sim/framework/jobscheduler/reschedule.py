@@ -24,11 +24,11 @@ Sources (``apex/jobscheduler/service/java/com/android/server/job/JobSchedulerSer
 
 from __future__ import annotations
 
-from jobctl_sim.framework.jobscheduler.constraints import C
+from jobctl_sim.framework.jobscheduler.constraints import B
 from jobctl_sim.framework.jobscheduler.model import MAX_BACKOFF_DELAY_MILLIS, BackoffPolicy, InternalStopReason
 from jobctl_sim.framework.jobscheduler.status import NO_LATEST_RUNTIME, JobStatus
 
-PERIODIC_CONSTRAINTS = C.TIMING_DELAY | C.DEADLINE
+PERIODIC_CONSTRAINTS = B.TIMING_DELAY | B.DEADLINE
 
 SYSTEM_STOPS = frozenset({
     InternalStopReason.INTERNAL_STOP_REASON_CONSTRAINTS_NOT_SATISFIED,
@@ -71,7 +71,7 @@ def for_failure(js: JobStatus, now: int, internal: int, ident: int) -> JobStatus
     new.num_system_stops = system_stops
     new.num_abandoned_failures = abandoned
     if delay:
-        new.required |= C.TIMING_DELAY
+        new.required |= B.TIMING_DELAY
     if js.job.periodic:
         new.required |= PERIODIC_CONSTRAINTS
     return new

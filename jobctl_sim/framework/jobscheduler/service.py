@@ -27,8 +27,7 @@ Fidelity notes (frameworks/base ``apex/jobscheduler/service/java/com/android/ser
   losing a constraint does not stop a forced run. Rescheduling creates a new JobStatus without it.
 * Process death (``JobServiceContext.onServiceDisconnected``) closes the job with reschedule,
   ``unexpectedly disconnected``, stop reason left UNDEFINED.
-* ``JobStore``: at shutdown only persisted jobs are kept; at boot they come back with re-based
-  run windows (``PersistStats`` counts them).
+* ``JobStore``: only persisted jobs survive a reboot (:mod:`.job_store`).
 
 Beside it: :mod:`.facts` (what it reads of the device), :mod:`.execution`, :mod:`.quota`,
 :mod:`.content`, :mod:`.idleness`, :mod:`.reschedule`, :mod:`.schedule_checks`, :mod:`.reasons`.
@@ -38,13 +37,14 @@ Simplifications (package README/report): no flexibility/prefetch controllers, si
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from jobctl_sim.framework.jobscheduler import pending_history, reschedule
-from jobctl_sim.framework.jobscheduler.constraints import C, DeviceFacts
+from jobctl_sim.framework.jobscheduler import job_store, pending_history, reschedule
+from jobctl_sim.framework.jobscheduler.constraints import B, DeviceFacts
 from jobctl_sim.framework.jobscheduler.content import ContentTriggers
 from jobctl_sim.framework.jobscheduler.execution import Completed, Execution, HistoryEvent, JobContexts
 from jobctl_sim.framework.jobscheduler.facts import SchedulerFacts
@@ -151,14 +151,20 @@ class JobSchedulerService:
         return self.contexts.execution_for(js)
 
     # ================================================================== evaluation
-    def evaluate(self, js: JobStatus, facts: DeviceFacts, now: int) -> None:
+    def evaluate(self, js: JobStatus, facts: DeviceFacts, now: int,
+                 running: Iterable[tuple[str, int]] | None = None) -> None:
+        """Re-read the job's app facts and recompute its constraints; ``running`` is
+        ``contexts.running_spans()`` when the caller already has it (it is the same for every
+        job of one pump)."""
         js.bucket = self.facts.bucket(js.package)
         js.user_bg_restricted = self.facts.user_bg_restricted(js.uid, js.package)
         js.doze_exempt = self.facts.doze_exempt(js.package)
         js.evaluate(facts, now)
         not_dozing = not facts.deep_doze
         not_restricted = not js.user_bg_restricted and not (facts.battery_saver and not js.job.user_initiated)
-        within_quota = self.quota.within_quota(js, now, self.contexts.running_spans())
+        if running is None:
+            running = self.contexts.running_spans()
+        within_quota = self.quota.within_quota(js, now, running)
         js.set_implicit(not_dozing, not_restricted, within_quota, self.api_level)
         js.record_constraints(now)
         pending_history.record(self, js, now)
@@ -186,24 +192,28 @@ class JobSchedulerService:
         self._pump_handle = None
         now = self.now()
         facts = self.device_facts()
+        api_level = self.api_level
+        running = list(self.contexts.running_spans())  # evaluating jobs starts and stops none
         for js in list(self.jobs.values()):
             before = js.satisfied
-            was_ready = js.is_ready(self.api_level)
-            self.evaluate(js, facts, now)
-            if was_ready and not js.is_ready(self.api_level):
+            was_ready = js.is_ready(api_level)
+            self.evaluate(js, facts, now, running)
+            if was_ready and not js.is_ready(api_level):
                 js.ready_to_unready_reason = lost_reason(js, before)
         self.contexts.network_changed(facts)
         self._stop_non_ready()
-        self.pending = [js for js in self._sorted_jobs() if self.ready_to_execute(js)]
+        self.pending = self._sorted_jobs([js for js in self.jobs.values() if self.ready_to_execute(js)])
         while self.pending and self.contexts.has_free_context():
             self.contexts.start(self.pending.pop(0), self.device_facts(), self.now())
         self._arm_alarm(now)
 
-    def _sorted_jobs(self) -> list[JobStatus]:
+    @staticmethod
+    def _sorted_jobs(jobs: list[JobStatus]) -> list[JobStatus]:
+        """The pending queue's order (priority, then enqueue time); only ready jobs are sorted."""
         def order(js: JobStatus) -> tuple[int, int, int]:
             return (-js.job.effective_priority, js.enqueue_time_ms, js.job_id)
 
-        return sorted(self.jobs.values(), key=order)
+        return sorted(jobs, key=order)
 
     def _stop_non_ready(self) -> None:
         for ex in list(self.active.values()):
@@ -229,10 +239,11 @@ class JobSchedulerService:
                 times.append(js.earliest_ms)
             if js.latest_ms != NO_LATEST_RUNTIME and js.latest_ms > now:
                 times.append(js.latest_ms)
-        if any(not js.satisfied & C.WITHIN_QUOTA and self.quota.refills(js) for js in self.jobs.values()):
+        if any(not js.satisfied & B.WITHIN_QUOTA and self.quota.refills(js) for js in self.jobs.values()):
             times.append(now + REFILL_CHECK_MS)
         if times:
-            self._alarm = self.clock.call_later((min(times) - now) / 1000, self.request_pump)
+            with contextlib.suppress(RuntimeError):  # no running loop (device built outside one): no alarm
+                self._alarm = self.clock.call_later((min(times) - now) / 1000, self.request_pump)
 
     # ================================================================== finished executions
     def _on_finished(self, ex: Execution, reschedule_wanted: bool, now: int) -> None:
@@ -296,12 +307,14 @@ class JobSchedulerService:
         # mJobs.countJobsForUid(uid) > MAX_JOBS_PER_APP, taken before the new job is tracked and
         # counting the job it would replace: an app may hold 151 jobs, and at 151 even
         # rescheduling one of them throws (only the enqueue fast path above skips the check).
-        if sum(1 for k in self.jobs if k[0] == uid) > max_jobs_per_uid(self.api_level):
+        # (No uid can hold more jobs than are tracked in all: count only past the limit.)
+        limit = max_jobs_per_uid(self.api_level)
+        if len(self.jobs) > limit and sum(1 for k in self.jobs if k[0] == uid) > limit:
             self.system.log("W", "JobScheduler", f"Too many jobs for uid {uid}")
             raise IllegalStateException(
                 f"Apps may not schedule more than {max_jobs_per_uid(self.api_level)} distinct jobs"
             )
-        js = self._new_status(job, uid, package, namespace, now)
+        js = self.new_status(job, uid, package, namespace, now)
         if existing is not None:
             js.work = existing.work if work is not None else js.work
             if existing.work.executing and work is not None:
@@ -316,7 +329,7 @@ class JobSchedulerService:
         self.request_pump()
         return RESULT_SUCCESS
 
-    def _new_status(self, job: JobInfo, uid: int, package: str, namespace: str | None, now: int) -> JobStatus:
+    def new_status(self, job: JobInfo, uid: int, package: str, namespace: str | None, now: int) -> JobStatus:
         if job.periodic:
             latest = now + job.interval_ms
             js = JobStatus(job, uid, package, namespace, now, earliest_ms=latest - job.flex_ms,
@@ -324,7 +337,7 @@ class JobSchedulerService:
             js.required |= reschedule.PERIODIC_CONSTRAINTS
         else:
             js = JobStatus(job, uid, package, namespace, now, ident=next(self._idents))
-        if self.facts.is_top(package) and not js.required & (C.TIMING_DELAY | C.DEADLINE):
+        if self.facts.is_top(package) and not js.required & (B.TIMING_DELAY | B.DEADLINE):
             js.internal_flags |= 1  # maybeAddForegroundExemption: HAS_FOREGROUND_EXEMPTION
         js.bucket = self.facts.bucket(package)
         return js
@@ -481,29 +494,7 @@ class JobSchedulerService:
                 self.contexts.process_died(ex)
 
     def _on_shutdown(self, change: Change) -> None:
-        """Processes die; JobStore keeps only persisted jobs (written to disk)."""
-        for ex in list(self.active.values()):
-            ex.stopping = True
-            self.contexts.finish(ex, True, "unexpectedly disconnected")
-        self.persisted = [js for js in self.jobs.values() if js.job.persisted]
-        self.persist_stats[3:] = [len(self.persisted), sum(1 for j in self.persisted if j.job.periodic), 0]
-        self.jobs.clear()
-        self.pending.clear()
-        self.booted = False
-        self.idleness.reset()
-        self.monitor_battery = False
-        self.battery_seq = -1
-        self.storage_seq = -1
+        job_store.shutdown(self)
 
     def _on_boot(self, change: Change) -> None:
-        """JobStore load: persisted jobs come back with re-based run windows."""
-        if not self.booted:
-            now = self.now()
-            for old in self.persisted:
-                js = self._new_status(old.job, old.uid, old.package, old.namespace, now)
-                js.num_failures = old.num_failures
-                js.work = old.work.carry_over()
-                self.jobs[js.key] = js
-            self.persist_stats[:3] = [len(self.persisted), sum(1 for j in self.persisted if j.job.periodic), 0]
-            self.persisted = []
-            self.booted = True
+        job_store.boot(self)

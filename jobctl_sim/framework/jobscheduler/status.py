@@ -13,9 +13,10 @@ from dataclasses import dataclass, replace
 
 from jobctl_sim.framework.jobscheduler.constraints import (
     CONTROLLERS,
+    Controller,
     DYNAMIC_RESTRICTED,
     SOFT_OVERRIDE,
-    C,
+    B,
     DeviceFacts,
     implicit_mask,
     network_satisfies,
@@ -29,7 +30,7 @@ from jobctl_sim.framework.userhandle import format_uid
 NO_LATEST_RUNTIME = 2**63 - 1
 NUM_CONSTRAINT_CHANGE_HISTORY = 10
 """``JobStatus.NUM_CONSTRAINT_CHANGE_HISTORY``: the ``Constraint history:`` ring (12+)."""
-TIME_BITS = C.TIMING_DELAY | C.DEADLINE
+TIME_BITS = B.TIMING_DELAY | B.DEADLINE
 
 
 class Override(enum.IntEnum):
@@ -139,6 +140,8 @@ class JobStatus:
         """36+: the pending reasons now, their history and time per reason (:mod:`.pending_history`)."""
         """``JobStatus.mInternalFlags``: 1 = INTERNAL_FLAG_HAS_FOREGROUND_EXEMPTION."""
         self.deferred_since_ms: int | None = None
+        self._controllers: tuple[bool, tuple[Controller, ...]] | None = None
+        """(whether ``required`` had a time bit, the controllers that then evaluate the job)."""
 
     # ---------------------------------------------------------------- identity
     @property
@@ -166,25 +169,33 @@ class JobStatus:
         self.timing_delay_passed = self.timing_delay_passed_at(now_ms)
         self.override_deadline_expired = self.deadline_passed_at(now_ms)
         mask = 0
-        for controller in CONTROLLERS:
-            if controller.tracks(self.job) or (controller.tracking == "TIME" and self.required & TIME_BITS):
-                mask |= controller.evaluate(self, facts) & controller.bits
+        for controller in self._evaluating_controllers():
+            mask |= controller.evaluate(self, facts) & controller.bits
         if self.bucket == StandbyBucket.RESTRICTED and facts.api_level >= 31:
             # Restricted jobs are tracked for the dynamic constraints too (QuotaController /
             # JobStatus.addDynamicConstraints(DYNAMIC_RESTRICTED_CONSTRAINTS)).
-            mask |= (C.CHARGING if facts.charging else 0) | (C.BATTERY_NOT_LOW if facts.battery_not_low else 0)
-            mask |= C.IDLE if facts.idle else 0
-            mask |= C.CONNECTIVITY if network_satisfies(self.job.network, facts.network) else 0
+            mask |= (B.CHARGING if facts.charging else 0) | (B.BATTERY_NOT_LOW if facts.battery_not_low else 0)
+            mask |= B.IDLE if facts.idle else 0
+            mask |= B.CONNECTIVITY if network_satisfies(self.job.network, facts.network) else 0
         self.satisfied = mask
+
+    def _evaluating_controllers(self) -> tuple[Controller, ...]:
+        """The controllers tracking the JobInfo (immutable), plus TimeController while
+        ``required`` has a time bit (a backoff adds one); worked out again only when that changes."""
+        timed = bool(self.required & TIME_BITS)
+        if self._controllers is None or self._controllers[0] != timed:
+            self._controllers = (timed, tuple(
+                c for c in CONTROLLERS if c.tracks(self.job) or (c.tracking == "TIME" and timed)))
+        return self._controllers[1]
 
     def set_implicit(self, not_dozing: bool, not_restricted: bool, within_quota: bool, api_level: int) -> None:
         self.satisfied |= (
-            (C.DEVICE_NOT_DOZING if not_dozing else 0)
-            | (C.BACKGROUND_NOT_RESTRICTED if not_restricted else 0)
-            | (C.WITHIN_QUOTA if within_quota else 0)
+            (B.DEVICE_NOT_DOZING if not_dozing else 0)
+            | (B.BACKGROUND_NOT_RESTRICTED if not_restricted else 0)
+            | (B.WITHIN_QUOTA if within_quota else 0)
         )
         if api_level in (33, 34):
-            self.satisfied |= C.TARE_WEALTH
+            self.satisfied |= B.TARE_WEALTH
 
     def record_constraints(self, now_ms: int) -> None:
         """``setConstraintSatisfied`` keeps the last changes of the satisfied set with their time."""
@@ -193,7 +204,7 @@ class JobStatus:
 
     @property
     def dynamic_required(self) -> int:
-        return int(DYNAMIC_RESTRICTED) if self.bucket == StandbyBucket.RESTRICTED else 0
+        return DYNAMIC_RESTRICTED if self.bucket == StandbyBucket.RESTRICTED else 0
 
     def constraints_satisfied(self) -> bool:
         """``isConstraintsSatisfied``: required bits (minus overridden ones) are satisfied.
@@ -202,20 +213,20 @@ class JobStatus:
         other functional constraints; JobStatus.isReady ``deadlineSatisfied``)."""
         if self.override == Override.FULL:
             return True
-        required = self.required & ~(C.DEADLINE)
+        required = self.required & ~(B.DEADLINE)
         if self.override == Override.SOFT:
             required &= ~SOFT_OVERRIDE
         return (self.satisfied & required) == required
 
     def deadline_satisfied(self) -> bool:
-        return not self.job.periodic and bool(self.required & C.DEADLINE) and bool(self.satisfied & C.DEADLINE)
+        return not self.job.periodic and bool(self.required & B.DEADLINE) and bool(self.satisfied & B.DEADLINE)
 
     def ready_parts(self, api_level: int) -> dict[str, bool]:
         """The ``Implicit constraints:`` values and whether the job ``isReady()``."""
         exempt_doze = self.doze_exempt or self.job.user_initiated or self.job.expedited
-        not_dozing = bool(self.satisfied & C.DEVICE_NOT_DOZING) or exempt_doze
-        not_restricted = bool(self.satisfied & C.BACKGROUND_NOT_RESTRICTED)
-        within_quota = bool(self.satisfied & C.WITHIN_QUOTA) or self.job.user_initiated
+        not_dozing = bool(self.satisfied & B.DEVICE_NOT_DOZING) or exempt_doze
+        not_restricted = bool(self.satisfied & B.BACKGROUND_NOT_RESTRICTED)
+        within_quota = bool(self.satisfied & B.WITHIN_QUOTA) or self.job.user_initiated
         dynamic = self.dynamic_required
         dynamic_ok = (self.satisfied & dynamic) == dynamic
         return {
@@ -228,16 +239,26 @@ class JobStatus:
 
     def is_ready(self, api_level: int) -> bool:
         """``JobStatus.isReady``: quota (or dynamic), not dozing, not restricted, then
-        constraints or an expired deadline. ``run -f`` does not bypass the implicit gates."""
-        parts = self.ready_parts(api_level)
-        if not (parts["within_quota"] and parts["dynamic"] and parts["not_dozing"] and parts["not_restricted"]):
+        constraints or an expired deadline. ``run -f`` does not bypass the implicit gates.
+
+        The gates of :meth:`ready_parts`, checked in place (the service asks this of every job
+        on every change)."""
+        satisfied, job = self.satisfied, self.job
+        if not (satisfied & B.WITHIN_QUOTA or job.user_initiated):
             return False
-        return parts["deadline"] or self.constraints_satisfied()
+        dynamic = self.dynamic_required
+        if satisfied & dynamic != dynamic:
+            return False
+        if not (satisfied & B.DEVICE_NOT_DOZING or self.doze_exempt or job.user_initiated or job.expedited):
+            return False
+        if not satisfied & B.BACKGROUND_NOT_RESTRICTED:
+            return False
+        return self.deadline_satisfied() or self.constraints_satisfied()
 
     def unsatisfied(self, api_level: int) -> int:
         wanted = self.required | implicit_mask(api_level) | self.dynamic_required
-        if self.bucket == StandbyBucket.NEVER or not (self.satisfied & C.WITHIN_QUOTA):
-            wanted |= C.WITHIN_QUOTA
+        if self.bucket == StandbyBucket.NEVER or not (self.satisfied & B.WITHIN_QUOTA):
+            wanted |= B.WITHIN_QUOTA
         return wanted & ~self.satisfied
 
     # ---------------------------------------------------------------- names
