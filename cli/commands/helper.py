@@ -103,7 +103,8 @@ def show_status(options: GlobalOptions, /) -> None:
     show(options, document, shipped_line,
          Line(f"installed: {document['helper_version']} (versionCode {document['version_code']}, "
               f"protocol {document['protocol_version']}): {state}"),
-         Line(f"journal: next seq {document['journal_next_seq']}, epoch {document['journal_epoch'] or '(older helper)'}"))
+         Line(f"journal: next seq {document['journal_next_seq']}, "
+              f"epoch {document['journal_epoch'] or '(older helper)'}"))
 
 
 @helper.command()

@@ -24,6 +24,8 @@ from jobctl_sim.adbd.server import DeviceServer
 DEFAULT_GRACE = 1.0
 """Real seconds without a connection before the cable plugs the device in again."""
 CHECK_INTERVAL = 0.25
+UNPLUG_RETRY_S = 1.0
+"""How long ``unplug`` waits for the cancelled watcher before cancelling it again."""
 
 
 async def request_connect(host: str, port: int, address: str, timeout: float = 5.0) -> str:
@@ -68,12 +70,19 @@ class Cable:
         return self
 
     async def unplug(self) -> None:
-        """Stop watching; the device stays as it is."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        """Stop watching; the device stays as it is. The watcher is cancelled again until it ends:
+        Python 3.11's ``asyncio.wait_for`` can swallow a cancellation that arrives as its inner
+        future completes (CPython gh-86296), which left the watcher looping and ``unplug`` waiting
+        forever about once in a few thousand test teardowns."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        while not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=UNPLUG_RETRY_S)
+        if not task.cancelled():
+            with contextlib.suppress(Exception):
+                task.result()
 
     async def _watch(self) -> None:
         alone_since: float | None = None
