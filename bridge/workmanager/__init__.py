@@ -25,6 +25,8 @@ from bridge.workmanager.diagnostics import parse_diagnostics, request_diagnostic
 from bridge.workmanager.model import NAMESPACE, WorkLabel, WorkSpecInfo, WorkState
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from bridge.device import Device
 
 SERVICE = "androidx.work.impl.background.systemjob.SystemJobService"
@@ -43,6 +45,26 @@ def work_specs(device: Device, package: str) -> tuple[dict[int, WorkSpecInfo], t
         specs = request_diagnostics(device, package)
         shown = "WorkManager's diagnostics broadcast" + ("" if specs else " (which printed nothing)")
         return specs, (f"{error}: showing {shown} instead (no run attempt count)",)
+
+
+def label_jobs(device: Device, package: str, jobs: Sequence[tuple[int, str | None, str | None]]
+               ) -> tuple[dict[tuple[str | None, int], WorkLabel], tuple[str, ...]]:
+    """One read of WorkManager's records for a job list (``jobctl jobs -p``): ``(job_id, namespace,
+    service)`` -> the WorkLabel of each of WorkManager's jobs (its WorkSpec, and whether a forced run
+    now would be skipped), and the notes on what was not available. Nothing is read when no job is
+    WorkManager's."""
+    import time
+
+    ours = [(job_id, namespace) for job_id, namespace, service in jobs if is_workmanager_job(service, namespace)]
+    if not ours:
+        return {}, ()
+    specs, notes = work_specs(device, package)
+    wall_ms = _device_wall_ms(device) or int(time.time() * 1000)
+    labels: dict[tuple[str | None, int], WorkLabel] = {}
+    for job_id, namespace in ours:
+        spec = specs.get(job_id)
+        labels[(namespace, job_id)] = WorkLabel(spec, (), spec is not None and spec.skips_forced_run(wall_ms))
+    return labels, notes
 
 
 def label_job(device: Device, package: str, job_id: int, namespace: str | None) -> WorkLabel | None:
@@ -114,6 +136,7 @@ __all__ = [
     "WorkState",
     "is_workmanager_job",
     "label_job",
+    "label_jobs",
     "parse_diagnostics",
     "read_database",
     "request_diagnostics",

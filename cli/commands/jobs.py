@@ -22,6 +22,7 @@ from cli.usage import OneLineUsageError
 if TYPE_CHECKING:
     from bridge.app_jobs import AppJobRef, AppJobs
     from bridge.model import JobState, StopReason
+    from bridge.workmanager import WorkLabel
 
 
 def _ns(namespace: str | None) -> str:
@@ -369,21 +370,44 @@ def jobs(options: GlobalOptions, /, namespace: str | None, package: str | None) 
 
 
 def _other_jobs(options: GlobalOptions, package: str, namespace: str | None) -> None:
-    from bridge.history import HistoryKind, read_dump, dump_records
+    from bridge.history import HistoryKind, dump_records, read_dump
+    from bridge.workmanager import label_jobs
 
     app = _app(options, package)
     dump, now_ms = read_dump(app.device, package)
     found = app.jobs(namespace, all_namespaces=namespace is None, dump=dump)
     last_stop = {(r.namespace, r.job_id): r for r in dump_records(dump, now_ms, package) if r.kind is HistoryKind.STOP}
     stops = [last_stop.get((job.namespace, job.job_id)) for job in found]
+    labels, notes = label_jobs(app.device, package, [(job.job_id, job.namespace, job.service) for job in found])
+    works = [labels.get((job.namespace, job.job_id)) for job in found]
+    columns: tuple[str, ...] = ("id", "namespace", "state", "required", "unsatisfied", "bucket", "last stop")
     rows = tuple((str(job.job_id), _ns(job.namespace), " ".join(job.state) or "gone",
                   " ".join(job.required_constraints) or "-", " ".join(job.unsatisfied_constraints) or "-",
                   job.standby_bucket or "?", stopped.describe() if stopped else "-")
-                 for job, stopped in zip(found, stops, strict=True))
-    document = [{**job.to_json_object(), "last_stop": stopped.to_json_object() if stopped else None}
-                for job, stopped in zip(found, stops, strict=True)]
-    table = Table(("id", "namespace", "state", "required", "unsatisfied", "bucket", "last stop"), rows)
-    show(options, document, table if found else Line(f"{package} has no jobs"))
+                 + ((_work_cell(work),) if labels else ())
+                 for job, stopped, work in zip(found, stops, works, strict=True))
+    document = [{**job.to_json_object(), "last_stop": stopped.to_json_object() if stopped else None,
+                 **({"work": _work_json(work)} if labels else {})}
+                for job, stopped, work in zip(found, stops, works, strict=True)]
+    table = Table(columns + (("WorkManager work",) if labels else ()), rows, fold=bool(labels))
+    blocks: list[Table | Line] = [table if found else Line(f"{package} has no jobs")]
+    blocks += [Line(f"note: {note}") for note in notes]
+    show(options, document, *blocks)
+
+
+def _work_cell(work: WorkLabel | None) -> str:
+    """The WorkSpec behind a WorkManager job, flagged when a forced run would be skipped."""
+    if work is None:
+        return "-"
+    if work.spec is None:
+        return "(no WorkSpec has this id)"
+    return work.spec.label + (" (a forced run now is skipped: before its schedule)" if work.skips_forced_run else "")
+
+
+def _work_json(work: WorkLabel | None) -> dict[str, Any] | None:
+    if work is None:
+        return None
+    return {"spec": work.spec.to_json_object() if work.spec else None, "skips_forced_run": work.skips_forced_run}
 
 
 for _command in (run, stop, timeout, cancel, state):
