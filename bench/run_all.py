@@ -119,6 +119,7 @@ def cold_start(runs: int) -> dict[str, Any]:
 # ------------------------------------------------------------------ all of it
 def measure(settings: Settings) -> dict[str, Any]:
     """Run every benchmark; the raw results of each, keyed by benchmark."""
+    cli_commands.compile_sources()  # the cold starts too: bytecode as an installed jobctl has it
     with PrivateAdbServer() as adb:
         shell = shell_roundtrip.run(settings.shell_calls, settings.shell_warmup, adb)
         ops = bridge_ops.measure(adb, schedule_calls=settings.schedule_calls, enqueue_counts=settings.enqueue_counts,

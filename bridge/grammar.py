@@ -30,10 +30,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     from bridge.model import Backoff, ByteEstimate, ExtraValue, Periodic, TriggerContentUri, WorkItem
 
 
@@ -56,6 +57,8 @@ def one_line(text: str) -> str:
 
 def _exact(number: str, text: str) -> Fraction:
     """A decimal number as an exact fraction (no float rounding); refuses absurdly long ones."""
+    from fractions import Fraction  # only when a number is parsed: fractions imports decimal (start-up, issue 16)
+
     if len(number) > 40:
         raise GrammarError(f"{text[:60]!r}… has too many digits")
     return Fraction(number)
@@ -78,6 +81,8 @@ def parse_duration(text: str) -> int:
         return 0
     if _BARE_NUMBER.fullmatch(body):
         raise GrammarError(BARE_NUMBER.format(text=text))
+    from fractions import Fraction
+
     position, total = 0, Fraction(0)
     for match in _DURATION_PART.finditer(body):
         if match.start() != position:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bridge.model import JOB_STATE_TOKENS
+from bridge.model.state import ordered_tokens as ordered_tokens  # re-exported
 
 if TYPE_CHECKING:
     from bridge.model import Priority, StopReason
@@ -56,11 +56,6 @@ class JobOverview:
             "user_initiated": self.user_initiated,
             "priority": int(self.priority) if self.priority is not None else None,
         }
-
-
-def ordered_tokens(tokens: frozenset[str]) -> tuple[str, ...]:
-    """State tokens in the platform's print order (``JOB_STATE_TOKENS``), then unknown ones sorted."""
-    return tuple(t for t in JOB_STATE_TOKENS if t in tokens) + tuple(sorted(tokens - set(JOB_STATE_TOKENS)))
 
 
 def enum_name(value: StopReason | PendingReason | Priority | int | None) -> str | None:

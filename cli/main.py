@@ -112,7 +112,6 @@ class JobctlGroup(click.Group):
     def _invoke(self, ctx: click.Context) -> Any:
         from bridge.errors import JobctlError
         from bridge.grammar import GrammarError, one_line
-        from cli.exit_codes import for_exception
         from cli.usage import OneLineUsageError, one_line_usage_error
 
         try:
@@ -122,6 +121,8 @@ class JobctlGroup(click.Group):
         except GrammarError as error:
             raise OneLineUsageError(str(error), command_context(ctx)) from None
         except JobctlError as error:
+            from cli.exit_codes import for_exception  # only on an error (start-up, issue 16)
+
             click.echo(f"jobctl: error: {one_line(str(error))}", err=True)
             ctx.exit(for_exception(error))
 

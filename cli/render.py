@@ -12,7 +12,6 @@ byte for byte as rich would (:func:`plain_text`), without importing rich (about 
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -98,12 +97,16 @@ def print_blocks(blocks: Sequence[Block], stderr: bool = False) -> None:
 
 def emit_json(document: Any) -> None:
     """Write one JSON document on stdout."""
+    import json  # only with --json (start-up, issue 16)
+
     json.dump(document, sys.stdout, indent=2, sort_keys=False, default=str)
     sys.stdout.write("\n")
 
 
 def json_line(document: Any) -> None:
     """Write one JSON document as one line on stdout, flushed (a JSON-lines stream)."""
+    import json
+
     sys.stdout.write(json.dumps(document, default=str) + "\n")
     sys.stdout.flush()
 

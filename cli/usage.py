@@ -9,7 +9,6 @@ and running every command of the tree.
 
 from __future__ import annotations
 
-from difflib import get_close_matches
 from typing import IO, Any
 
 import click
@@ -38,6 +37,8 @@ def one_line_usage_error(error: click.UsageError, ctx: click.Context | None = No
     if where is not None and (isinstance(error, click.exceptions.NoArgsIsHelpError) or message == "Missing command."):
         return OneLineUsageError(f"Missing command (one of: {', '.join(_commands(where))}).", where)
     if isinstance(error, click.exceptions.NoSuchCommand) and where is not None:
+        from difflib import get_close_matches  # only for this message (start-up, issue 16)
+
         message = f"No such command {error.command_name!r}."
         close = get_close_matches(error.command_name, _commands(where), n=3, cutoff=0.7) or [
             name for name in _commands(where) if sorted(name) == sorted(error.command_name)]  # transposed letters

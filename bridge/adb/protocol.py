@@ -24,6 +24,18 @@ QUICK_ACK: int | None = getattr(socket, "TCP_QUICKACK", None)
 """Linux only; elsewhere the stall this avoids is left to the platform."""
 
 
+def resolvable_host(host: str) -> str | bytes:
+    """``host`` as :func:`socket.getaddrinfo` is given it: a name the ``idna`` codec would encode as
+    its own ASCII bytes is given as those bytes, so connecting does not import ``encodings.idna``
+    (with ``stringprep`` and ``unicodedata``: start-up cost, issue 16); any other name (non-ASCII, or
+    a label the codec refuses) is given as is, to be encoded, or refused, exactly as before."""
+    if host.isascii():
+        *labels, last = host.split(".")
+        if all(0 < len(label) < 64 for label in labels) and len(last) < 64:
+            return host.encode("ascii")
+    return host
+
+
 class RequestFailed(Exception):
     """The adb server answered FAIL; ``message`` is its text (``device offline``, ``closed``…)."""
 
@@ -41,7 +53,8 @@ class HostConnection:
     @classmethod
     def open(cls, host: str, port: int, timeout: float | None = 10.0) -> HostConnection:
         try:
-            sock = socket.create_connection((host, port), timeout=timeout)
+            address = (resolvable_host(host), port)  # bytes go through to getaddrinfo, which takes them
+            sock = socket.create_connection(address, timeout=timeout)  # type: ignore[arg-type]
         except OSError as error:
             raise AdbServerError(f"no adb server answers at tcp:{host}:{port} ({error.strerror or error})") from None
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

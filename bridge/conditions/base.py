@@ -12,7 +12,6 @@ device, for ``jobctl device reset`` (:mod:`.originals`).
 from __future__ import annotations
 
 import enum
-import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -163,6 +162,8 @@ class ConditionsBase:
         """Restore, then give the lease back (a failure to remove it is left to its expiry)."""
         log, self._undo = self._undo, None
         failures, interrupt = log.restore() if log is not None else ([], None)
+        import logging  # here, not at the top: only a snapshot's end logs (start-up, issue 16)
+
         logger = logging.getLogger("jobctl.conditions")
         try:
             if log is not None and log.records and not failures:  # restored: no longer needed

@@ -24,25 +24,32 @@ Every step is one shell line on the device, so the check and the change run toge
 
 from __future__ import annotations
 
-import logging
 import functools
 import os
-import secrets
 import re
 import shlex
 import socket
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bridge.capabilities import ShellDevice
 from bridge.errors import ConditionError
+
+if TYPE_CHECKING:
+    import logging
 
 LEASE_ROOT = "/data/local/tmp/jobctl"
 LEASE_DIR = f"{LEASE_ROOT}/lease"
 DEFAULT_LEASE_TTL = 30.0
 """Seconds a lease lives without renewal; a crashed holder's lease is taken over after this."""
 
-_logger = logging.getLogger("jobctl.conditions")
+
+def _logger() -> logging.Logger:
+    """The ``jobctl.conditions`` logger (logging is imported when something is logged: start-up, issue 16)."""
+    import logging
+
+    return logging.getLogger("jobctl.conditions")
 
 
 class ConditionsBusyError(ConditionError):
@@ -52,7 +59,7 @@ class ConditionsBusyError(ConditionError):
 @functools.lru_cache(maxsize=4)
 def _process_token(pid: int) -> str:
     """Random, drawn once per process (keyed by pid, so a forked child draws its own)."""
-    return secrets.token_hex(4)
+    return os.urandom(4).hex()  # what secrets.token_hex does, without importing random, hmac and hashlib
 
 
 def holder_id() -> str:
@@ -121,9 +128,9 @@ class Lease:
         :class:`ConditionsBusyError` if another holder's lease is live."""
         state = self._try()
         if not state.acquired and state.holder and state.holder != self.holder and state.expired:
-            _logger.warning("%s: taking over the conditions lease of %s, expired %s s ago (its holder is gone; "
-                            "its changes may still be on the device: `jobctl device reset` puts them back)",
-                            self.device.serial, state.holder, (state.now or 0) - (state.expires or 0))
+            _logger().warning("%s: taking over the conditions lease of %s, expired %s s ago (its holder is gone; "
+                              "its changes may still be on the device: `jobctl device reset` puts them back)",
+                              self.device.serial, state.holder, (state.now or 0) - (state.expires or 0))
             self._sh(f"[ \"$(cat {LEASE_DIR}/holder 2>/dev/null)\" = {shlex.quote(state.holder)} ] && "
                      f"rm -r {LEASE_DIR}; true")
             state = self._try()
@@ -158,7 +165,7 @@ class Lease:
             try:
                 self.renew()
             except Exception as error:  # a broken link: the next renewal tries again; expiry is the backstop
-                _logger.debug("%s: renewing the conditions lease failed: %s", self.device.serial, error)
+                _logger().debug("%s: renewing the conditions lease failed: %s", self.device.serial, error)
 
     def renew(self) -> bool:
         """Push the expiry ``ttl`` ahead, if the lease is still ours."""

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from bridge.helper_protocol.codec import (
         SPEC_KEYS,
         JsonObject,
-        canonical_json,
         decode_item_script,
         decode_job_script,
         decode_spec,
@@ -49,7 +48,7 @@ if TYPE_CHECKING:
         inbox_write_command,
         shell_quote,
     )
-    from bridge.helper_protocol.fields import FieldError
+    from bridge.helper_protocol.fields import FieldError, canonical_json
     from bridge.helper_protocol.journal import JournalReadback, parse_journal, parse_logcat_line
     from bridge.helper_protocol.requests import (
         INLINE_REQUEST_LIMIT,
@@ -101,7 +100,7 @@ if TYPE_CHECKING:
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "bridge.helper_protocol.codec": (
-        "SPEC_KEYS", "JsonObject", "canonical_json", "decode_item_script", "decode_job_script", "decode_spec",
+        "SPEC_KEYS", "JsonObject", "decode_item_script", "decode_job_script", "decode_spec",
         "decode_step", "decode_work_item", "encode_item_script", "encode_job_script", "encode_spec", "encode_step",
         "encode_work_item",
     ),
@@ -110,7 +109,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "LOGCAT_COMMAND", "LOGCAT_TAG", "SCHEDULE_ACTIVITY", "activity_commands", "broadcast_command",
         "inbox_broadcast_command", "inbox_write_command", "shell_quote",
     ),
-    "bridge.helper_protocol.fields": ("FieldError",),
+    "bridge.helper_protocol.fields": ("FieldError", "canonical_json"),
     "bridge.helper_protocol.journal": ("JournalReadback", "parse_journal", "parse_logcat_line"),
     "bridge.helper_protocol.requests": (
         "INLINE_REQUEST_LIMIT", "PROTOCOL_VERSION", "SUPPORTED_VERSIONS", "CancelAllRequest", "CancelRequest",

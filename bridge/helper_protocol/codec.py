@@ -9,9 +9,8 @@ Encoding rules: keys in the order of the PROTOCOL.md tables; an option that is n
 
 from __future__ import annotations
 
-import json
-
 from bridge.helper_protocol.fields import INT32, FieldError, Fields, is_int
+from bridge.helper_protocol.fields import canonical_json as canonical_json  # the JSON text form, re-exported
 from bridge.model.enums import BackoffPolicy, NetworkType, Priority
 from bridge.model.script import (
     STEP_OPS,
@@ -40,11 +39,6 @@ from bridge.model.spec import (
 
 JsonObject = dict[str, object]
 """A JSON object as the encoders build it (values are JSON-encodable)."""
-
-
-def canonical_json(value: object) -> str:
-    """Single-line ASCII JSON without whitespace, non-ASCII as lower-case ``\\uXXXX`` (§3.1)."""
-    return json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
 
 
 # =============================================================== scripts (§7)

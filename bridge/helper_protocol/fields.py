@@ -5,6 +5,7 @@ reads it: a key whose value is ``null`` counts as absent, and every failure is a
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from typing import TypeGuard
@@ -24,6 +25,13 @@ class FieldError(HelperProtocolError):
         super().__init__(message or f"field {field}: {detail}")
         self.field = field
         self.detail = detail
+
+
+def canonical_json(value: object) -> str:
+    """Single-line ASCII JSON without whitespace, non-ASCII as lower-case ``\\uXXXX`` (§3.1). Here,
+    not in :mod:`~bridge.helper_protocol.codec`, so a request can be written without importing the
+    codec's model classes (start-up cost, issue 16); the codec re-exports it."""
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
 
 
 def is_int(value: object) -> TypeGuard[int]:

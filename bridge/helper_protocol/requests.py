@@ -14,10 +14,13 @@ import socket
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
 from functools import cached_property
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from bridge.helper_protocol.codec import JsonObject, canonical_json, encode_spec, encode_work_item
-from bridge.model.spec import JobSpec, WorkItem
+from bridge.helper_protocol.fields import canonical_json
+
+if TYPE_CHECKING:  # the codec and the model classes load only when a spec is encoded (start-up, issue 16)
+    from bridge.helper_protocol.codec import JsonObject
+    from bridge.model.spec import JobSpec, WorkItem
 
 PROTOCOL_VERSION = 1
 SUPPORTED_VERSIONS = (1,)
@@ -91,6 +94,8 @@ class ScheduleRequest(HelperRequest):
     spec: JobSpec
 
     def fields(self) -> JsonObject:
+        from bridge.helper_protocol.codec import encode_spec
+
         return {"spec": encode_spec(self.spec)}
 
 
@@ -101,6 +106,8 @@ class EnqueueRequest(HelperRequest):
     items: tuple[WorkItem, ...]
 
     def fields(self) -> JsonObject:
+        from bridge.helper_protocol.codec import encode_spec, encode_work_item
+
         return {"spec": encode_spec(self.spec), "items": [encode_work_item(i) for i in self.items]}
 
 

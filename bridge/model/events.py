@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, UTC
@@ -101,6 +100,8 @@ class JobEvent:
 
         Raises :class:`ValueError` on a line that is not an event of PROTOCOL.md §5.
         """
+        import json  # here: a command that reads no event does not import it (start-up, issue 16)
+
         try:
             obj = json.loads(data) if isinstance(data, str) else data
         except RecursionError:

@@ -12,10 +12,13 @@ import enum
 from dataclasses import dataclass, field, replace
 from datetime import datetime, UTC
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from bridge.model.enums import StopReason
 from bridge.model.events import EventKind, JobEvent
-from bridge.model.spec import ByteEstimate
+
+if TYPE_CHECKING:  # bridge.model.spec (with .script: 17 dataclasses) loads when bytes are counted (issue 16)
+    from bridge.model.spec import ByteEstimate
 
 RUN_ENDING_ERRORS = frozenset({"dequeue_work", "complete_work", "job_finished"})
 """``error.where`` values after which the script makes no further platform calls (§7.4)."""
@@ -113,6 +116,8 @@ class JobRun:
     @property
     def total_transferred(self) -> ByteEstimate:
         """Job-level plus per-item transferred bytes."""
+        from bridge.model.spec import ByteEstimate
+
         parts = [b for b in [self.transferred, *(w.transferred for w in self.work)] if b is not None]
         return ByteEstimate(sum(b.down for b in parts), sum(b.up for b in parts))
 
@@ -184,6 +189,8 @@ def runs_from_events(events: Iterable[JobEvent]) -> list[JobRun]:
         elif kind is EventKind.WORK_INCOMPLETE:
             builder.set_item(event.get("tag"), outcome=WorkOutcome.INCOMPLETE)
         elif kind is EventKind.BYTES_REPORTED:
+            from bridge.model.spec import ByteEstimate
+
             value = ByteEstimate(event.get("down"), event.get("up"))
             name = "transferred" if event.get("direction") == "transferred" else "estimated"
             if event.get("tag") is None:

@@ -13,6 +13,12 @@ JOB_STATE_TOKENS = ("pending", "active", "user-stopped", "source-user-stopped", 
 """Every token ``JobSchedulerService.getJobState`` prints, in its print order (§1.5)."""
 
 
+def ordered_tokens(tokens: frozenset[str]) -> tuple[str, ...]:
+    """State tokens in the platform's print order (``JOB_STATE_TOKENS``), then unknown ones sorted.
+    (Here, not in :mod:`bridge.jobs_overview`, which re-exports it: ``jobctl state`` needs no overview.)"""
+    return tuple(t for t in JOB_STATE_TOKENS if t in tokens) + tuple(sorted(tokens - set(JOB_STATE_TOKENS)))
+
+
 @dataclass(frozen=True)
 class JobState:
     """The tokens of one ``get-job-state`` answer.

@@ -309,7 +309,7 @@ def state(options: GlobalOptions, /, job_id: int, namespace: str | None, package
       jobctl state 7 --namespace sync
       jobctl state 12 -p com.example.app --json
     """
-    from bridge.jobs_overview import ordered_tokens
+    from bridge.model.state import ordered_tokens  # not bridge.jobs_overview: start-up (issue 16)
 
     other = other_package(package)
     if other:

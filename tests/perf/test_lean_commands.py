@@ -133,3 +133,65 @@ def test_a_state_read_whose_connection_vanishes_mid_call_is_read_again(
     result = jobctl(adb, serial, "state", "7")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["waiting"]
+
+
+# -- start-up: what a command imports (issue 16: CPU spent before and around the round trips) ----------------------
+
+_MODULES_PROBE = ("import atexit, os, runpy, sys\n"
+                  "def _dump():\n"
+                  "    with open(os.environ['JOBCTL_TEST_MODULES'], 'w') as out:\n"
+                  "        out.write('\\n'.join(sorted(sys.modules)))\n"
+                  "atexit.register(_dump)\n"
+                  "sys.argv = ['jobctl', *sys.argv[1:]]\n"
+                  "runpy.run_module('cli.main', run_name='__main__')\n")
+
+NEVER_ON_A_PLAIN_COMMAND = ("fractions", "decimal", "encodings.idna", "secrets", "logging", "rich", "adbutils")
+"""What no command below needs: duration arithmetic (``fractions``, with ``decimal``) only when a
+duration is parsed, ``idna`` (a numeric or ASCII adb host is passed to getaddrinfo as bytes),
+``secrets``/``logging`` only when a conditions lease is taken over or logs, rich never off a terminal."""
+
+
+def imported_by(adb: PrivateAdbServer, serial: str, tmp_path_factory: pytest.TempPathFactory,
+                *args: str) -> set[str]:
+    """The modules a whole ``jobctl`` process had loaded when it exited (it must succeed)."""
+    path = tmp_path_factory.mktemp("modules") / "modules.txt"
+    env = {**adb.env, "JOBCTL_TEST_MODULES": str(path)}
+    result = subprocess.run([sys.executable, "-c", _MODULES_PROBE, "-P", str(adb.port), "-s", serial, *args],
+                            capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    return set(path.read_text().split())
+
+
+@pytest.mark.parametrize("command", [("state", "7"), ("run", "7"), ("cancel", "7")])
+def test_one_round_trip_job_commands_import_no_overview_no_spec_codec_and_no_json_unless_they_send_a_request(
+        adb: PrivateAdbServer, serial: str, sim: SimHarness, job_7: int, command: tuple[str, ...],
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    loaded = imported_by(adb, serial, tmp_path_factory, *command)
+    assert not loaded & {*NEVER_ON_A_PLAIN_COMMAND, "bridge.jobs_overview", "bridge.helper_protocol.codec",
+                         "bridge.model.spec", "bridge.model.script"}
+    if command[0] != "cancel":  # cancel sends the helper a request (JSON); state and run send none
+        assert not loaded & {"json", "hashlib", "bridge.helper", "bridge.helper_protocol.requests"}
+
+
+def test_schedule_imports_neither_duration_arithmetic_nor_idna(
+        adb: PrivateAdbServer, serial: str, sim: SimHarness, tmp_path_factory: pytest.TempPathFactory) -> None:
+    try:
+        loaded = imported_by(adb, serial, tmp_path_factory, "schedule", "8", "--requires-charging")
+    finally:
+        Helper(connect(serial, adb.server)).cancel_all()
+    assert not loaded & {*NEVER_ON_A_PLAIN_COMMAND, "bridge.jobs_overview"}
+
+
+def test_stops_reads_the_journal_without_the_spec_codec_or_the_spec_model(
+        adb: PrivateAdbServer, serial: str, sim: SimHarness, tmp_path_factory: pytest.TempPathFactory) -> None:
+    loaded = imported_by(adb, serial, tmp_path_factory, "stops")
+    assert "bridge.helper_protocol.journal" in loaded  # it did read the journal
+    assert not loaded & {*NEVER_ON_A_PLAIN_COMMAND, "bridge.helper_protocol.codec", "bridge.model.spec",
+                         "bridge.model.script"}
+
+
+def test_device_status_imports_neither_secrets_nor_logging_nor_hashlib(
+        adb: PrivateAdbServer, serial: str, sim: SimHarness, tmp_path_factory: pytest.TempPathFactory) -> None:
+    loaded = imported_by(adb, serial, tmp_path_factory, "device", "status")
+    assert "bridge.conditions.lease" in loaded
+    assert not loaded & {*NEVER_ON_A_PLAIN_COMMAND, "hashlib", "hmac", "random", "json"}
