@@ -38,8 +38,21 @@ BYTES_API = 34
 """``get-estimated-*-bytes`` / ``get-transferred-*-bytes`` (FB-14)."""
 NOT_EXECUTING = "No matching executing jobs found."
 """``stop``/``timeout`` when nothing matched (``executeStopCommand``/``executeTimeoutCommand``, exit 0)."""
-_EXIT_NO_PACKAGE, _EXIT_NO_JOB, _EXIT_CONSTRAINTS = 24, 23, 22
+EXIT_NO_PACKAGE, EXIT_NO_JOB, EXIT_CONSTRAINTS = 24, 23, 22
+"""``CMD_ERR_NO_PACKAGE`` / ``CMD_ERR_NO_JOB`` / ``CMD_ERR_CONSTRAINTS`` (-1000/-1001/-1002) as an
+exit status (the low byte, §1.2); the helper's own ``Job`` reads the same verbs."""
 _UNKNOWN_COMMAND = "Unknown command"
+
+
+def stop_options(reason: StopReason | None, internal_reason: int | None) -> list[str]:
+    """``-s REASON [-i INTERNAL]`` of ``cmd jobscheduler stop`` (§1.1): nothing without a reason (an
+    internal reason alone is not passed, as the shell takes ``-i`` only with ``-s``)."""
+    if reason is None:
+        return []
+    options = ["-s", str(int(reason))]
+    if internal_reason is not None:
+        options += ["-i", str(internal_reason)]
+    return options
 
 
 class VerbUnavailableError(JobctlError):
@@ -120,7 +133,7 @@ class AppJobRef:
             argv += ["-n", self.namespace]
         result = app.device.shell([*argv, app.package, str(self.job_id)], idempotent=idempotent)
         app.check_verb(verb, result)
-        if result.exit_code == _EXIT_NO_PACKAGE:
+        if result.exit_code == EXIT_NO_PACKAGE:
             raise UnknownPackageError(f"package {app.package} is not installed on {app.device.serial}")
         return result
 
@@ -143,9 +156,9 @@ class AppJobRef:
         """``run -f`` (ignore constraints) or ``run -s`` (only if satisfied: else :class:`JobNotReadyError`).
         "Running job" means queued, not started (§1.2)."""
         result = self._verb("run", "-f" if force else "-s", idempotent=False)
-        if result.exit_code == _EXIT_NO_JOB:
+        if result.exit_code == EXIT_NO_JOB:
             raise JobNotFoundError(f"no {where(self.job_id, self.namespace, self.app.package)}")
-        if result.exit_code == _EXIT_CONSTRAINTS:
+        if result.exit_code == EXIT_CONSTRAINTS:
             raise JobNotReadyError(f"{where(self.job_id, self.namespace, self.app.package)}: constraints not "
                                    f"satisfied ({result.error_text.strip() or result.text.strip()})")
         result.check()
@@ -153,12 +166,7 @@ class AppJobRef:
     def stop(self, reason: StopReason | None = None, internal_reason: int | None = None) -> bool:
         """``stop [-s R [-i I]]`` (API 34+). False when nothing was running (:data:`NOT_EXECUTING`)."""
         self.app.require_api(STOP_API, "cmd jobscheduler stop")
-        options: list[str] = []
-        if reason is not None:
-            options += ["-s", str(int(reason))]
-            if internal_reason is not None:
-                options += ["-i", str(internal_reason)]
-        return NOT_EXECUTING not in self._verb("stop", *options).check().text
+        return NOT_EXECUTING not in self._verb("stop", *stop_options(reason, internal_reason)).check().text
 
     def timeout(self) -> bool:
         """``timeout``: stopped as if past its time limit. False when nothing was running."""

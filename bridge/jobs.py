@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bridge import helper_protocol as protocol
+from bridge.app_jobs import EXIT_CONSTRAINTS, EXIT_NO_JOB, EXIT_NO_PACKAGE, NOT_EXECUTING, STOP_API, stop_options
 from bridge.device import CommandResult, Device, connect
 from bridge.errors import JobctlError, JobNotFoundError, JobNotReadyError, WaitTimeoutError
 from bridge.event_log import EVENT_HISTORY_LIMIT, EventLog, EventsForgottenError
@@ -33,8 +34,6 @@ if TYPE_CHECKING:  # loaded on first use: a command that never uses them never i
 EventPredicate = Callable[["JobEvent"], bool]
 
 # cmd jobscheduler's error exits (JobSchedulerShellCommand, aosp-shell-interface.md §0)
-_EXIT_NO_PACKAGE, _EXIT_NO_JOB, _EXIT_CONSTRAINTS = 24, 23, 22
-NOT_EXECUTING = "No matching executing jobs found."
 """What ``cmd jobscheduler stop|timeout`` print (exit 0) when no matching job is running
 (``JobSchedulerService.executeStopCommand`` / ``executeTimeoutCommand``)."""
 
@@ -78,32 +77,27 @@ class Job:
         # run it twice, so a connection lost during `run` raises OutcomeUnknownError.
         result = self.session.device.shell([*argv, protocol.HELPER_PACKAGE, str(self.job_id)],
                                            idempotent=verb in _IDEMPOTENT_VERBS)
-        if result.exit_code == _EXIT_NO_JOB and not missing_ok:
+        if result.exit_code == EXIT_NO_JOB and not missing_ok:
             raise JobNotFoundError(f"no job {self.job_id} in {namespace_words(self.namespace)} of "
                                    f"{protocol.HELPER_PACKAGE}")
-        if result.exit_code == _EXIT_NO_PACKAGE:
+        if result.exit_code == EXIT_NO_PACKAGE:
             raise JobNotFoundError(f"{protocol.HELPER_PACKAGE} is not installed")
         return result
 
     def run(self, force: bool = True) -> None:
         """``run -f`` (ignore constraints) or ``run -s`` (only if satisfied: else JobNotReadyError)."""
         result = self._verb("run", "-f" if force else "-s")
-        if result.exit_code == _EXIT_CONSTRAINTS:
+        if result.exit_code == EXIT_CONSTRAINTS:
             raise JobNotReadyError(f"job {self.job_id}: constraints not satisfied ({result.text.strip()})")
         result.check()
 
     def stop(self, reason: StopReason | None = None, internal_reason: int | None = None) -> bool:
         """``stop`` the running job, with a public stop reason on API 34+. False when the device
         answered :data:`NOT_EXECUTING` (the job does not exist or is not running)."""
-        options: list[str] = []
-        if reason is not None:
-            if self.session.device.api_level < 34:
-                raise JobctlError(
-                    f"stopping with a reason needs API 34; the device is API {self.session.device.api_level}")
-            options += ["-s", str(int(reason))]
-            if internal_reason is not None:
-                options += ["-i", str(internal_reason)]
-        return NOT_EXECUTING not in self._verb("stop", *options).check().text
+        if reason is not None and self.session.device.api_level < STOP_API:
+            raise JobctlError(
+                f"stopping with a reason needs API {STOP_API}; the device is API {self.session.device.api_level}")
+        return NOT_EXECUTING not in self._verb("stop", *stop_options(reason, internal_reason)).check().text
 
     def timeout(self) -> bool:
         """``timeout``: stop it as if it ran past its limit (STOP_REASON_TIMEOUT)."""

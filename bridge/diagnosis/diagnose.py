@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bridge import helper_protocol as protocol
@@ -28,6 +29,7 @@ from bridge.parsers import parse_job_state, parse_jobscheduler_dump
 if TYPE_CHECKING:
     from bridge.device import Device
     from bridge.jobs import Session
+    from bridge.workmanager import WorkLabel
 
 _PACKAGE_FLAGS = re.compile(r"\bstopped=(true|false)\b.*?\bnotLaunched=(true|false)\b")
 
@@ -87,6 +89,11 @@ def diagnose(session_or_device: Session | Device, job_id: int, namespace: str | 
     job_state = parse_job_state(answer) if answer.strip() else parse_job_state(f"unknown({package})")
     text = device.shell(["dumpsys", "jobscheduler", package], idempotent=True).text
     dump = parse_jobscheduler_dump(text)
+    work = None
+    if package != protocol.HELPER_PACKAGE:  # WorkManager's label (the helper's jobs are not WorkManager's)
+        from bridge.workmanager import label_job
+
+        work = label_job(device, package, job_id, namespace, dump_text=text)
     problems = run_problems(dump, job_id, namespace, device.api_level)
     last = outcomes.from_history(dump, job_id, namespace)
     if package == protocol.HELPER_PACKAGE and (not job_state.exists or last is not None):
@@ -98,8 +105,8 @@ def diagnose(session_or_device: Session | Device, job_id: int, namespace: str | 
             last = LastOutcome(OutcomeKind.FORCE_STOPPED, None, "the package is in the stopped state",
                                "dumpsys package")
         gone_notes = (outcomes.describe(last),) if last is not None else ()
-        return Diagnosis(job_id, namespace, package, False, False, False, (), None, stopped, (), (), (blocker,),
-                         problems, last_outcome=last, notes=gone_notes)
+        return _with_work(Diagnosis(job_id, namespace, package, False, False, False, (), None, stopped, (), (),
+                                    (blocker,), problems, last_outcome=last, notes=gone_notes), work)
     job = dump.job(job_id, namespace)
     state = conditions.read([package])
     tokens = tuple(sorted(job_state.tokens))
@@ -110,8 +117,9 @@ def diagnose(session_or_device: Session | Device, job_id: int, namespace: str | 
     quota = read_quota(text, dump, job_id, namespace, package, device.api_level)
     notes = [outcomes.describe(last)] if last is not None else []
     if job_state.active:
-        return Diagnosis(job_id, namespace, package, True, True, job_state.ready, tokens, bucket, stopped,
-                         required, unsatisfied, (), problems, timing, quota, last, tuple(notes))
+        return _with_work(Diagnosis(job_id, namespace, package, True, True, job_state.ready, tokens, bucket,
+                                    stopped, required, unsatisfied, (), problems, timing, quota, last,
+                                    tuple(notes)), work)
     blockers = app_blockers(job, state, stopped, never_launched, commands)
     if job is not None:
         blockers += quota_blockers(quota, job.unsatisfied_constraints, commands)
@@ -126,8 +134,22 @@ def diagnose(session_or_device: Session | Device, job_id: int, namespace: str | 
                   "it is ready: JobScheduler batches jobs of apps outside the ACTIVE bucket and may start it later"
                   if job_state.ready else "JobScheduler has not made it ready yet")
         blockers = [Blocker(BlockerKind.WAITING_FOR_SCHEDULER, reason, commands.run(force=not job_state.ready))]
-    return Diagnosis(job_id, namespace, package, True, False, job_state.ready, tokens, bucket, stopped,
-                     required, unsatisfied, tuple(blockers), problems, timing, quota, last, tuple(notes))
+    return _with_work(Diagnosis(job_id, namespace, package, True, False, job_state.ready, tokens, bucket, stopped,
+                                required, unsatisfied, tuple(blockers), problems, timing, quota, last, tuple(notes)),
+                      work)
+
+
+def _with_work(diagnosis: Diagnosis, work: WorkLabel | None) -> Diagnosis:
+    """The WorkSpec behind a WorkManager job, its notes, and a forced-run command marked when
+    WorkManager would skip that run (before its schedule)."""
+    if work is None:
+        return diagnosis
+    blockers = diagnosis.blockers
+    if work.skips_forced_run:  # the forced run reaches WorkManager, which refuses it
+        blockers = tuple(replace(b, reason=b.reason + "; WorkManager will skip a forced run now (before its "
+                                 "schedule)") if b.command and " run -f " in f"{b.command} " else b
+                         for b in blockers)
+    return replace(diagnosis, work=work.spec, notes=diagnosis.notes + work.notes, blockers=blockers)
 
 
 __all__ = ["diagnose"]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bridge.workmanager import WorkSpecInfo
 
 
 class BlockerKind(enum.StrEnum):
@@ -211,7 +214,7 @@ class Diagnosis:
     last_outcome: LastOutcome | None = None
     notes: tuple[str, ...] = ()
     """Plain-language facts that are no blocker: the deadline, the next window, a past outcome."""
-    work: Any = None
+    work: WorkSpecInfo | None = None
     """The WorkManager WorkSpec behind the job (:class:`bridge.workmanager.WorkSpecInfo`), if any."""
 
     @property

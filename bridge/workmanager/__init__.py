@@ -67,13 +67,16 @@ def label_jobs(device: Device, package: str, jobs: Sequence[tuple[int, str | Non
     return labels, notes
 
 
-def label_job(device: Device, package: str, job_id: int, namespace: str | None) -> WorkLabel | None:
-    """The WorkSpec behind the job, or None when the job is not WorkManager's."""
+def label_job(device: Device, package: str, job_id: int, namespace: str | None,
+              dump_text: str | None = None) -> WorkLabel | None:
+    """The WorkSpec behind the job, or None when the job is not WorkManager's. ``dump_text``: the
+    ``dumpsys jobscheduler PKG`` the caller already read (else it is read here)."""
     import time
 
     from bridge.parsers import parse_jobscheduler_dump
 
-    text = device.shell(["dumpsys", "jobscheduler", package], idempotent=True).text
+    text = dump_text if dump_text is not None else device.shell(["dumpsys", "jobscheduler", package],
+                                                                idempotent=True).text
     dump = parse_jobscheduler_dump(text)
     job = dump.job(job_id, namespace)
     if not is_workmanager_job(job.service if job else None, namespace):

@@ -1,7 +1,8 @@
 """``jobctl why``: why a job is not running, until when, and the command that unblocks it.
 
-The reasoning is :func:`bridge.diagnosis.diagnose` (blockers, timing, quota, last outcome); the
-WorkManager label is :func:`bridge.workmanager.label_job`. This module only renders.
+The reasoning is :func:`bridge.diagnosis.diagnose` (blockers, timing, quota, last outcome, and for
+another app's WorkManager job its WorkSpec, :func:`bridge.workmanager.label_job`). This module only
+renders.
 """
 
 from __future__ import annotations
@@ -35,25 +36,11 @@ def why(options: GlobalOptions, /, job_id: int, namespace: str | None, package: 
     """
     from bridge.diagnosis import diagnose
     from bridge.helper_protocol import HELPER_PACKAGE
-    from bridge.workmanager import label_job
 
-    device = options.device()
-    app = package or HELPER_PACKAGE
-    work = label_job(device, app, job_id, namespace) if app != HELPER_PACKAGE else None
-    diagnosis = diagnose(device, job_id, namespace, app)
-    if work is not None:
-        import dataclasses
-
-        blockers = diagnosis.blockers
-        if work.skips_forced_run:  # the forced run reaches WorkManager, which refuses it
-            blockers = tuple(dataclasses.replace(b, reason=b.reason + "; WorkManager will skip a forced run "
-                                                 "now (before its schedule)")
-                             if b.command and " run -f " in f"{b.command} " else b for b in blockers)
-        diagnosis = dataclasses.replace(diagnosis, work=work.spec, notes=diagnosis.notes + work.notes,
-                                        blockers=blockers)
+    diagnosis = diagnose(options.device(), job_id, namespace, package or HELPER_PACKAGE)
     blocks: list[Line | Table] = [Line(Styled(diagnosis.summary, "bold"))]
-    if work is not None and work.spec is not None:
-        blocks.append(Line("  WorkManager: " + work.spec.label))
+    if diagnosis.work is not None:
+        blocks.append(Line("  WorkManager: " + diagnosis.work.label))
     if diagnosis.exists:
         details = [f"state: {' '.join(diagnosis.state) or '?'}",
                    f"bucket: {diagnosis.standby_bucket or '?'}",
