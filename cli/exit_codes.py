@@ -62,6 +62,6 @@ def for_exception(error: BaseException) -> ExitCode:
 
 def for_interrupt(stop: KeyboardInterrupt) -> int:
     """130 for Ctrl-C; 128 + the signal (143 SIGTERM, 129 SIGHUP) for a KeyboardInterrupt that
-    carries one (``cli.main.Terminated``, ``bridge.conditions.signals.Terminated``)."""
+    carries one (``bridge.signals.Terminated``)."""
     signum = getattr(stop, "signum", None)
     return 128 + signum if isinstance(signum, int) else ExitCode.INTERRUPTED

@@ -45,6 +45,7 @@ import importlib  # noqa: E402 -- the handlers above first: these imports are mo
 import click  # noqa: E402
 
 from bridge._version import __version__  # noqa: E402
+from bridge.signals import TERMINATION_SIGNALS, Terminated, raise_terminated  # noqa: E402
 from cli.context import GlobalOptions  # noqa: E402
 from cli.options import JSON_HELP, SERIAL_HELP, CommandContext, adopt_global_options, command_context  # noqa: E402
 
@@ -168,24 +169,8 @@ def cli(ctx: click.Context, serial: str | None, adb_host: str | None, adb_port: 
     ctx.obj = GlobalOptions(serial=serial or None, adb_host=adb_host, adb_port=adb_port, json=json_output)
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM or SIGHUP, raised where the program is, so everything that cleans up after Ctrl-C
-    (a conditions snapshot, a device change) does so before jobctl exits with 128 + the signal."""
-
-    def __init__(self, signum: int) -> None:
-        self.signum = signum
-        super().__init__(f"terminated by {signal.Signals(signum).name}")
-
-
-def _terminated(signum: int, frame: FrameType | None) -> NoReturn:
-    raise Terminated(signum)
-
-
 def _interrupt_line(stop: KeyboardInterrupt) -> str:
-    signum = getattr(stop, "signum", None)  # ours, or bridge.conditions.signals.Terminated
-    if isinstance(signum, int):
-        return f"jobctl: terminated by {signal.Signals(signum).name}"
-    return "jobctl: interrupted"
+    return f"jobctl: {stop}" if isinstance(stop, Terminated) else "jobctl: interrupted"
 
 
 def _interrupt_code(stop: KeyboardInterrupt) -> int:
@@ -195,13 +180,10 @@ def _interrupt_code(stop: KeyboardInterrupt) -> int:
     return for_interrupt(stop)
 
 
-TERMINATION_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
-
-
 def main() -> None:
     for signum in TERMINATION_SIGNALS:
         if signal.getsignal(signum) in (signal.SIG_DFL, _startup_signal):  # an ignored SIGHUP (nohup) stays ignored
-            signal.signal(signum, _terminated)
+            signal.signal(signum, raise_terminated)
     if signal.getsignal(signal.SIGINT) is _startup_signal:
         signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C: KeyboardInterrupt from here on
     try:

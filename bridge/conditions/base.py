@@ -21,7 +21,7 @@ from bridge.capabilities import ShellDevice
 from bridge.conditions.lease import DEFAULT_LEASE_TTL, Lease
 from bridge.conditions.originals import forget_records_line, record_original_line
 from bridge.conditions.polling import DEFAULT_TIMEOUT, POLL_INTERVAL, ReadbackPoller
-from bridge.conditions.signals import terminate_as_interrupt
+from bridge.signals import terminate_as_interrupt
 from bridge.errors import ConditionError, ConditionRestoreError
 
 T = TypeVar("T")
@@ -102,7 +102,7 @@ class ConditionsBase:
         """Record the original value of every condition changed inside the block (lazily, on
         its first change) and restore them all in reverse order on exit -- also after an
         exception, a KeyboardInterrupt (Ctrl-C) or, in the main thread, SIGTERM or SIGHUP (raised
-        as :class:`~bridge.conditions.signals.Terminated`, a KeyboardInterrupt, while the block
+        as :class:`~bridge.signals.Terminated`, a KeyboardInterrupt, while the block
         runs, unless the program set its own handler; the previous handlers are put back on
         exit). Every restore step is tried; failures are collected into one
         :class:`ConditionRestoreError` (attached as a note if the block itself raised).

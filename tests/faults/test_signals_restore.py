@@ -34,7 +34,7 @@ HOLDER = textwrap.dedent("""
     import sys, threading
     from bridge.adb.server import AdbServer
     from bridge.conditions import Conditions
-    from bridge.conditions.signals import Terminated
+    from bridge.signals import Terminated
     from bridge.device import connect
 
     conditions = Conditions(connect(sys.argv[1], AdbServer()))

@@ -1,4 +1,5 @@
-"""Termination signals as interrupts while a snapshot has the device's conditions changed.
+"""Termination signals as interrupts: while a snapshot has the device's conditions changed, and
+for the whole run of a ``jobctl`` command (:func:`cli.main.main` installs :func:`raise_terminated`).
 
 By default SIGTERM and SIGHUP end a Python process at once: no ``finally`` block runs, so a
 ``with conditions.snapshot():`` block killed by ``kill``, a CI runner's cancel or a closed terminal
