@@ -11,7 +11,7 @@ import re
 
 from jobctl_sim.apps.helper.journal import FILE_MODE
 from jobctl_sim.apps.helper.protocol import CommandError, ErrorCode, bad_request
-from jobctl_sim.native.fs import FsError, MemoryFileSystem
+from jobctl_sim.native.fs import FileStat, FsError, MemoryFileSystem
 
 STALE_AGE_S = 15 * 60
 """§2.3: inbox and outbox files last modified longer ago than this are orphans (``Inbox.STALE_AGE_MS``)."""
@@ -52,16 +52,21 @@ class Inbox:
         the device's wall clock); returns how many."""
         now = self._fs.clock.wall_time()
         removed = 0
+        for path, st in self._entries():
+            if st.is_file and now - st.mtime > STALE_AGE_S:
+                self._fs.remove(path)
+                removed += 1
+        return removed
+
+    def _entries(self) -> list[tuple[str, FileStat]]:
+        """Every entry of the inbox and the outbox (a directory not made yet has none)."""
+        found: list[tuple[str, FileStat]] = []
         for directory in (self._inbox, self._outbox):
             try:
-                entries = self._fs.listdir(directory)
+                found += [(f"{directory}/{name}", st) for name, st in self._fs.listdir(directory)]
             except FsError:
                 continue
-            for name, st in entries:
-                if st.is_file and now - st.mtime > STALE_AGE_S:
-                    self._fs.remove(f"{directory}/{name}")
-                    removed += 1
-        return removed
+        return found
 
     def write_reply(self, name: str, json_text: str) -> None:
         """§2.5: ``files/outbox/NAME.tmp`` then renamed to ``NAME`` (one step in memory)."""
@@ -73,10 +78,5 @@ class Inbox:
 
     def clear(self) -> None:
         """``reset`` (§3.5): delete every file in the inbox and the outbox."""
-        for directory in (self._inbox, self._outbox):
-            try:
-                entries = self._fs.listdir(directory)
-            except FsError:
-                continue
-            for name, st in entries:
-                self._fs.remove(f"{directory}/{name}", recursive=st.is_dir)
+        for path, st in self._entries():
+            self._fs.remove(path, recursive=st.is_dir)
