@@ -23,45 +23,29 @@ from typing import TYPE_CHECKING, Any
 
 from bridge.device import CommandResult, Device
 from bridge.errors import JobctlError, JobNotFoundError, JobNotReadyError, UnknownPackageError
-from bridge.model import JOB_STATE_TOKENS, StopReason
+from bridge.job_verbs import (  # re-exported: the verbs' facts, also used by bridge.jobs
+    BYTES_API as BYTES_API,
+    EXIT_CONSTRAINTS as EXIT_CONSTRAINTS,
+    EXIT_NO_JOB as EXIT_NO_JOB,
+    EXIT_NO_PACKAGE as EXIT_NO_PACKAGE,
+    NOT_EXECUTING as NOT_EXECUTING,
+    STOP_API as STOP_API,
+    UNKNOWN_COMMAND as _UNKNOWN_COMMAND,
+    USER_SYSTEM as USER_SYSTEM,
+    stop_options as stop_options,
+)
+from bridge.model.state import ordered_tokens
 
 if TYPE_CHECKING:
-    from bridge.model import JobState
+    from bridge.model import JobState, StopReason
     from bridge.parsers.jobscheduler_dump import DumpedJob, JobSchedulerDump
-
-USER_SYSTEM = 0
-"""``run``, ``cancel``, ``get-job-state`` and the byte getters default to user 0; ``stop`` and
-``timeout`` to all users (§1.1): every call here names user 0, so all verbs act on the same job."""
-STOP_API = 34
-"""``cmd jobscheduler stop`` and ``-n NAMESPACE`` (FB-14 ``JobSchedulerShellCommand``)."""
-BYTES_API = 34
-"""``get-estimated-*-bytes`` / ``get-transferred-*-bytes`` (FB-14)."""
-NOT_EXECUTING = "No matching executing jobs found."
-"""``stop``/``timeout`` when nothing matched (``executeStopCommand``/``executeTimeoutCommand``, exit 0)."""
-EXIT_NO_PACKAGE, EXIT_NO_JOB, EXIT_CONSTRAINTS = 24, 23, 22
-"""``CMD_ERR_NO_PACKAGE`` / ``CMD_ERR_NO_JOB`` / ``CMD_ERR_CONSTRAINTS`` (-1000/-1001/-1002) as an
-exit status (the low byte, §1.2); the helper's own ``Job`` reads the same verbs."""
-_UNKNOWN_COMMAND = "Unknown command"
-
-
-def stop_options(reason: StopReason | None, internal_reason: int | None) -> list[str]:
-    """``-s REASON [-i INTERNAL]`` of ``cmd jobscheduler stop`` (§1.1): nothing without a reason (an
-    internal reason alone is not passed, as the shell takes ``-i`` only with ``-s``)."""
-    if reason is None:
-        return []
-    options = ["-s", str(int(reason))]
-    if internal_reason is not None:
-        options += ["-i", str(internal_reason)]
-    return options
-
 
 class VerbUnavailableError(JobctlError):
     """The device's ``cmd jobscheduler`` has no such verb or option at its API level."""
 
 
-def ordered_state(tokens: frozenset[str]) -> tuple[str, ...]:
-    """``get-job-state`` tokens in the platform's print order, unknown ones after, sorted."""
-    return tuple(t for t in JOB_STATE_TOKENS if t in tokens) + tuple(sorted(tokens - set(JOB_STATE_TOKENS)))
+ordered_state = ordered_tokens
+"""``get-job-state`` tokens in the platform's print order, unknown ones after, sorted."""
 
 
 def where(job_id: int, namespace: str | None, package: str) -> str:

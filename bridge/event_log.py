@@ -19,9 +19,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bridge.errors import JobctlError, WaitTimeoutError
-from bridge.model import EventKind, JobEvent
+
+if TYPE_CHECKING:  # a session that never delivers an event (most commands) never loads the event model
+    from bridge.model import JobEvent
 
 EVENT_HISTORY_LIMIT = 10_000
 """Events a session's history holds (the newest; about 5 MB of events at most)."""
@@ -29,7 +32,7 @@ EVENT_HISTORY_LIMIT = 10_000
 JobKey = tuple[str | None, int | None]
 """(namespace, job id) of an event."""
 
-EventPredicate = Callable[[JobEvent], bool]
+EventPredicate = Callable[["JobEvent"], bool]
 
 
 class EventsForgottenError(JobctlError):
@@ -139,6 +142,8 @@ class EventLog:
     def job_history(self, key: JobKey, start: int = 0) -> list[JobEvent]:
         """``key``'s events from index ``start`` on, kept or held, in order, with every
         ``process_started`` among them (it ends a job's open run, bridge.model.runs)."""
+        from bridge.model import EventKind
+
         with self._changed:
             kept = [e for i, e in self._kept.get(key, ()) if i >= start]
             held = self._events[max(start - self._offset, 0):]

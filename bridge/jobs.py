@@ -15,10 +15,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bridge import helper_protocol as protocol
-from bridge.app_jobs import EXIT_CONSTRAINTS, EXIT_NO_JOB, EXIT_NO_PACKAGE, NOT_EXECUTING, STOP_API, stop_options
 from bridge.device import CommandResult, Device, connect
 from bridge.errors import JobctlError, JobNotFoundError, JobNotReadyError, WaitTimeoutError
 from bridge.event_log import EVENT_HISTORY_LIMIT, EventLog, EventsForgottenError
+from bridge.job_verbs import EXIT_CONSTRAINTS, EXIT_NO_JOB, EXIT_NO_PACKAGE, NOT_EXECUTING, STOP_API, stop_options
 
 __all__ = ["EVENT_HISTORY_LIMIT", "NOT_EXECUTING", "EventLog", "EventPredicate", "EventsForgottenError", "Job",
            "Session", "namespace_words", "open_session"]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from bridge.grammar import GrammarError, parse_work_spec
+from cli.file_param import FILE_PATH
 from cli.options import namespace_option, stack
 from cli.param_types import (
     BACKOFF,
@@ -22,7 +23,6 @@ from cli.param_types import (
     BYTES,
     DURATION,
     EXTRA,
-    FILE_PATH,
     PERIODIC,
     TRIGGER_URI,
     WORK_SPEC,
@@ -153,11 +153,13 @@ def hold_adjustment(spec: JobSpec, items: Sequence[WorkItem]) -> list[str]:
     """A held job with work ends when its last item is done: ``dequeueWork()`` returning null
     with no item left active finishes the job (``JobServiceContext.doDequeueWork`` →
     ``JobStatus.hasExecutingWorkLocked``), before the script reaches ``hold``."""
+    if not items or spec.script is None:
+        return []
     from bridge.model import Hold, Work
 
-    steps = spec.script.steps if spec.script is not None else ()
+    steps = spec.script.steps
     left_active = any(item.script is not None and not item.script.complete for item in items)
-    if not items or Work() not in steps or Hold() not in steps or left_active:
+    if Work() not in steps or Hold() not in steps or left_active:
         return []
     return ["--hold-until-stopped: the job ends as soon as its work items are done (Android finishes a job "
             "whose dequeueWork() finds no more work); add ',incomplete' to a --work item to keep it running "
@@ -173,7 +175,7 @@ def build_spec(job_id: int, values: Mapping[str, Any]) -> tuple[JobSpec, list[Wo
     """
     import dataclasses
 
-    from bridge.model import Finish, Hold, JobScript, JobSpec, NetworkType, Priority, Sleep, Transfer, Work
+    from bridge.model import JobSpec, NetworkType, Priority
     from bridge.spec_files import (
         check_spec_values,
         read_spec_file,
@@ -221,6 +223,8 @@ def build_spec(job_id: int, values: Mapping[str, Any]) -> tuple[JobSpec, list[Wo
         raise GrammarError("--hold-until-stopped and --finish-reschedule exclude each other "
                            "(a held job never calls jobFinished)")
     if any(v is not None for v in (duration, down, up)) or hold or on_stop or finish_reschedule:
+        from bridge.model import Finish, Hold, JobScript, Sleep, Transfer, Work
+
         steps: list[Any] = []
         if down is not None or up is not None:
             steps.append(Transfer(down or 0, up or 0, duration or 0))

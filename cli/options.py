@@ -149,3 +149,8 @@ def other_package(package: str | None) -> str | None:
     from bridge.helper_protocol import HELPER_PACKAGE
 
     return None if package in (None, HELPER_PACKAGE) else package
+
+
+def namespace_text(namespace: str | None) -> str:
+    """A namespace in a command's line: its name, or ``none`` for the default namespace."""
+    return namespace if namespace is not None else "none"

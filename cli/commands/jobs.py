@@ -1,6 +1,7 @@
-"""``jobctl schedule|enqueue|run|stop|timeout|cancel|state|jobs``: one job at a time.
+"""``jobctl run|stop|timeout|cancel|state|jobs``: one job at a time (``schedule`` and ``enqueue``,
+with their many flags, are :mod:`cli.commands.schedule`: these commands do not build them).
 
-Thin: flags are read by :mod:`cli.job_flags` and :mod:`cli.param_types` (bad input is a one-line
+Thin: flags are read by :mod:`cli.param_types` (bad input is a one-line
 usage error, exit 2, before any device is touched), the work is :mod:`bridge.jobs` and
 :mod:`bridge.jobs_overview`, and the output goes through :mod:`cli.render`: one line, a table
 or (``--json``) one JSON document (docs/cli-json.md).
@@ -13,9 +14,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.context import GlobalOptions
-from cli.job_flags import build_spec, hold_adjustment, platform_adjustments, spec_flags
-from cli.options import namespace_option, other_package, package_option
-from cli.param_types import JOB_ID, STOP_REASON, stop_reason_help
+from cli.options import namespace_option, namespace_text, other_package, package_option
+from cli.param_types import JOB_ID, STOP_REASON, LazyHelpOption, stop_reason_help
 from cli.render import Line, Table, show
 from cli.usage import OneLineUsageError
 
@@ -23,10 +23,6 @@ if TYPE_CHECKING:
     from bridge.app_jobs import AppJobRef, AppJobs
     from bridge.model import JobState, StopReason
     from bridge.workmanager import WorkLabel
-
-
-def _ns(namespace: str | None) -> str:
-    return namespace if namespace is not None else "none"
 
 
 def _app(options: GlobalOptions, package: str) -> AppJobs:
@@ -45,86 +41,6 @@ def _app_job(options: GlobalOptions, package: str, job_id: int, namespace: str |
 _PACKAGE_EXITS = ("With -p PKG (another app; default: the helper) the job is that app's, driven through "
                   "JobScheduler's shell: an app that is not installed, a job it does not have, or a verb "
                   "the device's API level lacks is one line and exit 1.")
-
-
-@click.command()
-@click.argument("job_id", type=JOB_ID)
-@spec_flags
-@click.pass_obj
-def schedule(options: GlobalOptions, /, job_id: int, **flags: Any) -> None:
-    """Schedule job JOB_ID of the helper app with any JobInfo option and a script.
-
-    With work items (--work, --work-file, or `work` in --spec) the job is enqueued with them.
-    The spec is checked against the device's API level and the platform's rules before
-    anything is sent: a refused spec changes nothing on the device.
-
-    \b
-    Examples:
-      jobctl schedule 1 --requires-charging --hold-until-stopped
-      jobctl schedule 2 --network unmetered --work tag=a,download=5MB,duration=3s
-    """
-    from cli.job_specs import remember
-
-    spec, items = build_spec(job_id, flags)
-    with options.session() as session:
-        if items:
-            session.enqueue(spec, items)
-        else:
-            session.schedule(spec)
-        remember(session.device.serial, spec)
-    _warn(platform_adjustments(spec) + hold_adjustment(spec, items))
-    extra = f", {len(items)} work item(s) enqueued" if items else ""
-    show(options, {"job_id": spec.job_id, "namespace": spec.namespace, "result": "success", "enqueued": len(items)},
-         Line(f"scheduled job {spec.job_id} (namespace: {_ns(spec.namespace)}){extra}"))
-
-
-@click.command()
-@click.argument("job_id", type=JOB_ID)
-@spec_flags
-@click.option("--replace", is_flag=True,
-              help="Replace the job with the spec these flags describe (Android stops it if it runs and keeps "
-                   "its work). Without it, the work is added to the job as it was scheduled.")
-@click.pass_obj
-def enqueue(options: GlobalOptions, /, job_id: int, replace: bool, **flags: Any) -> None:
-    """Enqueue work items for job JOB_ID. An existing job keeps its spec: the work is added to it
-    as it was scheduled (job flags, if given, must describe that spec; --replace replaces it).
-    A job that does not exist yet is scheduled with the flags' spec.
-
-    \b
-    Example:
-      jobctl enqueue 7 --work tag=c,download=1MB --work tag=d,duration=2s
-    """
-    from bridge.errors import JobctlError
-    from bridge.jobs import namespace_words
-    from bridge.model import JobSpec
-    from cli.job_specs import recall, remember
-
-    spec, items = build_spec(job_id, {**flags, "always_work": True})
-    if not items:
-        raise OneLineUsageError("enqueue needs work items: --work SPEC or --work-file FILE",
-                                click.get_current_context())
-    bare = JobSpec(job_id, namespace=spec.namespace)
-    with options.session() as session:
-        serial = session.device.serial
-        if not replace and session.job(job_id, spec.namespace).state().exists:
-            known = recall(serial, spec.namespace, job_id)
-            where = f"job {job_id} in {namespace_words(spec.namespace)}"
-            if known is None:
-                raise JobctlError(f"{where} exists, but jobctl does not know the spec it was scheduled with (it was "
-                                  "not scheduled by jobctl here): give that spec's flags with --replace")
-            if spec != bare and not known.matches(spec):
-                raise JobctlError(f"{where} exists with another spec; enqueue adds work to it as it is: drop the "
-                                  "job flags, or pass --replace to replace the job")
-            if spec == bare:
-                if known.whole is None:
-                    raise JobctlError(f"{where} has extras, which jobctl keeps off the disk: give its flags again "
-                                      "(the same --extra values) to add work to it")
-                spec = known.whole
-        session.enqueue(spec, items)
-        remember(serial, spec)
-    _warn(platform_adjustments(spec) + hold_adjustment(spec, items))
-    show(options, {"job_id": spec.job_id, "namespace": spec.namespace, "result": "success", "enqueued": len(items)},
-         Line(f"enqueued {len(items)} work item(s) for job {spec.job_id} (namespace: {_ns(spec.namespace)})"))
 
 
 @click.command()
@@ -157,7 +73,7 @@ def run(options: GlobalOptions, /, job_id: int, force: bool, namespace: str | No
 
 @click.command()
 @click.argument("job_id", type=JOB_ID)
-@click.option("--reason", type=STOP_REASON, help=stop_reason_help())
+@click.option("--reason", type=STOP_REASON, cls=LazyHelpOption, help_factory=stop_reason_help)
 @namespace_option
 @package_option
 @click.pass_obj
@@ -218,13 +134,6 @@ def _check_ran(stopped: bool, job_id: int, namespace: str | None) -> None:
         raise JobctlError(f"job {job_id} in {namespace_words(namespace)} is not running: {NOT_EXECUTING}")
 
 
-def _warn(lines: list[str]) -> None:
-    """What the platform does with a value it clamps or holds against the job: one line each on
-    stderr, once the device accepted the spec (a refused spec stays one error line)."""
-    for line in lines:
-        click.echo(f"jobctl: warning: {line}", err=True)
-
-
 def _require_job(found: JobState, job_id: int, namespace: str | None) -> None:
     """Exit 1 with the device's answer (``unknown(…)``) when the job does not exist."""
     from bridge.errors import JobNotFoundError
@@ -242,7 +151,7 @@ def _done(options: GlobalOptions, verb: str, job_id: int, namespace: str | None,
     extra = {"package": other} if other else {}
     of = f" of {other}" if other else ""
     show(options, {"job_id": job_id, "namespace": namespace, **extra, **fields, "result": "success"},
-         Line(f"{verb} job {job_id}{of} (namespace: {_ns(namespace)}{', ' + note if note else ''})"))
+         Line(f"{verb} job {job_id}{of} (namespace: {namespace_text(namespace)}{', ' + note if note else ''})"))
 
 
 @click.command()
@@ -274,7 +183,8 @@ def cancel(options: GlobalOptions, /, job_id: int | None, all_jobs: bool, namesp
         assert job_id is not None
         _app_job(options, other, job_id, namespace).cancel()
         show(options, {"job_id": job_id, "namespace": namespace, "package": other, "scope": "job",
-                       "result": "success"}, Line(f"cancelled job {job_id} of {other} (namespace: {_ns(namespace)})"))
+                       "result": "success"},
+             Line(f"cancelled job {job_id} of {other} (namespace: {namespace_text(namespace)})"))
         return
     with options.session() as session:
         if all_jobs:
@@ -287,8 +197,9 @@ def cancel(options: GlobalOptions, /, job_id: int | None, all_jobs: bool, namesp
             _require_job(job.state(), job_id, namespace)
             job.cancel()
             scope, target = "job", namespace
-    text = {"job": f"cancelled job {job_id} (namespace: {_ns(target)})",
-            "all": "cancelled all jobs (every namespace)"}.get(scope, f"cancelled all jobs (namespace: {_ns(target)})")
+    text = {"job": f"cancelled job {job_id} (namespace: {namespace_text(target)})",
+            "all": "cancelled all jobs (every namespace)"}.get(
+        scope, f"cancelled all jobs (namespace: {namespace_text(target)})")
     show(options, {"job_id": job_id, "namespace": target, "scope": scope, "result": "success"}, Line(text))
 
 
@@ -362,7 +273,7 @@ def jobs(options: GlobalOptions, /, namespace: str | None, package: str | None) 
     with options.session() as session:
         overview = jobs_overview(session, namespace)
     table = Table(("id", "namespace", "state", "required", "unsatisfied", "bucket", "last stop"), tuple(
-        (str(job.job_id), _ns(job.namespace), " ".join(job.state), " ".join(job.required_constraints) or "-",
+        (str(job.job_id), namespace_text(job.namespace), " ".join(job.state), " ".join(job.required_constraints) or "-",
          " ".join(job.unsatisfied_constraints) or "-", job.standby_bucket or "?",
          enum_name(job.last_stop_reason) or "-")
         for job in overview))
@@ -381,7 +292,7 @@ def _other_jobs(options: GlobalOptions, package: str, namespace: str | None) -> 
     labels, notes = label_jobs(app.device, package, [(job.job_id, job.namespace, job.service) for job in found])
     works = [labels.get((job.namespace, job.job_id)) for job in found]
     columns: tuple[str, ...] = ("id", "namespace", "state", "required", "unsatisfied", "bucket", "last stop")
-    rows = tuple((str(job.job_id), _ns(job.namespace), " ".join(job.state) or "gone",
+    rows = tuple((str(job.job_id), namespace_text(job.namespace), " ".join(job.state) or "gone",
                   " ".join(job.required_constraints) or "-", " ".join(job.unsatisfied_constraints) or "-",
                   job.standby_bucket or "?", stopped.describe() if stopped else "-")
                  + ((_work_cell(work),) if labels else ())

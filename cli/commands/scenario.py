@@ -14,7 +14,7 @@ import click
 
 from bridge.grammar import one_line
 from cli.context import GlobalOptions
-from cli.param_types import FILE_PATH
+from cli.file_param import FILE_PATH
 from cli.render import Line, Styled, Table, console, show
 from cli.usage import OneLineUsageError
 
