@@ -6,7 +6,6 @@ the caller says ``force``.
 
 from __future__ import annotations
 
-import ipaddress
 
 from bridge.conditions.base import ConditionsBase, RestoreStep, on_off
 from bridge.conditions.originals import METERED_RECORD
@@ -26,6 +25,8 @@ def adb_link_is_network(serial: str) -> bool:
     host = host.strip("[]")
     if host == "localhost":
         return False
+    import ipaddress  # here: most commands never ask (issue 16: start-up)
+
     try:
         return not ipaddress.ip_address(host).is_loopback
     except ValueError:

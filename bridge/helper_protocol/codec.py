@@ -1,4 +1,5 @@
-"""The SPEC / ITEM / script codec of PROTOCOL.md §6.1, §3.5 and §7, and the JSON text form. No I/O.
+"""The SPEC / ITEM codec of PROTOCOL.md §6.1 and §3.5 (scripts, §7: :mod:`.script_codec`, loaded
+only for a spec or an item that carries one), and the JSON text form. No I/O.
 
 Encoding rules: keys in the order of the PROTOCOL.md tables; an option that is not set
 (``None``, ``False``, empty) is omitted, as are script fields at their defaults (``ms`` 0,
@@ -9,23 +10,11 @@ Encoding rules: keys in the order of the PROTOCOL.md tables; an option that is n
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bridge.helper_protocol.fields import INT32, FieldError, Fields, is_int
 from bridge.helper_protocol.fields import canonical_json as canonical_json  # the JSON text form, re-exported
 from bridge.model.enums import BackoffPolicy, NetworkType, Priority
-from bridge.model.script import (
-    STEP_OPS,
-    Abandon,
-    Estimate,
-    Finish,
-    Hold,
-    ItemScript,
-    ItemStep,
-    JobScript,
-    JobStep,
-    Sleep,
-    Transfer,
-    Work,
-)
 from bridge.model.spec import (
     Backoff,
     ByteEstimate,
@@ -37,105 +26,11 @@ from bridge.model.spec import (
     extras,
 )
 
+if TYPE_CHECKING:
+    from bridge.model.script import JobScript
+
 JsonObject = dict[str, object]
 """A JSON object as the encoders build it (values are JSON-encodable)."""
-
-
-# =============================================================== scripts (§7)
-
-
-def encode_step(step: JobStep) -> JsonObject:
-    """One step as §7.1 writes it (defaults omitted, ``finish`` keeps ``reschedule``)."""
-    if isinstance(step, Sleep):
-        return {"op": "sleep", "ms": step.ms}
-    if isinstance(step, Transfer):
-        out: JsonObject = {"op": "transfer", "down": step.down, "up": step.up}
-        if step.ms:
-            out["ms"] = step.ms
-        if step.chunks != 1:
-            out["chunks"] = step.chunks
-        return out
-    if isinstance(step, Estimate):
-        return {"op": "estimate", "down": step.down, "up": step.up}
-    if isinstance(step, Work):
-        return {"op": "work"}
-    if isinstance(step, Finish):
-        return {"op": "finish", "reschedule": step.reschedule}
-    if isinstance(step, Hold):
-        return {"op": "hold"}
-    if isinstance(step, Abandon):
-        return {"op": "abandon"}
-    raise TypeError(f"not a script step: {step!r}")
-
-
-_OP_FIELDS: dict[str, tuple[str, ...]] = {"sleep": ("ms",), "transfer": ("down", "up", "ms", "chunks"),
-                                          "estimate": ("down", "up"), "work": (), "finish": ("reschedule",),
-                                          "hold": (), "abandon": ()}
-"""Each op and its fields (§7.1)."""
-
-
-def decode_step(obj: object, path: str = "step") -> JobStep:
-    """Inverse of :func:`encode_step`; raises :class:`FieldError` naming ``path`` on an unknown
-    op or a value of the wrong type."""
-    f = Fields.of(obj, path)
-    op = f.raw.get("op")
-    if not isinstance(op, str) or op not in _OP_FIELDS:
-        raise FieldError(f.path_of("op"), f"unknown op: {op!r}", f"unknown script op: {op!r}")
-    f.allow_only("op", *_OP_FIELDS[op])
-    if op == "sleep":
-        return Sleep(f.req_long("ms"))
-    if op == "transfer":
-        return Transfer(f.req_long("down"), f.req_long("up"), f.long_or("ms", 0), f.long_or("chunks", 1))
-    if op == "estimate":
-        return Estimate(f.req_long("down"), f.req_long("up"))
-    if op == "work":
-        return Work()
-    if op == "finish":
-        return Finish(f.bool_or("reschedule", False))
-    if op == "abandon":
-        return Abandon()
-    return Hold()
-
-
-def encode_job_script(script: JobScript) -> JsonObject:
-    out: JsonObject = {"steps": [encode_step(s) for s in script.steps]}
-    if script.on_stop_reschedule:
-        out["on_stop_reschedule"] = True
-    if script.block_start_ms:
-        out["block_start_ms"] = script.block_start_ms
-    if script.block_stop_ms:
-        out["block_stop_ms"] = script.block_stop_ms
-    return out
-
-
-def decode_job_script(obj: object, path: str = "script") -> JobScript:
-    f = Fields.of(obj, path)
-    f.allow_only("steps", "on_stop_reschedule", "block_start_ms", "block_stop_ms")
-    steps = tuple(decode_step(raw, f"{f.path_of('steps')}[{n}]") for n, raw in enumerate(f.list_or("steps")))
-    return JobScript(steps, f.bool_or("on_stop_reschedule", False),
-                     f.long_or("block_start_ms", 0), f.long_or("block_stop_ms", 0))
-
-
-def encode_item_script(script: ItemScript) -> JsonObject:
-    out: JsonObject = {"steps": [encode_step(s) for s in script.steps]}
-    if not script.complete:
-        out["complete"] = False
-    return out
-
-
-def decode_item_script(obj: object, path: str = "script") -> ItemScript:
-    f = Fields.of(obj, path)
-    f.allow_only("steps", "complete")
-    steps: list[ItemStep] = []
-    for n, raw in enumerate(f.list_or("steps")):
-        where = f"{f.path_of('steps')}[{n}]"
-        step = decode_step(raw, where)
-        if not isinstance(step, (Sleep, Transfer, Estimate)):
-            op = STEP_OPS[type(step)]
-            raise FieldError(f"{where}.op", f"op not allowed in an item script: {op}",
-                             f"op not allowed in an item script: {op}")
-        steps.append(step)
-    return ItemScript(tuple(steps), f.bool_or("complete", True))
 
 
 # =============================================================== SPEC (§6.1)
@@ -198,6 +93,8 @@ def encode_spec(spec: JobSpec) -> JsonObject:
     if spec.trace_tag is not None:
         out["trace_tag"] = spec.trace_tag
     if spec.script is not None:
+        from bridge.helper_protocol.script_codec import encode_job_script
+
         out["script"] = encode_job_script(spec.script)
     return out
 
@@ -272,6 +169,14 @@ def _triggers(f: Fields) -> tuple[TriggerContentUri, ...]:
     return tuple(triggers)
 
 
+def _job_script(script: Fields | None) -> JobScript | None:
+    if script is None:
+        return None
+    from bridge.helper_protocol.script_codec import decode_job_script
+
+    return decode_job_script(script.raw, script.path)
+
+
 def decode_spec(obj: object, path: str = "spec") -> JobSpec:
     """A SPEC object (a ``scheduled`` event's echo, a spec file) as a :class:`JobSpec`.
 
@@ -318,7 +223,7 @@ def decode_spec(obj: object, path: str = "spec") -> JobSpec:
         priority=priority, user_initiated=user_initiated, trigger_content_uris=triggers,
         trigger_content_update_delay_ms=update_delay, trigger_content_max_delay_ms=max_delay,
         extras=extras(job_extras), transient_extras=extras(transient), debug_tags=debug_tags, trace_tag=trace_tag,
-        script=decode_job_script(script.raw, script.path) if script is not None else None,
+        script=_job_script(script),
     )
 
 
@@ -343,6 +248,8 @@ def encode_work_item(item: WorkItem) -> JsonObject:
     if item.min_chunk_bytes is not None:
         out["min_chunk_bytes"] = item.min_chunk_bytes
     if item.script is not None:
+        from bridge.helper_protocol.script_codec import encode_item_script
+
         out["script"] = encode_item_script(item.script)
     return out
 
@@ -356,4 +263,8 @@ def decode_work_item(obj: object, path: str = "item") -> WorkItem:
     estimated = _byte_estimate(f, "estimated_bytes")
     chunk = f.opt_long("min_chunk_bytes")
     script = f.opt_object("script")
-    return WorkItem(tag, estimated, chunk, decode_item_script(script.raw, script.path) if script is not None else None)
+    if script is None:
+        return WorkItem(tag, estimated, chunk, None)
+    from bridge.helper_protocol.script_codec import decode_item_script
+
+    return WorkItem(tag, estimated, chunk, decode_item_script(script.raw, script.path))

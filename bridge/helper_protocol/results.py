@@ -2,7 +2,9 @@
 
 Each request class has one result class; :func:`result_for` maps a request to its result's type
 (``InfoRequest`` -> :class:`InfoResult`, ``ListRequest`` -> ``tuple[PendingJob, ...]`` …) and
-:func:`decode_result` does the same for a :class:`Command`.
+:func:`decode_result` does the same for a :class:`Command`. The small acknowledgements are here;
+the ``list`` and ``pending_reasons`` results are :mod:`.pending_results` and the ``journal``
+result :mod:`.journal_result`, loaded when such a result is decoded (issue 16: start-up).
 """
 
 from __future__ import annotations
@@ -10,26 +12,25 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Literal, TypeAlias, overload
 
 from bridge.errors import HelperProtocolError
 from bridge.helper_protocol.fields import is_int
-from bridge.helper_protocol.requests import (
-    CancelAllRequest,
-    CancelRequest,
-    Command,
-    EnqueueRequest,
-    HelperRequest,
-    InfoRequest,
-    JournalRequest,
-    ListRequest,
-    PendingReasonsRequest,
-    ResetRequest,
-    ScheduleRequest,
-)
+from bridge.helper_protocol.requests import Command
 from bridge.helper_protocol.responses import HelperResponse, Reader, decode_response
-from bridge.model.enums import PendingReason, Priority
-from bridge.model.events import JobEvent
+
+if TYPE_CHECKING:
+    from bridge.helper_protocol.job_requests import (
+        CancelAllRequest,
+        CancelRequest,
+        ListRequest,
+        PendingReasonsRequest,
+    )
+    from bridge.helper_protocol.journal_requests import JournalRequest, ResetRequest
+    from bridge.helper_protocol.journal_result import JournalResult
+    from bridge.helper_protocol.pending_results import PendingJobs, PendingReasons
+    from bridge.helper_protocol.requests import HelperRequest, InfoRequest
+    from bridge.helper_protocol.spec_requests import EnqueueRequest, ScheduleRequest
 
 
 @dataclass(frozen=True)
@@ -72,70 +73,14 @@ class CancelAllResult:
 
 
 @dataclass(frozen=True)
-class PendingJob:
-    """One entry of the ``list`` result (§3.5); ``None`` where the getter is missing on the level."""
-
-    job_id: int
-    namespace: str | None
-    pending_reason: PendingReason | int | None
-    periodic: bool
-    interval_ms: int
-    flex_ms: int
-    min_latency_ms: int
-    override_deadline_ms: int
-    persisted: bool
-    expedited: bool | None
-    user_initiated: bool | None
-    prefetch: bool | None
-    priority: Priority | int | None
-    requires_network: bool
-    estimated_download_bytes: int | None
-    estimated_upload_bytes: int | None
-
-
-@dataclass(frozen=True)
-class PendingReasonsEntry:
-    """One ``PendingJobReasonsInfo`` (API 36): when, and the reasons then."""
-
-    timestamp_ms: int
-    reasons: tuple[PendingReason | int, ...]
-
-
-@dataclass(frozen=True)
-class PendingReasons:
-    """The ``pending_reasons`` result (§3.5): ``None`` where the device's level lacks the getter --
-    ``reason`` below 34, ``reasons``/``history`` below 36, ``stats`` below 37."""
-
-    job_id: int
-    namespace: str | None
-    reason: PendingReason | int | None
-    reasons: tuple[PendingReason | int, ...] | None
-    history: tuple[PendingReasonsEntry, ...] | None
-    stats: tuple[tuple[PendingReason | int, int], ...] | None
-    """(reason, cumulative ms waited for it), ascending reason; several reasons count at once."""
-
-
-@dataclass(frozen=True)
-class JournalResult:
-    events: tuple[JobEvent, ...]
-    next_seq: int
-    first_seq: int
-    dropped_before_seq: int | None
-    epoch: str | None = None
-    """The journal's epoch (PROTOCOL.md §5.6); None from a helper older than 1.3."""
-
-
-@dataclass(frozen=True)
 class ResetResult:
     cleared_journal: bool
 
 
-PendingJobs = tuple[PendingJob, ...]
-"""The ``list`` result."""
-
-CommandResult = (InfoResult | JobRef | EnqueueResult | CancelAllResult | PendingJobs | PendingReasons | JournalResult
-                 | ResetResult)
-"""Any command's result."""
+CommandResult: TypeAlias = ("InfoResult | JobRef | EnqueueResult | CancelAllResult | PendingJobs | PendingReasons "
+                            "| JournalResult | ResetResult")
+"""Any command's result (a forward reference: the ``list``, ``pending_reasons`` and ``journal``
+results' modules load only when such a result is decoded)."""
 
 ResponseText = HelperResponse | str | Mapping[str, object]
 """A decoded envelope, its JSON text or its JSON object."""
@@ -145,7 +90,8 @@ EPOCH_PATTERN = re.compile(r"[0-9a-f]{16}")
 """PROTOCOL.md §5.6: a journal epoch is exactly 16 lowercase hex digits."""
 
 
-def _opt_epoch(r: Reader, what: str) -> str | None:
+def opt_epoch(r: Reader, what: str) -> str | None:
+    """The ``epoch`` field (PROTOCOL.md §5.6), checked; None from a helper older than 1.3."""
     epoch = r.opt_str("epoch")
     if epoch is not None and EPOCH_PATTERN.fullmatch(epoch) is None:
         raise HelperProtocolError(f"malformed {what}: field epoch: expected 16 lowercase hex digits")
@@ -162,68 +108,7 @@ def _info(r: Reader) -> InfoResult:
     return InfoResult(r.req_str("package"), r.req_str("helper_version"), r.req_int("version_code"),
                       r.req_int("protocol_version"), tuple(versions), r.req_int("api_level"),
                       journal.req_int("first_seq"), journal.req_int("next_seq"),
-                      _opt_epoch(journal, "info result: journal"))
-
-
-def _pending_job(raw: object, index: int) -> PendingJob:
-    job = Reader(raw, f"list result: jobs[{index}]")
-    reason = job.opt_int("pending_reason")
-    priority = job.opt_int("priority")
-    return PendingJob(
-        job_id=job.req_int("job_id"), namespace=job.opt_str("namespace"),
-        pending_reason=None if reason is None else PendingReason.parse(reason),
-        periodic=job.req_bool("periodic"), interval_ms=job.req_int("interval_ms"), flex_ms=job.req_int("flex_ms"),
-        min_latency_ms=job.req_int("min_latency_ms"), override_deadline_ms=job.req_int("override_deadline_ms"),
-        persisted=job.req_bool("persisted"), expedited=job.opt_bool("expedited"),
-        user_initiated=job.opt_bool("user_initiated"), prefetch=job.opt_bool("prefetch"),
-        priority=None if priority is None else (Priority(priority) if priority in Priority._value2member_map_
-                                                else priority),
-        requires_network=job.req_bool("requires_network"),
-        estimated_download_bytes=job.opt_int("estimated_download_bytes"),
-        estimated_upload_bytes=job.opt_int("estimated_upload_bytes"))
-
-
-def _reason_list(raw: object, what: str) -> tuple[PendingReason | int, ...]:
-    if not isinstance(raw, (list, tuple)) or not all(is_int(v) for v in raw):
-        raise HelperProtocolError(f"malformed {what}: expected an array of integers")
-    return tuple(PendingReason.parse(int(v)) for v in raw)
-
-
-def _pending_reasons(r: Reader) -> PendingReasons:
-    reason = r.opt_int("reason")
-    reasons = None if r.raw.get("reasons") is None else _reason_list(r.raw.get("reasons"), "reasons")
-    history = None
-    if r.raw.get("history") is not None:
-        entries = []
-        for n, raw in enumerate(r.req_list("history")):
-            entry = Reader(raw, f"pending_reasons result: history[{n}]")
-            entries.append(PendingReasonsEntry(entry.req_int("timestamp_ms"),
-                                               _reason_list(entry.raw.get("reasons"), f"history[{n}].reasons")))
-        history = tuple(entries)
-    stats = None
-    if r.raw.get("stats") is not None:
-        pairs = []
-        for n, raw in enumerate(r.req_list("stats")):
-            entry = Reader(raw, f"pending_reasons result: stats[{n}]")
-            pairs.append((PendingReason.parse(entry.req_int("reason")), entry.req_int("ms")))
-        stats = tuple(pairs)
-    return PendingReasons(r.req_int("job_id"), r.opt_str("namespace"),
-                          None if reason is None else PendingReason.parse(reason), reasons, history, stats)
-
-
-def _event(raw: object, index: int) -> JobEvent:
-    if not isinstance(raw, Mapping):
-        raise HelperProtocolError(f"malformed journal result: events[{index}]: expected object")
-    try:
-        return JobEvent.from_json(raw)
-    except ValueError as exc:
-        raise HelperProtocolError(f"malformed journal result: events[{index}]: {exc}") from None
-
-
-def _journal(r: Reader) -> JournalResult:
-    events = tuple(_event(e, n) for n, e in enumerate(r.req_list("events")))
-    return JournalResult(events, r.req_int("next_seq"), r.req_int("first_seq"), r.opt_int("dropped_before_seq"),
-                         _opt_epoch(r, "journal result"))
+                      opt_epoch(journal, "info result: journal"))
 
 
 def _result_reader(command: Command, response: ResponseText) -> Reader:
@@ -273,11 +158,17 @@ def decode_result(command: Command | str, response: ResponseText) -> CommandResu
     if cmd is Command.CANCEL_ALL:
         return CancelAllResult(r.req_str("scope"), r.opt_str("namespace"))
     if cmd is Command.LIST:
-        return tuple(_pending_job(j, n) for n, j in enumerate(r.req_list("jobs")))
+        from bridge.helper_protocol.pending_results import decode_pending_jobs
+
+        return decode_pending_jobs(r)
     if cmd is Command.PENDING_REASONS:
-        return _pending_reasons(r)
+        from bridge.helper_protocol.pending_results import decode_pending_reasons
+
+        return decode_pending_reasons(r)
     if cmd is Command.JOURNAL:
-        return _journal(r)
+        from bridge.helper_protocol.journal_result import decode_journal_result
+
+        return decode_journal_result(r)
     return ResetResult(r.req_bool("cleared_journal"))
 
 

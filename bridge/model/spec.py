@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass, field, fields
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bridge.model.enums import BackoffPolicy, NetworkType, Priority
-from bridge.model.script import ItemScript, JobScript
+
+if TYPE_CHECKING:  # the script model loads only where a script is built or read (issue 16: start-up)
+    from bridge.model.script import ItemScript, JobScript
 
 ExtraValue = str | int | bool | float
 """What a ``PersistableBundle`` extra may hold here (PROTOCOL.md §6.1 ``extras``)."""

@@ -15,7 +15,6 @@ import enum
 import json
 from collections.abc import Iterator, Sequence
 
-from bridge.model.script import ItemScript, JobScript, Transfer
 from bridge.model.spec import JobSpec, WorkItem
 from bridge.validation.limits import (
     FORBIDDEN_CHARACTERS,
@@ -34,7 +33,7 @@ def check_spec_limits(spec: JobSpec) -> None:
     steps and transfer rounds. ``spec`` has passed layer 1 (its fields have their types)."""
     for path, text in _spec_strings(spec):
         check_characters(text, path)
-    if isinstance(spec.script, JobScript):
+    if spec.script is not None:  # a JobScript: layer 1 checked its type
         _check_script(spec.script.steps, "spec.script")
     extras = sum(json_size(dict(pairs)) for pairs in (spec.extras, spec.transient_extras) if pairs)
     if extras > MAX_EXTRAS_BYTES:
@@ -54,7 +53,7 @@ def check_item_limits(items: Sequence[WorkItem], first_index: int = 0) -> None:
         check_characters(item.tag, f"{path}.tag")
         if len(item.tag) > MAX_ITEM_TAG_LENGTH:
             raise bad_field(f"{path}.tag", f"{len(item.tag)} characters; at most {MAX_ITEM_TAG_LENGTH} are allowed")
-        if isinstance(item.script, ItemScript):
+        if item.script is not None:  # an ItemScript: layer 1 checked its type
             _check_script(item.script.steps, f"{path}.script")
             total += len(item.script.steps)
     if total > MAX_ENQUEUE_SCRIPT_STEPS:
@@ -88,6 +87,8 @@ def _plain(value: object) -> object:
 
 
 def _check_script(steps: tuple[object, ...], path: str) -> None:
+    from bridge.model.script import Transfer
+
     if len(steps) > MAX_SCRIPT_STEPS:
         raise bad_field(f"{path}.steps", f"{len(steps)} steps; at most {MAX_SCRIPT_STEPS} are allowed")
     for n, step in enumerate(steps):

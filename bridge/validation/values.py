@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from bridge.errors import JobSpecError
 from bridge.model.enums import BackoffPolicy, NetworkType
-from bridge.model.script import Estimate, Finish, Hold, ItemScript, JobScript, Sleep, Transfer, Work
 from bridge.model.spec import (
     HELPER_MIN_SDK,
     Backoff,
@@ -73,6 +72,8 @@ def _check_instance(value: object, kind: type, path: str, what: str) -> None:
 
 
 def _check_steps(steps: object, path: str, item_script: bool) -> None:
+    from bridge.model.script import Estimate, Finish, Hold, Sleep, Transfer, Work
+
     if not isinstance(steps, tuple):
         raise bad_field(f"{path}.steps", "expected array")
     for n, step in enumerate(steps):
@@ -164,7 +165,9 @@ def check_spec_values(spec: JobSpec) -> None:
     for n, tag in enumerate(spec.debug_tags):
         _check_string(tag, f"spec.debug_tags[{n}]")  # None is the platform's NullPointerException
     _check_string(spec.trace_tag, "spec.trace_tag")
-    if spec.script is not None:
+    if spec.script is not None:  # the script model loads only for a spec that has one
+        from bridge.model.script import JobScript
+
         if not isinstance(spec.script, JobScript):
             raise bad_field("spec.script", "expected object")
         _check_steps(spec.script.steps, "spec.script", item_script=False)
@@ -180,6 +183,8 @@ def check_item_values(item: WorkItem, path: str) -> None:
     if item.min_chunk_bytes is not None:
         _check_int(item.min_chunk_bytes, f"{path}.min_chunk_bytes")
     if item.script is not None:
+        from bridge.model.script import ItemScript
+
         if not isinstance(item.script, ItemScript):
             raise bad_field(f"{path}.script", "expected object")
         _check_steps(item.script.steps, f"{path}.script", item_script=True)

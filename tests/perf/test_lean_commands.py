@@ -173,6 +173,36 @@ def test_one_round_trip_job_commands_import_no_overview_no_spec_codec_and_no_jso
         assert not loaded & {"json", "hashlib", "bridge.helper", "bridge.helper_protocol.requests"}
 
 
+SCRIPT_AND_OTHER_COMMANDS = ("bridge.model.script", "bridge.helper_protocol.script_codec",
+                             "bridge.helper_protocol.job_requests", "bridge.helper_protocol.journal_requests",
+                             "bridge.helper_protocol.pending_results", "bridge.helper_protocol.journal_result",
+                             "bridge.model.events", "bridge.app_jobs", "cli.commands.jobs")
+"""What ``schedule`` of a spec without a script has no use for: the script model and codec, the other
+commands' requests and results, the event model (no event is read) and the other job commands."""
+
+
+@pytest.mark.parametrize("command", [("state", "7"), ("run", "7")])
+def test_state_and_run_load_neither_the_sdk_enums_nor_the_event_model_nor_the_schedule_flags(
+        adb: PrivateAdbServer, serial: str, sim: SimHarness, job_7: int, command: tuple[str, ...],
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    loaded = imported_by(adb, serial, tmp_path_factory, *command)
+    assert "cli.commands.jobs" in loaded
+    assert not loaded & {"bridge.model.enums", "bridge.model.events", "bridge.app_jobs", "cli.job_flags",
+                         "cli.commands.schedule", "cli.file_param", "bridge.helper_protocol.requests"}
+
+
+def test_schedule_without_a_script_loads_no_script_model_and_no_other_commands_requests(
+        adb: PrivateAdbServer, serial: str, sim: SimHarness, tmp_path_factory: pytest.TempPathFactory) -> None:
+    try:
+        loaded = imported_by(adb, serial, tmp_path_factory, "schedule", "8", "--requires-charging")
+        scripted = imported_by(adb, serial, tmp_path_factory, "schedule", "9", "--hold-until-stopped")
+    finally:
+        Helper(connect(serial, adb.server)).cancel_all()
+    assert {"bridge.helper_protocol.spec_requests", "bridge.model.spec"} <= loaded
+    assert not loaded & set(SCRIPT_AND_OTHER_COMMANDS)
+    assert {"bridge.model.script", "bridge.helper_protocol.script_codec"} <= scripted  # a script is encoded
+
+
 def test_schedule_imports_neither_duration_arithmetic_nor_idna(
         adb: PrivateAdbServer, serial: str, sim: SimHarness, tmp_path_factory: pytest.TempPathFactory) -> None:
     try:
@@ -187,7 +217,8 @@ def test_stops_reads_the_journal_without_the_spec_codec_or_the_spec_model(
     loaded = imported_by(adb, serial, tmp_path_factory, "stops")
     assert "bridge.helper_protocol.journal" in loaded  # it did read the journal
     assert not loaded & {*NEVER_ON_A_PLAIN_COMMAND, "bridge.helper_protocol.codec", "bridge.model.spec",
-                         "bridge.model.script"}
+                         "bridge.model.script", "bridge.helper_protocol.spec_requests",
+                         "bridge.helper_protocol.job_requests", "bridge.helper_protocol.pending_results"}
 
 
 def test_device_status_imports_neither_secrets_nor_logging_nor_hashlib(
