@@ -9,7 +9,8 @@ how many adb streams the device served for one jobctl call (its round trips). Be
 time is the CPU time the process used (user + system, from ``getrusage(RUSAGE_CHILDREN)``): on a
 loaded machine wall times stretch with the load, and a Python process stretches more than the
 adb CLI (its CPU time is mostly the adb client's few ms), so CPU time is the steadier figure of
-what jobctl itself costs.
+what jobctl itself costs. The ``floor`` row is ``python -c "import click"`` in the same rounds: the
+start-up every click program pays before its first line of work, beside one raw command.
 
 The raw command lines are built from the same :mod:`bridge.helper_protocol` functions jobctl
 uses, so both sides ask the device the same thing.
@@ -69,14 +70,18 @@ def _dumpsys() -> str:
 def pairs() -> tuple[CommandPair, ...]:
     """The commands issue 16 names, in an order that keeps job 7 scheduled where it must be.
     ``device status`` is one sectioned read, the very line jobctl sends; a charging change is
-    compared with the change and one readback, two raw commands."""
+    compared with the change and one readback, two raw commands; ``schedule`` with the helper's
+    ``info`` and the ``schedule`` broadcast, two raw commands: the spec is checked against the
+    device's API level and the helper's version before anything is sent (a refused spec changes
+    nothing on the device), and ``info`` is where both come from."""
     spec = JobSpec(JOB_ID, requires_charging=True)
+    info = protocol.broadcast_command(protocol.info_request("bench-info"))
     schedule = protocol.broadcast_command(protocol.schedule_request(spec, "bench-schedule"))
     listing = protocol.broadcast_command(protocol.list_request(None, True, "bench-list"))
     cancel = protocol.broadcast_command(protocol.cancel_request(JOB_ID, None, "bench-cancel"))
     package = protocol.HELPER_PACKAGE
     return (
-        CommandPair("schedule", ("schedule", str(JOB_ID), "--requires-charging"), (schedule,)),
+        CommandPair("schedule", ("schedule", str(JOB_ID), "--requires-charging"), (info, schedule)),
         CommandPair("state", ("state", str(JOB_ID)), (_get_job_state(),)),
         CommandPair("jobs", ("jobs",),
                     (listing, _dumpsys(), protocol.JOURNAL_READ_COMMAND, _get_job_state())),
@@ -157,7 +162,13 @@ def measure(adb: PrivateAdbServer, runs: int = 10, warmup: int = 1) -> dict[str,
         jobctl_cpu: dict[str, list[float]] = {p.name: [] for p in table}
         raw_cpu: dict[str, list[float]] = {p.name: [] for p in table}
         trips: dict[str, int] = {}
+        floor_ms: list[float] = []
+        floor_cpu: list[float] = []
         for round_number in range(warmup + runs):
+            floor_wall, floor_used = _timed([sys.executable, "-c", "import click"], env, (0,))
+            if round_number >= warmup:
+                floor_ms.append(floor_wall)
+                floor_cpu.append(floor_used)
             for pair in table:
                 before = sim.run(lambda: virtual.counters.streams_opened)
                 took, took_cpu = _timed([*base, *pair.jobctl], env, JOBCTL_EXITS)
@@ -183,7 +194,10 @@ def measure(adb: PrivateAdbServer, runs: int = 10, warmup: int = 1) -> dict[str,
             "raw_cpu_median_ms": statistics.median(raw_cpu[pair.name]),
             "round_trips": trips[pair.name],
         }
-    return {"runs": runs, "target_ratio": TARGET_RATIO, "commands": commands}
+    floor = {"command": f"{Path(sys.executable).name} -c 'import click'", "median_ms": statistics.median(floor_ms),
+             "p95_ms": percentile(floor_ms, 0.95), "cpu_median_ms": statistics.median(floor_cpu),
+             "ratio_to_one_raw_command": statistics.median(floor_ms) / statistics.median(raw_ms["state"])}
+    return {"runs": runs, "target_ratio": TARGET_RATIO, "commands": commands, "floor": floor}
 
 
 def render(figures: dict[str, Any]) -> str:
@@ -194,6 +208,10 @@ def render(figures: dict[str, Any]) -> str:
                      f"{row['jobctl_cpu_median_ms']:>6.1f} {row['raw_median_ms']:>11.1f} {row['raw_p95_ms']:>7.1f} "
                      f"{row['raw_cpu_median_ms']:>6.1f} {row['ratio']:>6.2f} {row['round_trips']:>5}  "
                      f"{len(row['raw'])}")
+    floor = figures["floor"]
+    lines.append(f"{'floor: ' + floor['command']:<22} {floor['median_ms']:>10.1f} {floor['p95_ms']:>7.1f} "
+                 f"{floor['cpu_median_ms']:>6.1f} {'':>11} {'':>7} {'':>6} {floor['ratio_to_one_raw_command']:>6.2f}"
+                 "        what any click program pays before its first line; ratio to one raw command")
     lines.append(f"(medians of {figures['runs']} whole processes each, alternating; target ratio "
                  f"<= {figures['target_ratio']})")
     return "\n".join(lines)

@@ -184,6 +184,8 @@ def tabulate(raw: dict[str, Any], settings: Settings) -> tuple[list[Figure], lis
               parallel["cpu_per_device_n_over_one"] or 0.0,
               "workers + host, steady under outside load; about 1: side by side costs nothing extra"),
         Ratio("jobctl --help / import click", cold["jobctl_help"]["median_ms"] / cold["import_click"]["median_ms"]),
+        Ratio('python -c "import click" / one raw adb shell (every command\'s floor, same rounds)',
+              raw["cli_commands"]["floor"]["ratio_to_one_raw_command"]),
     ]
     ratios += [Ratio(f"jobctl {name} / raw adb CLI", row["ratio"], f"target <= {cli_commands.TARGET_RATIO}")
                for name, row in raw["cli_commands"]["commands"].items()]

@@ -42,6 +42,7 @@ EXPECTED_RATIOS = [
     "2 devices in parallel / 1 device",
     "CPU per device, 2 devices / 1 device",
     "jobctl --help / import click",
+    'python -c "import click" / one raw adb shell (every command\'s floor, same rounds)',
     *(f"jobctl {name} / raw adb CLI" for name in COMMANDS),
 ]
 
