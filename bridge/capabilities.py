@@ -180,8 +180,11 @@ def _require(device: ShellDevice, verbs: frozenset[str], what: str) -> None:
 def config_value(device: ShellDevice, key: str) -> str | None:
     """The jobscheduler DeviceConfig value JobScheduler last processed for ``key`` (None: unset).
 
-    Turns ``cache-config-changes`` on first (``get-config-value`` answers ``null`` without it)."""
+    Turns ``cache-config-changes`` off and on first: ``get-config-value`` answers ``null`` without
+    caching, and the platform pulls the properties only when caching goes from off to on (a second
+    ``on`` drops them; ``JobSchedulerService.ConstantsObserver.setCacheConfigChangesLocked``)."""
     _require(device, CONFIG_CACHE_VERBS, "get-config-value")
+    device.shell(["cmd", "jobscheduler", "cache-config-changes", "off"], check=True)
     device.shell(["cmd", "jobscheduler", "cache-config-changes", "on"], check=True)
     text = device.shell(["cmd", "jobscheduler", "get-config-value", key], idempotent=True).text.strip()
     return None if text == "null" else text

@@ -7,8 +7,9 @@ time: <N>``; and ``Cached execution stats:`` with ``<userId>package`` and per bu
 ``ExecutionStats.toString`` (``…, executionTimeInWindow=…, …, inQuotaTime=<elapsed>, …``): the
 time the app is back within quota. Defaults (``QcConstants``, shell reference §2.2): 10 min per
 window of 10 min (ACTIVE), 2 h (WORKING_SET), 8 h (FREQUENT), 24 h (RARE, RESTRICTED); from
-Android 16 ACTIVE gets 20 min per 30 min and WORKING_SET/FREQUENT windows of 4 h/12 h; EXEMPTED
-never runs out and NEVER never gets quota. Where the device does not print ``inQuotaTime``, the
+Android 16 ACTIVE gets 20 min per 30 min and WORKING_SET/FREQUENT windows of 4 h/12 h (17: ACTIVE
+20 min per 60 min, EXEMPTED 20 min per 40 min); EXEMPTED never runs out before 17 and NEVER never
+gets quota. Where the device does not print ``inQuotaTime``, the
 refill is estimated from the package's runs in the dump's ``Job history``: the moment enough of
 them have left the rolling window.
 """
@@ -27,6 +28,8 @@ _WINDOWS = {"ACTIVE": 10 * MINUTE_MS, "WORKING_SET": 2 * HOUR_MS, "FREQUENT": 8 
             "RARE": 24 * HOUR_MS, "RESTRICTED": 24 * HOUR_MS}
 _WINDOWS_16 = {"ACTIVE": 30 * MINUTE_MS, "WORKING_SET": 4 * HOUR_MS, "FREQUENT": 12 * HOUR_MS,
                "RARE": 24 * HOUR_MS, "RESTRICTED": 24 * HOUR_MS}
+_WINDOWS_17 = {**_WINDOWS_16, "ACTIVE": 60 * MINUTE_MS, "EXEMPTED": 40 * MINUTE_MS}
+"""17-era QcConstants (``DEFAULT_LATEST_WINDOW_SIZE_*``; jobctl_sim/framework/jobscheduler/quota.py)."""
 
 _TRACKED = re.compile(r"^(?:#|(?P<ns>.+?):)\S+/(?P<job_id>-?\d+)(?: from namespace (?P<ns2>\S+))? from \S+")
 _STATE = re.compile(r"^(?P<bucket>[A-Z_]+), (?P<within>within (?:regular |EJ )?quota|not within quota|"
@@ -37,10 +40,10 @@ _IN_QUOTA = re.compile(r"\binQuotaTime=(-?\d+)")
 
 def bucket_quota(bucket: str, api_level: int) -> tuple[int, int] | None:
     """(allowed ms, window ms) of ``bucket`` on this level; None: it never runs out (or never gets any)."""
-    window = (_WINDOWS_16 if api_level >= 36 else _WINDOWS).get(bucket)
+    window = (_WINDOWS_17 if api_level >= 37 else _WINDOWS_16 if api_level >= 36 else _WINDOWS).get(bucket)
     if window is None:
         return None
-    return (20 * MINUTE_MS if api_level >= 36 and bucket == "ACTIVE" else 10 * MINUTE_MS), window
+    return (20 * MINUTE_MS if api_level >= 36 and bucket in ("ACTIVE", "EXEMPTED") else 10 * MINUTE_MS), window
 
 
 def _quota_section(text: str) -> list[str]:

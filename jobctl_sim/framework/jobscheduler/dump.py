@@ -51,9 +51,13 @@ def _settings(api: int) -> list[str]:
         if api == 34:
             keys.append(("enable_tare", "false"))
         if api >= 36:
-            # JobSchedulerService.Constants (Android 16 services.jar): the abandoned-job backoff
-            # threshold; its place in the list is not verified [I].
-            keys.append(("abandoned_job_timeouts_before_aggressive_backoff", 3))
+            # JobSchedulerService.Constants.dump (yaap/frameworks_base JobSchedulerService.java
+            # @3ddcaa00, Android 16): the backoff keys are min_linear, min_exp,
+            # system_stop_to_failure_ratio (3), abandoned_job_timeouts_before_aggressive_backoff (3),
+            # then the conn_* keys.
+            at = keys.index(("min_exp_backoff_time_ms", 10000)) + 1
+            keys[at:at] = [("system_stop_to_failure_ratio", 3),
+                           ("abandoned_job_timeouts_before_aggressive_backoff", 3)]
     elif api >= 30:
         keys = [("min_ready_non_active_jobs_count", 5), ("max_non_active_job_batch_delay_ms", 1860000),
                 ("heavy_use_factor", 0.9), ("moderate_use_factor", 0.5), ("min_linear_backoff_time_ms", 10000),

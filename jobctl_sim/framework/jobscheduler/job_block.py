@@ -22,6 +22,31 @@ Android 10-14):
   work items, ``Standby bucket:`` (+ ``Deferred since``), ``Enqueue time``, ``Run time``,
   ``Last run heartbeat: 0`` (9-10, the heartbeat-based standby of those releases), ``Num failures``,
   ``Num system stops`` (14+), last successful/failed run.
+
+Android 16 (API 36, 37): ``JobStatus.dump`` of an Android 16 tree read in full --
+yaap/frameworks_base ``apex/jobscheduler/service/java/com/android/server/job/controllers/
+JobStatus.java`` @3ddcaa00537ad17c17a59c73990d12441d689aaf (it has ``mNumAbandonedFailures``,
+``mPendingJobReasonsHistory`` and no 17 ``getPendingJobReasonStats``). Against the lines above it
+adds, for the jobs the model has:
+
+* the tag line prints ``getWakelockTag()``: ``*job*r/…`` (``e`` expedited, ``u`` user-initiated),
+  no ``#<jobId>`` (:meth:`.JobStatus.tag`);
+* ``Has media backup exemption=false `` for **every** job, after the trigger-URI lines and before
+  ``Extras:`` (``IndentingPrintWriter.print(key, value)``: ``key=value`` and a trailing space, as
+  the ``Settings:`` lines of real captures). The aosp-mirror tree @d36461a5 (no namespaces: 13 or
+  older) prints it only inside the trigger-URI block; when it moved is not known, so the model
+  prints it from 16 only;
+* ``Trace tag: <tag>`` and ``Debug tags: {a, b}`` (``JobInfo.getDebugTags()``, an ArraySet: ascending
+  ``String.hashCode``) after ``Has late constraint``, when the job has them.
+
+Everything else of the 16 dump is as modelled for 15: ``Priority:`` (13+), ``Dynamic constraints:``,
+no ``Preferred constraints:``, ``Constraint history:``, ``Tracking:``, the implicit constraints
+(``expeditedQuotaApproved`` without the TARE part), ``Started with foreground flag``, work items,
+bucket, times, failures, system stops. ``mNumAbandonedFailures`` is **not** printed. Lines for state
+the model does not have are left out: ``Bias:``, ``effective=`` priority, ``Clip data``, ``Granted
+URI permissions``, ``Num Required/Dropped Flexible constraints`` (no flex constraint),
+``Is exempted from app standby`` (system jobs), ``Changed authorities``, ``Time since first force
+batch attempt``, ``Cumulative execution time=``.
 """
 
 from __future__ import annotations
@@ -34,7 +59,7 @@ from jobctl_sim.framework.jobscheduler.constraints import format_constraints
 from jobctl_sim.framework.jobscheduler.model import JobInfo, Priority
 from jobctl_sim.framework.jobscheduler.status import NO_LATEST_RUNTIME, JobStatus
 from jobctl_sim.framework.jobscheduler.timefmt import format_duration
-from jobctl_sim.framework.shell_command import bundle_short_string
+from jobctl_sim.framework.shell_command import bundle_short_string, java_string_hash
 from jobctl_sim.framework.userhandle import format_uid
 
 if TYPE_CHECKING:
@@ -90,6 +115,8 @@ def _job_info(js: JobStatus, api: int, j: str) -> list[str]:
             lines.append(f"{j}Trigger update delay: {format_duration(job.trigger_content_update_delay_ms)}")
         if job.trigger_content_max_delay_ms >= 0:
             lines.append(f"{j}Trigger max delay: {format_duration(job.trigger_content_max_delay_ms)}")
+    if api >= 36:
+        lines.append(f"{j}Has media backup exemption=false ")
     if job.extras:
         lines.append(f"{j}Extras: {bundle_short_string(dict(job.extras))}")  # Java values, ArrayMap order
     if job.transient_extras:
@@ -112,6 +139,10 @@ def _job_info(js: JobStatus, api: int, j: str) -> list[str]:
         lines.append(f"{j}Has early constraint")
     if job.has_late_constraint:
         lines.append(f"{j}Has late constraint")
+    if api >= 36 and job.trace_tag is not None:
+        lines.append(f"{j}Trace tag: {job.trace_tag}")
+    if api >= 36 and job.debug_tags:
+        lines.append(f"{j}Debug tags: {{{', '.join(sorted(set(job.debug_tags), key=java_string_hash))}}}")
     return lines
 
 

@@ -1,63 +1,140 @@
 """Why a job waits, over time: ``getPendingJobReasons``, ``…History`` (API 36), ``…Stats`` (37).
 
-Sources: ``apex/jobscheduler/framework/java/android/app/job/JobScheduler.java`` (Android 16/17
-API: ``int[] getPendingJobReasons(int)``, ``List<PendingJobReasonsInfo>
-getPendingJobReasonsHistory(int)`` with ``getTimestampMillis()``/``getPendingJobReasons()``,
-``Map<Integer, Duration> getPendingJobReasonStats(int)``) and the developer reference: every
-reason that currently holds the job back (``getPendingJobReason`` returns only the first); a
-bounded history whose entries are written when the reasons change (no fixed sampling), lost on
-reboot; per reason the cumulative time the job waited for it (several reasons count at once, so
-the sum can exceed the wait), cleared when the job finishes or is cancelled.
+Sources: the Android 16 tree yaap/frameworks_base @3ddcaa00537ad17c17a59c73990d12441d689aaf, read
+in full -- ``apex/jobscheduler/service/java/com/android/server/job/JobSchedulerService.java``
+(``getPendingJobReasons``/``getPendingJobReasonsLocked``/``getPendingJobReasonsHistory``, and the
+binder stub's ``getPendingJobReason`` = ``getPendingJobReasons(…)[0]``) and
+``…/job/controllers/JobStatus.java`` (``getPendingJobReasons(restriction)``,
+``constraintsToPendingJobReasons``, ``populatePendingJobReasonsHistoryMap``,
+``getPendingJobReasonsHistory``); the API shape is ``apex/jobscheduler/framework/java/android/app/
+job/JobScheduler.java`` (``int[] getPendingJobReasons(int)``, ``List<PendingJobReasonsInfo>
+getPendingJobReasonsHistory(int)``, 37 ``Map<Integer, Duration> getPendingJobReasonStats(int)``).
+The flags ``get_pending_job_reasons_api`` and ``…_history_api`` are on in a decompiled Android 16
+framework's ``FeatureFlagsImpl``.
 
-[I] The history length is not documented; the model keeps the last 10 changes (as
-``JobStatus.NUM_CONSTRAINT_CHANGE_HISTORY``), with wall-clock timestamps; an unknown job id
-answers ``[INVALID_JOB_ID]`` for the reasons (as the singular call does), an empty history and an
-empty map.
+* **Reasons now** (:func:`get_pending_job_reasons`): an unknown job is ``[INVALID_JOB_ID]``, a
+  running one ``[EXECUTING]``. A job that is not ready gets the reasons of its unsatisfied
+  constraints -- ``~satisfied & (required | dynamic | BACKGROUND_NOT_RESTRICTED | DEVICE_NOT_DOZING
+  | FLEXIBILITY | WITHIN_QUOTA)``, FLEXIBILITY left out (:data:`IMPLICIT_16`) -- in
+  :func:`constraint_reasons`' fixed order: background
+  restriction (BACKGROUND_RESTRICTION if the user restricted the app, else DEVICE_STATE), Doze
+  (DEVICE_STATE once), battery-not-low, charging, idle (their CONSTRAINT_* reason when the job asked
+  for them, else APP_STANDBY once: the RESTRICTED bucket's dynamic constraints), connectivity,
+  content trigger, flexibility (JOB_SCHEDULER_OPTIMIZATION), prefetch, storage, timing delay
+  (MINIMUM_LATENCY), quota, deadline (CONSTRAINT_DEADLINE, 16). None of them: USER in the NEVER
+  bucket, else APP (the component is present). A ready job that is not running waits in the pending
+  queue: DEVICE_STATE; otherwise UNDEFINED. ``getPendingJobReason`` is the first of these on 36+.
+* **History** (:func:`record`): ``setConstraintSatisfied`` appends one ``PendingJobReasonsInfo``
+  at every change of a satisfied constraint -- whether or not the job runs -- stamped with the
+  wall-clock time of the change: ``[APP]`` when the change leaves the job ready, else its
+  constraint reasons (``[UNDEFINED]`` if none). Same reasons are not merged. The list is trimmed
+  to its last 10 entries once it holds 25 (``PENDING_JOB_HISTORY_TRIM_THRESHOLD``) and the getter
+  returns the last 10 (``PENDING_JOB_HISTORY_RETURN_LIMIT``), oldest first; a rescheduled job is a
+  new JobStatus with an empty history. The model records once per change of the satisfied set
+  (AOSP: once per constraint bit, in controller order).
+* Stats (37): per reason, the time the job has waited for it (:class:`.PendingReasonsRecord`).
+
+Model choices (no 16 source): a ready job of a stopped package (the model's never-launched state)
+answers USER; an unknown job's history is empty (the service throws ``IllegalArgumentException:
+Invalid job id`` to the app); the 16 answer cache (``mPendingJobReasonsCache``, cleared when the
+job is re-tracked) is not modelled, so the answer is always current.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jobctl_sim.framework.aosp_constants import StandbyBucket
 from jobctl_sim.framework.jobscheduler.constraints import B
 from jobctl_sim.framework.jobscheduler.model import PendingJobReason
-from jobctl_sim.framework.jobscheduler.reasons import MISSING_CONSTRAINT_REASONS
 from jobctl_sim.framework.jobscheduler.status import JobStatus
-from jobctl_sim.framework.aosp_constants import StandbyBucket
 
 if TYPE_CHECKING:
     from jobctl_sim.framework.jobscheduler.service import JobSchedulerService
 
 _R = PendingJobReason
+IMPLICIT_16 = B.BACKGROUND_NOT_RESTRICTED | B.DEVICE_NOT_DOZING | B.WITHIN_QUOTA
+"""``JobStatus.IMPLICIT_CONSTRAINTS`` less FLEXIBILITY: the model has no FlexibilityController (no job
+requires the flex constraint, nothing satisfies it), so JOB_SCHEDULER_OPTIMIZATION never shows."""
+
+_AFTER_POWER: tuple[tuple[int, PendingJobReason], ...] = (
+    (B.CONNECTIVITY, _R.PENDING_JOB_REASON_CONSTRAINT_CONNECTIVITY),
+    (B.CONTENT_TRIGGER, _R.PENDING_JOB_REASON_CONSTRAINT_CONTENT_TRIGGER),
+    (B.FLEXIBILITY, _R.PENDING_JOB_REASON_JOB_SCHEDULER_OPTIMIZATION),
+    (B.PREFETCH, _R.PENDING_JOB_REASON_CONSTRAINT_PREFETCH),
+    (B.STORAGE_NOT_LOW, _R.PENDING_JOB_REASON_CONSTRAINT_STORAGE_NOT_LOW),
+    (B.TIMING_DELAY, _R.PENDING_JOB_REASON_CONSTRAINT_MINIMUM_LATENCY),
+    (B.WITHIN_QUOTA, _R.PENDING_JOB_REASON_QUOTA),
+    (B.DEADLINE, _R.PENDING_JOB_REASON_CONSTRAINT_DEADLINE),
+)
+_POWER: tuple[tuple[int, PendingJobReason], ...] = (
+    (B.BATTERY_NOT_LOW, _R.PENDING_JOB_REASON_CONSTRAINT_BATTERY_NOT_LOW),
+    (B.CHARGING, _R.PENDING_JOB_REASON_CONSTRAINT_CHARGING),
+    (B.IDLE, _R.PENDING_JOB_REASON_CONSTRAINT_DEVICE_IDLE),
+)
 
 
-def all_reasons(js: JobStatus, api_level: int, package_stopped: bool) -> tuple[int, ...]:
-    """Every reason the job is held back, in ``getPendingJobReason``'s order (UNDEFINED if none)."""
+def unsatisfied_16(js: JobStatus) -> int:
+    """``~satisfied & (required | dynamic | IMPLICIT_CONSTRAINTS)``; an app on the Doze whitelist
+    has DEVICE_NOT_DOZING satisfied (DeviceIdleJobsController)."""
+    satisfied = js.satisfied | (B.DEVICE_NOT_DOZING if js.doze_exempt else 0)
+    return ~satisfied & (js.required | js.dynamic_required | IMPLICIT_16)
+
+
+def constraint_reasons(js: JobStatus, unsatisfied: int) -> list[int]:
+    """``JobStatus.constraintsToPendingJobReasons`` (16)."""
     reasons: list[int] = []
-    if package_stopped:
-        reasons.append(_R.PENDING_JOB_REASON_USER)
-    if not js.satisfied & B.BACKGROUND_NOT_RESTRICTED:
+    if unsatisfied & B.BACKGROUND_NOT_RESTRICTED:
         reasons.append(_R.PENDING_JOB_REASON_BACKGROUND_RESTRICTION if js.user_bg_restricted
                        else _R.PENDING_JOB_REASON_DEVICE_STATE)
-    parts = js.ready_parts(api_level)
-    if not parts["not_dozing"] and _R.PENDING_JOB_REASON_DEVICE_STATE not in reasons:
+    if unsatisfied & B.DEVICE_NOT_DOZING and _R.PENDING_JOB_REASON_DEVICE_STATE not in reasons:
         reasons.append(_R.PENDING_JOB_REASON_DEVICE_STATE)
-    if js.bucket in (StandbyBucket.RESTRICTED, StandbyBucket.NEVER) and not js.is_ready(api_level):
-        reasons.append(_R.PENDING_JOB_REASON_APP_STANDBY)
-    if not parts["within_quota"]:
-        reasons.append(_R.PENDING_JOB_REASON_QUOTA)
-    missing = js.required & ~js.satisfied
-    if not js.deadline_satisfied():
-        reasons += [reason for bit, reason in MISSING_CONSTRAINT_REASONS if missing & bit]
-    return tuple(int(r) for r in reasons) or (int(_R.PENDING_JOB_REASON_UNDEFINED),)
+    for bit, reason in _POWER:
+        if not unsatisfied & bit:
+            continue
+        if js.required & bit:
+            reasons.append(reason)
+        elif _R.PENDING_JOB_REASON_APP_STANDBY not in reasons:
+            reasons.append(_R.PENDING_JOB_REASON_APP_STANDBY)
+    reasons += [reason for bit, reason in _AFTER_POWER if unsatisfied & bit]
+    return [int(r) for r in reasons]
+
+
+def _not_ready_reasons(js: JobStatus) -> list[int]:
+    """``JobStatus.getPendingJobReasons(null)``: the constraints, else USER (NEVER) or APP."""
+    reasons = constraint_reasons(js, unsatisfied_16(js))
+    if reasons:
+        return reasons
+    return [int(_R.PENDING_JOB_REASON_USER if js.bucket == StandbyBucket.NEVER else _R.PENDING_JOB_REASON_APP)]
+
+
+def all_reasons(svc: JobSchedulerService, js: JobStatus) -> list[int]:
+    """``getPendingJobReasonsLocked`` for a tracked job that is not running."""
+    if not js.is_ready(svc.api_level):
+        return _not_ready_reasons(js)
+    if svc.facts.package_stopped(js.package):
+        return [int(_R.PENDING_JOB_REASON_USER)]
+    if js in svc.pending:
+        return [int(_R.PENDING_JOB_REASON_DEVICE_STATE)]
+    return [int(_R.PENDING_JOB_REASON_UNDEFINED)]
 
 
 def record(svc: JobSchedulerService, js: JobStatus, now: int) -> None:
-    """After an evaluation (36+): note the reasons of a job that is not running."""
-    if svc.api_level < 36 or svc.is_active(js):
+    """After an evaluation: the ``Constraint history:`` entry (every level) and, on 36+, the pending
+    reasons history entry of a change of the satisfied set and the reasons now (for the stats)."""
+    js.record_constraints(now)
+    if svc.api_level < 36:
         return
-    reasons = all_reasons(js, svc.api_level, svc.facts.package_stopped(js.package))
-    js.pending_record.update(reasons, now, int(svc.clock.wall_time() * 1000))
+    kept = js.pending_record
+    if js.satisfied != kept.last_satisfied:
+        kept.last_satisfied = js.satisfied
+        if js.is_ready(svc.api_level):
+            reasons = [int(_R.PENDING_JOB_REASON_APP)]
+        else:
+            reasons = constraint_reasons(js, unsatisfied_16(js)) or [int(_R.PENDING_JOB_REASON_UNDEFINED)]
+        kept.append(tuple(reasons), int(svc.clock.wall_time() * 1000))
+    if not svc.is_active(js):
+        kept.update(tuple(all_reasons(svc, js)), now)
 
 
 def _find(svc: JobSchedulerService, uid: int, job_id: int, namespace: str | None) -> JobStatus | None:
@@ -72,14 +149,14 @@ def get_pending_job_reasons(svc: JobSchedulerService, uid: int, job_id: int,
         return [int(_R.PENDING_JOB_REASON_INVALID_JOB_ID)]
     if svc.is_active(js):
         return [int(_R.PENDING_JOB_REASON_EXECUTING)]
-    return list(all_reasons(js, svc.api_level, svc.facts.package_stopped(js.package)))
+    return all_reasons(svc, js)
 
 
 def get_pending_job_reasons_history(svc: JobSchedulerService, uid: int, job_id: int,
                                     namespace: str | None = None) -> list[tuple[int, tuple[int, ...]]]:
-    """``getPendingJobReasonsHistory`` (36): (timestamp ms, reasons), oldest first."""
+    """``getPendingJobReasonsHistory`` (36): (timestamp ms, reasons), the last 10, oldest first."""
     js = _find(svc, uid, job_id, namespace)
-    return [] if js is None else list(js.pending_record.history)
+    return [] if js is None else js.pending_record.returned_history()
 
 
 def get_pending_job_reason_stats(svc: JobSchedulerService, uid: int, job_id: int,

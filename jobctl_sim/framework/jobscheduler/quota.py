@@ -30,8 +30,17 @@ runtime quota -- 20 min per 30 min window -- and EXEMPTED 20 min per 20 min (nev
 WORKING_SET's window grows to 4 h and FREQUENT's to 12 h. A job that started while its app was
 on top (``mTopStartedJobs``) is not charged up to Android 15; from 16 the time after the app left
 the top state is charged ("if the job starts while the app is visible and continues after it
-becomes invisible, it adheres to the quota", Android 16 behaviour changes). API 37 is modelled
-with the 16 values [I].
+becomes invisible, it adheres to the quota", Android 16 behaviour changes).
+
+Later trees change the ACTIVE and EXEMPTED windows again: ``QcConstants.adjustDefaultBucketWindowSizes``
+uses ``DEFAULT_LATEST_WINDOW_SIZE_ACTIVE_MS`` 60 min and ``…_EXEMPTED_MS`` 40 min (allowed still 20
+min each, WORKING_SET 4 h, FREQUENT 12 h) in an Android 16 QPR tree -- yaap/frameworks_base
+``QuotaController.java`` @3ddcaa00537ad17c17a59c73990d12441d689aaf -- and in an Android 17-era main
+tree -- muhomorr/platform_frameworks_base-15 ``QuotaController.java``
+@e734c502b51ca7c6a8247e1529f2ffd2ee90492b (its ``JobStatus.java`` @a7059b05 already has the 17
+``getPendingJobReasonStats`` state). API 37 follows that tree (:data:`QUOTA_WINDOW_MS_17`): an
+EXEMPTED app can now run out (20 min in 40). API 36 keeps the values of the decompiled 16 release
+jar; a device on a later 16 QPR build shows the 60/40 windows.
 
 Simplification (documented in the package README/report): time-in-window only -- no job-count or
 session-count limits, no ``MAX_EXECUTION_TIME_MS`` over 24 h and no expedited-job quota.
@@ -62,7 +71,14 @@ QUOTA_WINDOW_MS_16 = {
     StandbyBucket.RESTRICTED: 24 * HOUR_MS,
 }
 """Android 16 windows; EXEMPTED (20 min allowed per 20 min) can never run out, so it has none."""
+QUOTA_WINDOW_MS_17 = {
+    **QUOTA_WINDOW_MS_16,
+    StandbyBucket.EXEMPTED: 40 * MINUTE_MS,
+    StandbyBucket.ACTIVE: 60 * MINUTE_MS,
+}
+"""API 37: ``DEFAULT_LATEST_WINDOW_SIZE_EXEMPTED_MS``/``…_ACTIVE_MS`` of the 17-era tree."""
 QUOTA_ALLOWED_ACTIVE_MS_16 = 20 * MINUTE_MS
+"""``DEFAULT_CURRENT_ALLOWED_TIME_PER_PERIOD_ACTIVE_MS`` (and ``…_EXEMPTED_MS``, 16+)."""
 QUOTA_MAX_PERIOD_MS = 24 * HOUR_MS
 TIMING_SESSION_COALESCING_DURATION_MS = 5_000
 """``QcConstants.DEFAULT_TIMING_SESSION_COALESCING_DURATION_MS``."""
@@ -77,11 +93,12 @@ RunningSpan = tuple[str, int]
 
 def quota_of(bucket: StandbyBucket, api_level: int) -> tuple[int, int] | None:
     """(allowed ms, window ms) for ``bucket``, or None when the bucket never runs out."""
-    windows = QUOTA_WINDOW_MS_16 if api_level >= 36 else QUOTA_WINDOW_MS
+    windows = QUOTA_WINDOW_MS_17 if api_level >= 37 else QUOTA_WINDOW_MS_16 if api_level >= 36 else QUOTA_WINDOW_MS
     window = windows.get(bucket)
     if window is None:
         return None
-    allowed = QUOTA_ALLOWED_ACTIVE_MS_16 if bucket == StandbyBucket.ACTIVE else QUOTA_ALLOWED_MS
+    generous = bucket in (StandbyBucket.ACTIVE, StandbyBucket.EXEMPTED)
+    allowed = QUOTA_ALLOWED_ACTIVE_MS_16 if generous and api_level >= 36 else QUOTA_ALLOWED_MS
     return allowed, window
 
 

@@ -9,7 +9,8 @@ Sources (``apex/jobscheduler/service/java/com/android/server/job/``):
   restriction is BACKGROUND_RESTRICTION when the user restricted the app, else DEVICE_STATE
   (battery saver), as is Doze; a RESTRICTED or NEVER bucket job not ready is APP_STANDBY; out of
   quota is QUOTA; then the first missing functional constraint in the order below, unless an
-  expired deadline makes it ready anyway.
+  expired deadline makes it ready anyway. On 36+ the singular getter is the first of
+  ``getPendingJobReasons`` (:mod:`.pending_history`, from an Android 16 tree).
 """
 
 from __future__ import annotations

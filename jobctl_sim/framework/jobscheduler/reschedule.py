@@ -9,12 +9,19 @@ Sources (``apex/jobscheduler/service/java/com/android/server/job/JobSchedulerSer
   reschedules at once. Executing (dequeued, not completed) work goes to the front of the
   rescheduled job's queue (``JobStatus.stopTrackingJobLocked``) and is redelivered with delivery
   count 2.
-* 16+ (API 36): a stop with INTERNAL_STOP_REASON_TIMEOUT_ABANDONED counts as a failure and an
-  abandoned failure (``mNumAbandonedFailures``); once the abandoned failures exceed
-  ``abandoned_job_timeouts_before_aggressive_backoff`` (default 3, ``JobSchedulerService.Constants``)
-  ``shouldUseAggressiveBackoff`` is true and the backoff is exponential whatever the job's policy
-  [I: the exact aggressive formula was not readable in the decompiled sources; exponential from
-  the job's initial backoff is assumed].
+* 16+ (API 36, 37) -- ``getRescheduleJobForFailureLocked`` and ``shouldUseAggressiveBackoff`` of
+  yaap/frameworks_base ``apex/jobscheduler/service/java/com/android/server/job/
+  JobSchedulerService.java`` @3ddcaa00537ad17c17a59c73990d12441d689aaf (an Android 16 tree), with
+  the flag ``android.app.job.handle_abandoned_jobs`` on (a decompiled Android 16 framework's
+  ``FeatureFlagsImpl``) and the compat change ``OVERRIDE_HANDLE_ABANDONED_JOBS`` off (its default):
+  a stop with internal reason SUCCESSFUL_FINISH, TIMEOUT or ANR, or with public reason USER, is a
+  failure; one with INTERNAL_STOP_REASON_TIMEOUT_ABANDONED is a failure **and** an abandoned
+  failure (``mNumAbandonedFailures``); every other stop is a system stop. Once the abandoned
+  failures exceed ``abandoned_job_timeouts_before_aggressive_backoff`` (``Constants``, default 3)
+  the policy becomes exponential whatever the job asked for; the delay is then the usual
+  ``max(initial, min_exp_backoff_time_ms 10 s) * 2^(attempts-1)`` with ``attempts = failures +
+  system stops / system_stop_to_failure_ratio (3)``, capped at 5 h. ``mNumAbandonedFailures``
+  carries over to each rescheduled JobStatus; it is not printed by ``dumpsys``.
 * ``getRescheduleJobForPeriodic``: the next window ends one interval after the current one (or
   after now, if that passed) and opens ``flex`` before its end.
 * ``JobInfo.Builder.setPeriodic`` sets ``mHasEarlyConstraint = mHasLateConstraint = true``, so
@@ -25,7 +32,13 @@ Sources (``apex/jobscheduler/service/java/com/android/server/job/JobSchedulerSer
 from __future__ import annotations
 
 from jobctl_sim.framework.jobscheduler.constraints import B
-from jobctl_sim.framework.jobscheduler.model import MAX_BACKOFF_DELAY_MILLIS, BackoffPolicy, InternalStopReason
+from jobctl_sim.framework.jobscheduler.model import (
+    MAX_BACKOFF_DELAY_MILLIS,
+    BackoffPolicy,
+    InternalStopReason,
+    JobParameters,
+    StopReason,
+)
 from jobctl_sim.framework.jobscheduler.status import NO_LATEST_RUNTIME, JobStatus
 
 PERIODIC_CONSTRAINTS = B.TIMING_DELAY | B.DEADLINE
@@ -41,19 +54,40 @@ SYSTEM_STOPS = frozenset({
 """Internal reasons counted as system stops, not app failures."""
 
 
+APP_FAILURES = frozenset({
+    InternalStopReason.INTERNAL_STOP_REASON_SUCCESSFUL_FINISH,
+    InternalStopReason.INTERNAL_STOP_REASON_TIMEOUT,
+    InternalStopReason.INTERNAL_STOP_REASON_ANR,
+})
+"""16: internal reasons counted as the app's failures (with any stop whose public reason is USER)."""
+
 ABANDONED_TIMEOUTS_BEFORE_AGGRESSIVE_BACKOFF = 3
+"""``Constants.DEFAULT_ABANDONED_JOB_TIMEOUTS_BEFORE_AGGRESSIVE_BACKOFF``."""
 
 
-def for_failure(js: JobStatus, now: int, internal: int, ident: int) -> JobStatus:
-    """``getRescheduleJobForFailureLocked``."""
-    failures, system_stops = js.num_failures, js.num_system_stops
-    abandoned = js.num_abandoned_failures
-    if internal in SYSTEM_STOPS:
-        system_stops += 1
-    else:
+def _counts_16(js: JobStatus, stop_reason: int, internal: int) -> tuple[int, int, int]:
+    """(failures, system stops, abandoned failures) after this stop, as Android 16 counts them."""
+    failures, system_stops, abandoned = js.num_failures, js.num_system_stops, js.num_abandoned_failures
+    if internal in APP_FAILURES or stop_reason == StopReason.STOP_REASON_USER:
         failures += 1
-    if internal == InternalStopReason.INTERNAL_STOP_REASON_TIMEOUT_ABANDONED:
-        abandoned += 1
+    elif internal == InternalStopReason.INTERNAL_STOP_REASON_TIMEOUT_ABANDONED:
+        failures, abandoned = failures + 1, abandoned + 1
+    else:
+        system_stops += 1
+    return failures, system_stops, abandoned
+
+
+def for_failure(js: JobStatus, now: int, params: JobParameters, ident: int, api_level: int) -> JobStatus:
+    """``getRescheduleJobForFailureLocked`` for the stop reasons in ``params``."""
+    internal = params.internal_stop_reason
+    if api_level >= 36:
+        failures, system_stops, abandoned = _counts_16(js, params.stop_reason, internal)
+    else:
+        failures, system_stops, abandoned = js.num_failures, js.num_system_stops, js.num_abandoned_failures
+        if internal in SYSTEM_STOPS:
+            system_stops += 1
+        else:
+            failures += 1
     attempts = failures + system_stops // 3
     initial = js.job.initial_backoff_ms
     aggressive = abandoned > ABANDONED_TIMEOUTS_BEFORE_AGGRESSIVE_BACKOFF

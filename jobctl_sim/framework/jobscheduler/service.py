@@ -166,8 +166,7 @@ class JobSchedulerService:
             running = self.contexts.running_spans()
         within_quota = self.quota.within_quota(js, now, running)
         js.set_implicit(not_dozing, not_restricted, within_quota, self.api_level)
-        js.record_constraints(now)
-        pending_history.record(self, js, now)
+        pending_history.record(self, js, now)  # the constraint history too
 
     def ready_to_execute(self, js: JobStatus) -> bool:
         """``isReadyToBeExecutedLocked``: ready, booted, package not stopped, not active."""
@@ -256,7 +255,7 @@ class JobSchedulerService:
         if self.jobs.get(js.key) is js:
             if reschedule_wanted:
                 js.last_failed_run_wall = wall
-                self._replace(js, reschedule.for_failure(js, now, ex.params.internal_stop_reason, next(self._idents)))
+                self._replace(js, reschedule.for_failure(js, now, ex.params, next(self._idents), self.api_level))
             elif js.job.periodic:
                 js.last_successful_run_wall = wall
                 self._replace(js, reschedule.for_next_period(js, now, next(self._idents)))
@@ -394,7 +393,8 @@ class JobSchedulerService:
             return PendingJobReason.PENDING_JOB_REASON_INVALID_JOB_ID
         if self.is_active(js):
             return PendingJobReason.PENDING_JOB_REASON_EXECUTING
-        return pending_reason(js, self.api_level, self.facts.package_stopped(js.package))
+        reasons = pending_history.all_reasons(self, js) if self.api_level >= 36 else None  # 16: plural[0]
+        return reasons[0] if reasons else pending_reason(js, self.api_level, self.facts.package_stopped(js.package))
 
     # ================================================================== app API: in the job
     def job_finished(self, params: JobParameters | int, wants_reschedule: bool) -> None:

@@ -15,8 +15,8 @@ The help text is :mod:`.shell_help`.
 Who may: ``checkPermission(operation)`` opens every verb but the battery/storage getters: root
 passes, any other uid needs ``CHANGE_APP_IDLE_STATE`` (the shell holds it) or gets
 ``Exception: java.lang.SecurityException: Uid U not permitted to OPERATION`` (stdout, exit 255)
--- :data:`CHECKED_OPERATIONS`. The Android 16 verbs are not checked here [I: their operation
-texts were not read].
+-- :data:`CHECKED_OPERATIONS`; the Android 16 verbs' operations are
+:data:`~.shell_v36.OPERATIONS_36` (two of them check ``android.permission.DUMP`` instead).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from jobctl_sim.framework.jobscheduler.execution import Execution
 from jobctl_sim.framework.jobscheduler.model import InternalStopReason, StopReason
 from jobctl_sim.framework.jobscheduler.shell_help import help_text
-from jobctl_sim.framework.jobscheduler.shell_v36 import verbs_36
+from jobctl_sim.framework.jobscheduler.shell_v36 import DUMP_VERBS, OPERATIONS_36, verbs_36
 from jobctl_sim.framework.jobscheduler.status import JobStatus, Override
 from jobctl_sim.framework.shell_command import (
     USER_ALL,
@@ -140,13 +140,14 @@ class JobSchedulerShell:
     # ---------------------------------------------------------------- helpers
     def _check_permission(self, verb: str | None) -> None:
         """``checkPermission``: root may do anything; others need ``CHANGE_APP_IDLE_STATE``."""
-        operation = CHECKED_OPERATIONS.get(verb or "")
+        operation = CHECKED_OPERATIONS.get(verb or "") or (OPERATIONS_36.get(verb or "") if self.api >= 36 else None)
         uid = self.inv.uid
         if operation is None or uid in (ROOT_UID, SYSTEM_UID, SHELL_UID):  # the shell holds the permission
             return
         packages = self.service.system.packages
         facts = packages.by_uid(uid)
-        if facts is None or not packages.is_granted(facts.package, "android.permission.CHANGE_APP_IDLE_STATE"):
+        permission = "DUMP" if verb in DUMP_VERBS else "CHANGE_APP_IDLE_STATE"
+        if facts is None or not packages.is_granted(facts.package, f"android.permission.{permission}"):
             raise SecurityException(f"Uid {uid} not permitted to {operation}")
 
     def _print(self, value: object) -> int:
@@ -269,12 +270,14 @@ class JobSchedulerShell:
         self.out("Battery monitoring enabled" if opt == "on" else "Battery monitoring disabled")
         return 0
 
-    def get_job_state(self) -> int:
+    def lookup_job(self) -> JobStatus | int:
+        """``[-u U] [-n NS] PACKAGE JOB_ID`` as ``getJobState``/``getJobWakelockTag`` read them: the
+        job, or the ``CMD_ERR_*`` code after printing ``unknown(…)`` and the error."""
         user, ns, _ = self._user_ns_options(0)
         user = self._concrete(user)
         pkg = self.args.next_arg_required()
         job_id = parse_java_int(self.args.next_arg_required())
-        uid = self.facts.package_uid(pkg, user)
+        uid = self.facts.package_uid(pkg, user if user != USER_ALL else 0)  # getPackageUid(…, USER_SYSTEM)
         if uid < 0:
             self.out(f"unknown({pkg})")
             self._print_error(CMD_ERR_NO_PACKAGE, pkg, user, ns, job_id)
@@ -284,7 +287,13 @@ class JobSchedulerShell:
             self.out(f"unknown({format_uid(uid)}/jid{job_id})")
             self._print_error(CMD_ERR_NO_JOB, pkg, user, ns, job_id)
             return CMD_ERR_NO_JOB
-        self.inv.out(format_job_state(self._job_state_tokens(js)))
+        return js
+
+    def get_job_state(self) -> int:
+        found = self.lookup_job()
+        if isinstance(found, int):
+            return found
+        self.inv.out(format_job_state(self._job_state_tokens(found)))
         return 0
 
     def heartbeat(self) -> int:

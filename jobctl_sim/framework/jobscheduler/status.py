@@ -275,7 +275,16 @@ class JobStatus:
         return name
 
     def tag(self, api_level: int) -> str:
-        """``*job*/<component>`` (+ ``#<jobId>`` on 14+; reference §2.3 tag suffix)."""
+        """``*job*/<component>`` (+ ``#<jobId>`` on 14-15; reference §2.3 tag suffix).
+
+        16+ (API 36): ``getWakelockTag()`` -- ``*job*`` + the job type when the flag
+        ``android.app.job.add_type_info_to_wakelock_tag`` is on (it is in a decompiled Android 16
+        framework's ``FeatureFlagsImpl``): ``e`` for a requested expedited job, ``u`` for a
+        user-initiated one, else ``r`` -- then ``/`` + ``batteryName``, no job id
+        (yaap/frameworks_base ``JobStatus.java`` @3ddcaa00; CTS ``testJobWakelockTag``)."""
+        if api_level >= 36:
+            kind = "e" if self.job.expedited else ("u" if self.job.user_initiated else "r")
+            return f"*job*{kind}/{self.battery_name(api_level)}"
         tag = f"*job*/{self.battery_name(api_level)}"
         return f"{tag}#{self.job_id}" if api_level >= 34 else tag
 

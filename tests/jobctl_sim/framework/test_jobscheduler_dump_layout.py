@@ -31,6 +31,9 @@ EXTRA_LABELS = {
     "Minimum network chunk bytes": "Network type", "expeditedQuotaApproved": "readyComponentEnabled",
     "userInitiatedApproved": "readyComponentEnabled", "User BG restricted": "Started with foreground flag",
     "Changed URIs": "Started with foreground flag", "Num system stops": "Num failures",
+    # Android 16 JobStatus.dump (yaap/frameworks_base @3ddcaa00, see job_block):
+    "Has media backup exemption": "Trigger max delay", "Trace tag": "Has late constraint",
+    "Debug tags": "Has late constraint",
 }
 """Extra label -> the reference label it follows."""
 
@@ -49,7 +52,8 @@ def _label(line: str) -> str:
         return "trigger uri"
     if text.startswith("#") and " x " not in text and re.match(r"^#\d+: #", text):
         return "work item"
-    for fixed in ("PERSISTED", "Has early constraint", "Has late constraint", "Implicit constraints:"):
+    for fixed in ("PERSISTED", "Has early constraint", "Has late constraint", "Implicit constraints:",
+                  "Has media backup exemption"):
         if text.startswith(fixed):
             return fixed.rstrip(":")
     head = text.split(":", 1)[0]
@@ -149,7 +153,45 @@ def test_job_blocks_follow_the_captures_layout_on_every_level(api: int) -> None:
         assert ("Started with foreground flag" in labels) == (api >= 34)
         assert ("Last run heartbeat" in labels) == (api in (28, 29))
         assert ("Requires" in labels) or api < 34
+        assert ("Has media backup exemption" in labels) == (api >= 36)
         assert block[-2].strip().startswith("Restricted due to:") and block[-1].strip().startswith("Ready:")
+
+
+@pytest.mark.parametrize("api", [35, 36, 37])
+def test_android_16_job_blocks_carry_the_typed_wakelock_tag_and_the_media_backup_line(api: int) -> None:
+    """JobStatus.dump of Android 16 (yaap/frameworks_base @3ddcaa00): ``tag=`` is getWakelockTag()
+    (``*job*r/``, no ``#<jobId>``) and every job prints ``Has media backup exemption=false `` (with
+    IndentingPrintWriter's trailing space) between the trigger-URI lines and ``Extras:``."""
+    dump = asyncio.run(_dump_of_every_kind(api))
+    blocks = _job_blocks(dump)
+    for block in blocks:
+        tag = block[0].strip()
+        if api >= 36:
+            assert re.fullmatch(r"u0a\d+ tag=\*job\*r/dev\.jobctl\.helper/\.HelperJobService", tag), tag
+            media = block.index("      Has media backup exemption=false ")
+            assert _label(block[media - 1]) in ("Requires", "trigger uri", "Trigger max delay"), block[media - 1]
+        else:
+            assert re.fullmatch(r"u0a\d+ tag=\*job\*/dev\.jobctl\.helper/\.HelperJobService#\d", tag), tag
+            assert not any("media backup" in line for line in block)
+    periodic = next(block for block in blocks if any("PERIODIC" in line for line in block))
+    if api >= 36:
+        extras = next(n for n, line in enumerate(periodic) if line.strip().startswith("Extras:"))
+        assert periodic[extras - 1] == "      Has media backup exemption=false "
+
+
+@pytest.mark.parametrize("api", [34, 36, 37])
+def test_settings_print_the_16_backoff_keys_where_constants_dump_does(api: int) -> None:
+    """Constants.dump (Android 16, yaap/frameworks_base JobSchedulerService.java @3ddcaa00):
+    min_exp_backoff_time_ms, system_stop_to_failure_ratio, abandoned_job_timeouts_before_aggressive_
+    backoff, then the conn_* keys."""
+    lines = asyncio.run(_dump_of_every_kind(api)).splitlines()
+    at = lines.index("  min_exp_backoff_time_ms=10000 ")
+    if api >= 36:
+        assert lines[at + 1:at + 4] == ["  system_stop_to_failure_ratio=3 ",
+                                        "  abandoned_job_timeouts_before_aggressive_backoff=3 ",
+                                        "  conn_congestion_delay_frac=0.1 "]
+    else:
+        assert not any("abandoned_job" in line or "system_stop_to_failure" in line for line in lines)
 
 
 @pytest.mark.parametrize("api", range(26, 38))
@@ -192,7 +234,7 @@ def test_controllers_print_their_state_and_completed_jobs_their_dump(api: int) -
     done = lines.index("Recently completed jobs:")
     assert re.fullmatch(r"  -\S+ms", lines[done + 1]), lines[done + 1]
     assert re.fullmatch(r"      [0-9a-f]+ #u0a123/5 dev\.jobctl\.helper/\.HelperJobService", lines[done + 2])
-    assert lines[done + 3].startswith("      u0a123 tag=*job*/")
+    assert lines[done + 3].startswith("      u0a123 tag=*job*r/" if api >= 36 else "      u0a123 tag=*job*/")
     free = "Idle contexts (16):" if api >= 34 else "  Slot #0: inactive since "
     text = "\n".join(lines)
     assert free in text and "stopped because: last work dequeued" in text  # the default script drains work

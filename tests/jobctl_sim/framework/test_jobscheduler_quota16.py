@@ -62,3 +62,35 @@ def test_on_15_top_started_jobs_are_free_and_on_16_charged_once_off_top() -> Non
     # charged from when the app was seen off top (a virtual second or so after the start) to the
     # 10-minute limit; the virtual clock runs 1000x, so timers may fire minutes (virtual) late
     assert len(sessions) == 2 and all(end - start >= 5 * 60_000 for start, end in sessions)
+
+
+def test_the_active_window_is_30_minutes_on_16_and_60_on_17() -> None:
+    """QcConstants: the 16 release jar's ACTIVE window is 30 min; the 17-era tree
+    (muhomorr/platform_frameworks_base-15 QuotaController.java @e734c502) uses
+    DEFAULT_LATEST_WINDOW_SIZE_ACTIVE_MS, 60 min -- 15 minutes later the 16 app is back in quota,
+    the 17 app is not."""
+    async def later(api: int) -> int:
+        dev, reason = await _run_two_ten_minute_jobs(api)
+        assert reason == QUOTA
+        await dev.clock.sleep(15 * 60)
+        result = await ok(dev, {"v": 1, "cmd": "pending_reasons", "job_id": 3})
+        return int(result["reason"])
+
+    assert asyncio.run(later(36)) == -1  # EXECUTING: the window no longer holds 20 minutes
+    assert asyncio.run(later(37)) == QUOTA
+
+
+def test_the_host_library_knows_the_windows_the_device_enforces() -> None:
+    """bridge.diagnosis.quota.bucket_quota (the refill estimate's fallback) agrees with the device
+    model on every level and bucket."""
+    from bridge.diagnosis.quota import bucket_quota
+    from jobctl_sim.framework.aosp_constants import StandbyBucket
+    from jobctl_sim.framework.jobscheduler.quota import quota_of
+
+    def limited(quota: tuple[int, int] | None) -> tuple[int, int] | None:
+        return None if quota is None or quota[0] >= quota[1] else quota  # allowed >= window: never runs out
+
+    for api in (34, 35, 36, 37):
+        for bucket in StandbyBucket:
+            if bucket is not StandbyBucket.NEVER:
+                assert limited(bucket_quota(bucket.name, api)) == limited(quota_of(bucket, api)), (api, bucket)
