@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from bridge.conditions.base import ConditionsBase, RestoreStep, on_off
 from bridge.conditions.originals import BATTERY_CONSTANTS_RECORD
+from bridge.conditions.values import require_level
 from bridge.errors import ConditionError
 from bridge.parsers import BatteryDump, bool_word, int_word, parse_battery_dump
 
@@ -37,12 +38,6 @@ CHARGING_LEVEL = 90
 LOW_WARNING_LEVEL = 15
 """``config_lowBatteryWarningLevel``."""
 SOURCES = ("ac", "usb", "wireless", "dock")
-
-def require_level(level: int | None) -> int:
-    if level is None:
-        raise ConditionError("dumpsys battery printed no level")
-    return level
-
 
 def with_zero_delay(constants: str | None) -> str:
     """``battery_stats_constants`` with ``battery_charged_delay_ms=0``, other keys kept (ref §3.4)."""

@@ -8,10 +8,9 @@ from bridge.conditions.apps import AppStandbyConditions
 from bridge.conditions.idle import IdleConditions
 from bridge.conditions.network import NetworkConditions
 from bridge.conditions.power import PowerConditions
-from bridge.conditions.reading import readback_commands, state_from
+from bridge.conditions.reading import read_conditions
 from bridge.conditions.storage import StorageConditions
 from bridge.conditions.values import ConditionsState
-from bridge.parsers import sectioned, split_sections
 
 
 class Conditions(PowerConditions, NetworkConditions, IdleConditions, StorageConditions, AppStandbyConditions):
@@ -20,7 +19,4 @@ class Conditions(PowerConditions, NetworkConditions, IdleConditions, StorageCond
     def read(self, packages: Sequence[str] = ()) -> ConditionsState:
         """Every condition in one round trip (one sectioned shell line); per-app conditions for
         ``packages`` (not validated: an unknown package reads as bucket/op defaults or fails)."""
-        commands = readback_commands(packages)
-        parts = split_sections(self.device.shell(sectioned(commands), idempotent=True).text,
-                               [name for name, _ in commands])
-        return state_from(parts, packages)
+        return read_conditions(self.device, packages)

@@ -14,9 +14,9 @@ from bridge.conditions.battery import (
     CHARGED_DELAY_KEY,
     CHARGING_LEVEL,
     BatteryConditions,
-    require_level,
     with_zero_delay,
 )
+from bridge.conditions.values import require_level
 from bridge.errors import InvalidConditionError
 from bridge.parsers import bool_word, int_word
 

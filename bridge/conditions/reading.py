@@ -1,13 +1,15 @@
 """Every condition in one round trip: one sectioned shell line, cut back into a
-:class:`~bridge.conditions.values.ConditionsState`."""
+:class:`~bridge.conditions.values.ConditionsState` (:func:`read_conditions`, also
+``Conditions.read``). Reading needs none of the modules that change conditions, so ``jobctl
+device status`` loads only this one and its values and parsers (issue 16: start-up)."""
 
 from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from bridge.conditions.power import require_level
-from bridge.conditions.values import AppConditions, ConditionsState, StandbyBucket, check_package_name
+from bridge.conditions.values import AppConditions, ConditionsState, StandbyBucket, check_package_name, require_level
 from bridge.errors import ConditionError
 from bridge.parsers import (
     RUN_ANY_IN_BACKGROUND,
@@ -18,7 +20,12 @@ from bridge.parsers import (
     parse_metered_overrides,
     parse_wifi_enabled,
     parse_wifi_ssid,
+    sectioned,
+    split_sections,
 )
+
+if TYPE_CHECKING:
+    from bridge.capabilities import ShellDevice
 
 AIRPLANE_READBACK = ("a=$(cmd connectivity airplane-mode) && echo \"$a\" "
                      "|| settings get global airplane_mode_on")
@@ -49,6 +56,14 @@ def readback_commands(packages: Sequence[str]) -> list[tuple[str, str]]:
         commands.append((f"app{index}", f"am get-standby-bucket {quoted}; "
                                         f"cmd appops get {quoted} {RUN_ANY_IN_BACKGROUND}"))
     return commands
+
+
+def read_conditions(device: ShellDevice, packages: Sequence[str] = ()) -> ConditionsState:
+    """Every condition in one round trip (one sectioned shell line); per-app conditions for
+    ``packages`` (not validated: an unknown package reads as bucket/op defaults or fails)."""
+    commands = readback_commands(packages)
+    parts = split_sections(device.shell(sectioned(commands), idempotent=True).text, [name for name, _ in commands])
+    return state_from(parts, packages)
 
 
 def state_from(parts: Mapping[str, str], packages: Sequence[str]) -> ConditionsState:

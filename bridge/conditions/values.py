@@ -5,12 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bridge.errors import InvalidConditionError
+from bridge.errors import ConditionError, InvalidConditionError
 from bridge.model.enums import StandbyBucket as StandbyBucket  # the one host copy (tests/facts)
 from bridge.parsers.appops import AppOpMode
 from bridge.parsers.network import MeteredOverride
 
 _PACKAGE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
+
+
+def require_level(level: int | None) -> int:
+    """The battery level ``dumpsys battery`` printed; :class:`ConditionError` when it printed none."""
+    if level is None:
+        raise ConditionError("dumpsys battery printed no level")
+    return level
 
 
 def check_package_name(package: object) -> str:

@@ -81,11 +81,11 @@ def status(ctx: click.Context) -> None:
       jobctl device status
       jobctl device status --json
     """
-    from bridge.conditions import Conditions
+    from bridge.conditions.reading import read_conditions  # not the modules that change conditions
 
     options = _options(ctx)
     package: str = ctx.meta["jobctl.package"]
-    conditions = Conditions(options.device()).read([package])
+    conditions = read_conditions(options.device(), [package])
     document = conditions.to_json_object(package)
     app = conditions.app(package)
     rows = [(key.replace("_", " "), _word(value)) for key, value in document.items() if key != "app"]

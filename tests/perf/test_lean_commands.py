@@ -224,5 +224,14 @@ def test_stops_reads_the_journal_without_the_spec_codec_or_the_spec_model(
 def test_device_status_imports_neither_secrets_nor_logging_nor_hashlib(
         adb: PrivateAdbServer, serial: str, sim: SimHarness, tmp_path_factory: pytest.TempPathFactory) -> None:
     loaded = imported_by(adb, serial, tmp_path_factory, "device", "status")
-    assert "bridge.conditions.lease" in loaded
+    assert "bridge.conditions.reading" in loaded
     assert not loaded & {*NEVER_ON_A_PLAIN_COMMAND, "hashlib", "hmac", "random", "json"}
+
+
+def test_device_status_reads_without_loading_the_modules_that_change_conditions(
+        adb: PrivateAdbServer, serial: str, sim: SimHarness, tmp_path_factory: pytest.TempPathFactory) -> None:
+    loaded = imported_by(adb, serial, tmp_path_factory, "device", "status")
+    assert "bridge.conditions.reading" in loaded
+    assert not loaded & {"bridge.conditions.controller", "bridge.conditions.base", "bridge.conditions.lease",
+                         "bridge.conditions.battery", "bridge.conditions.power", "bridge.conditions.network",
+                         "bridge.conditions.apps", "bridge.capabilities"}
