@@ -15,7 +15,12 @@ start-up every click program pays before its first line of work, beside one raw 
 The raw command lines are built from the same :mod:`bridge.helper_protocol` functions jobctl
 uses, so both sides ask the device the same thing.
 
-    python -m bench.cli_commands [--runs N] [--json]
+    python -m bench.cli_commands [--runs N] [--json] [--against OTHER_JOBCTL]
+
+``--against`` times a second ``jobctl`` program in the same rounds, right after this one (e.g. the
+previous commit's, installed in its own venv: ``git worktree add ../before HEAD~3 && python3 -m venv
+../before/.venv && ../before/.venv/bin/pip install -e ../before``), so a before/after comparison
+sees the same load; its bytecode is compiled first as this tree's is.
 """
 
 from __future__ import annotations
@@ -144,9 +149,21 @@ def compile_sources() -> None:
         compileall.compile_dir(str(root / package), quiet=1)
 
 
-def measure(adb: PrivateAdbServer, runs: int = 10, warmup: int = 1) -> dict[str, Any]:
-    """Each pair ``runs`` times (after ``warmup`` unmeasured rounds), jobctl and raw alternating."""
+def compile_other(jobctl: str) -> None:
+    """:func:`compile_sources` for the ``bridge`` and ``cli`` packages another jobctl program imports
+    (its venv's ``python``, beside it)."""
+    python = Path(jobctl).with_name("python")
+    subprocess.run([str(python), "-c", "import compileall, os, bridge, cli\n"
+                    "for m in (bridge, cli): compileall.compile_dir(os.path.dirname(m.__file__), quiet=1)"],
+                   check=True, timeout=300, stdout=subprocess.DEVNULL)
+
+
+def measure(adb: PrivateAdbServer, runs: int = 10, warmup: int = 1, against: str | None = None) -> dict[str, Any]:
+    """Each pair ``runs`` times (after ``warmup`` unmeasured rounds), jobctl and raw alternating
+    (and the ``against`` jobctl program right after this one, when given)."""
     compile_sources()
+    if against is not None:
+        compile_other(against)
     with SimHarness(FleetSpec()) as sim:
         serial = sim.connect(adb.server)[0]
         device = connect(serial, adb.server)
@@ -161,6 +178,8 @@ def measure(adb: PrivateAdbServer, runs: int = 10, warmup: int = 1) -> dict[str,
         raw_ms: dict[str, list[float]] = {p.name: [] for p in table}
         jobctl_cpu: dict[str, list[float]] = {p.name: [] for p in table}
         raw_cpu: dict[str, list[float]] = {p.name: [] for p in table}
+        other_ms: dict[str, list[float]] = {p.name: [] for p in table}
+        other_cpu: dict[str, list[float]] = {p.name: [] for p in table}
         trips: dict[str, int] = {}
         floor_ms: list[float] = []
         floor_cpu: list[float] = []
@@ -173,6 +192,11 @@ def measure(adb: PrivateAdbServer, runs: int = 10, warmup: int = 1) -> dict[str,
                 before = sim.run(lambda: virtual.counters.streams_opened)
                 took, took_cpu = _timed([*base, *pair.jobctl], env, JOBCTL_EXITS)
                 trips[pair.name] = sim.run(lambda: virtual.counters.streams_opened) - before
+                if against is not None:
+                    other = _timed([against, *base[len(jobctl_command()):], *pair.jobctl], env, JOBCTL_EXITS)
+                    if round_number >= warmup:
+                        other_ms[pair.name].append(other[0])
+                        other_cpu[pair.name].append(other[1])
                 raw_runs = [_timed([adb_path, "-P", str(adb.port), "-s", serial, "shell", line], env, ANY_EXIT)
                             for line in pair.raw]
                 if round_number >= warmup:
@@ -194,26 +218,35 @@ def measure(adb: PrivateAdbServer, runs: int = 10, warmup: int = 1) -> dict[str,
             "raw_cpu_median_ms": statistics.median(raw_cpu[pair.name]),
             "round_trips": trips[pair.name],
         }
+        if against is not None:
+            commands[pair.name] |= {
+                "against_median_ms": statistics.median(other_ms[pair.name]),
+                "against_cpu_median_ms": statistics.median(other_cpu[pair.name]),
+                "against_ratio": statistics.median(other_ms[pair.name]) / statistics.median(theirs)}
     floor = {"command": f"{Path(sys.executable).name} -c 'import click'", "median_ms": statistics.median(floor_ms),
              "p95_ms": percentile(floor_ms, 0.95), "cpu_median_ms": statistics.median(floor_cpu),
              "ratio_to_one_raw_command": statistics.median(floor_ms) / statistics.median(raw_ms["state"])}
-    return {"runs": runs, "target_ratio": TARGET_RATIO, "commands": commands, "floor": floor}
+    return {"runs": runs, "target_ratio": TARGET_RATIO, "commands": commands, "floor": floor, "against": against}
 
 
 def render(figures: dict[str, Any]) -> str:
+    against = figures.get("against")
+    other = f"  {'against ms':>10} {'cpu':>6} {'ratio':>6}" if against else ""
     lines = [f"{'command':<22} {'jobctl ms':>10} {'p95':>7} {'cpu':>6} {'raw adb ms':>11} {'p95':>7} {'cpu':>6} "
-             f"{'ratio':>6} {'trips':>5}  raw commands"]
+             f"{'ratio':>6} {'trips':>5}  raw commands{other}"]
     for name, row in figures["commands"].items():
+        other = (f"  {row['against_median_ms']:>10.1f} {row['against_cpu_median_ms']:>6.1f} "
+                 f"{row['against_ratio']:>6.2f}" if against else "")
         lines.append(f"{name:<22} {row['jobctl_median_ms']:>10.1f} {row['jobctl_p95_ms']:>7.1f} "
                      f"{row['jobctl_cpu_median_ms']:>6.1f} {row['raw_median_ms']:>11.1f} {row['raw_p95_ms']:>7.1f} "
                      f"{row['raw_cpu_median_ms']:>6.1f} {row['ratio']:>6.2f} {row['round_trips']:>5}  "
-                     f"{len(row['raw'])}")
+                     f"{len(row['raw']):>12}{other}")
     floor = figures["floor"]
     lines.append(f"{'floor: ' + floor['command']:<22} {floor['median_ms']:>10.1f} {floor['p95_ms']:>7.1f} "
                  f"{floor['cpu_median_ms']:>6.1f} {'':>11} {'':>7} {'':>6} {floor['ratio_to_one_raw_command']:>6.2f}"
                  "        what any click program pays before its first line; ratio to one raw command")
     lines.append(f"(medians of {figures['runs']} whole processes each, alternating; target ratio "
-                 f"<= {figures['target_ratio']})")
+                 f"<= {figures['target_ratio']}" + (f"; against: {against}, in the same rounds)" if against else ")"))
     return "\n".join(lines)
 
 
@@ -221,9 +254,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--against", metavar="OTHER_JOBCTL",
+                        help="another jobctl program to time in the same rounds (e.g. the previous code's)")
     args = parser.parse_args(argv)
     with PrivateAdbServer() as adb:
-        figures = measure(adb, args.runs)
+        figures = measure(adb, args.runs, against=args.against)
     print(json.dumps(figures, indent=2) if args.json else render(figures))
     return 0
 
