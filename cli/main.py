@@ -11,6 +11,10 @@ Signals: Ctrl-C (SIGINT) at any point -- start-up and argument parsing included 
 (:class:`Terminated`, a KeyboardInterrupt: every snapshot and device change being made puts the
 device back first) and exit 143 and 129, the shell's 128 + signal number, after one line
 ``jobctl: terminated by SIGTERM`` / ``SIGHUP``.
+
+Exit: once the command is done, the process leaves with ``os._exit`` after flushing its output and
+running the ``atexit`` handlers (:func:`exit_now`), skipping the interpreter's teardown, unless a
+thread Python would wait for is still running.
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ if __name__ == "__main__" or os.path.basename(sys.argv[0]) == "jobctl":  # the p
         if signal.getsignal(_signum) in (signal.default_int_handler, signal.SIG_DFL):
             signal.signal(_signum, _startup_signal)
 
-import importlib  # noqa: E402 -- the handlers above first: these imports are most of start-up
+import atexit  # noqa: E402 -- the handlers above first: these imports are most of start-up
+import importlib  # noqa: E402
 
 import click  # noqa: E402
 
@@ -180,6 +185,33 @@ def _interrupt_code(stop: KeyboardInterrupt) -> int:
     return for_interrupt(stop)
 
 
+def exit_now(done: SystemExit) -> None:
+    """Leave the process at once with ``done``'s status, skipping the interpreter's teardown (freeing
+    every module, class and object one by one: about 13 ms of a ~70 ms command here, issue 16) --
+    when nothing is left that the teardown would do for us. Returns (the caller then raises
+    ``done`` as usual) when the status is not a number, when a thread that Python would wait for is
+    still running, or when stdout/stderr cannot be flushed (a closed pipe: Python reports it as it
+    always does). Otherwise everything a normal exit does that anyone can see still happens:
+    stdout and stderr are flushed, and the ``atexit`` handlers run (coverage, ``weakref.finalize``
+    callbacks, temporary directories). Every file jobctl writes is closed by a ``with`` block."""
+    code = 0 if done.code is None else done.code
+    if not isinstance(code, int):
+        return
+    threading = sys.modules.get("threading")
+    if threading is not None and any(t.is_alive() and not t.daemon and t is not threading.main_thread()
+                                     for t in threading.enumerate()):
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code & 0xFF)
+
+
 def main() -> None:
     for signum in TERMINATION_SIGNALS:
         if signal.getsignal(signum) in (signal.SIG_DFL, _startup_signal):  # an ignored SIGHUP (nohup) stays ignored
@@ -187,10 +219,14 @@ def main() -> None:
     if signal.getsignal(signal.SIGINT) is _startup_signal:
         signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C: KeyboardInterrupt from here on
     try:
-        cli(prog_name="jobctl")
-    except KeyboardInterrupt as stop:  # between click's own steps: still one line, no traceback
-        click.echo(_interrupt_line(stop), err=True)
-        raise SystemExit(_interrupt_code(stop)) from None
+        try:
+            cli(prog_name="jobctl")
+        except KeyboardInterrupt as stop:  # between click's own steps: still one line, no traceback
+            click.echo(_interrupt_line(stop), err=True)
+            raise SystemExit(_interrupt_code(stop)) from None
+    except SystemExit as done:  # click always ends with one
+        exit_now(done)
+        raise
 
 
 if __name__ == "__main__":

@@ -276,11 +276,10 @@ def test_bad_work_file_line_is_named(no_device: None, tmp_path: Path) -> None:
 def test_help_lists_the_flags_without_importing_rich() -> None:
     import sys
 
-    probe = ("import sys, runpy; sys.argv=['jobctl','schedule','--help']\n"
-             "try:\n    runpy.run_module('cli.main', run_name='__main__')\n"
-             "except SystemExit:\n    pass\n"
-             "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in ('adbutils','rich')"
-             " or m in ('bridge.jobs', 'bridge.device')))")
+    probe = ("import atexit, sys, runpy; sys.argv=['jobctl','schedule','--help']\n"
+             "atexit.register(lambda: print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('adbutils','rich') or m in ('bridge.jobs', 'bridge.device'))))\n"  # jobctl leaves by os._exit
+             "runpy.run_module('cli.main', run_name='__main__')\n")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=30, check=False).stdout
     assert "--requires-charging" in out and "--work-file" in out
     assert out.strip().endswith("LOADED []")

@@ -43,10 +43,10 @@ def test_version_prints_the_package_version() -> None:
 
 
 def test_help_imports_neither_adbutils_nor_rich() -> None:
-    probe = ("import sys, runpy; sys.argv=['jobctl','--help']\n"
-             "try:\n    runpy.run_module('cli.main', run_name='__main__')\n"
-             "except SystemExit:\n    pass\n"
-             "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in ('adbutils','rich')))")
+    probe = ("import atexit, sys, runpy; sys.argv=['jobctl','--help']\n"
+             "atexit.register(lambda: print('LOADED', sorted(m for m in sys.modules "
+             "if m.split('.')[0] in ('adbutils','rich'))))\n"  # jobctl leaves by os._exit, after atexit
+             "runpy.run_module('cli.main', run_name='__main__')\n")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=30).stdout
     assert "sim" in out and "devices" in out
     assert out.strip().endswith("LOADED []")
