@@ -265,17 +265,10 @@ class Helper:
 
     def read_journal(self, from_seq: int = 1) -> protocol.JournalReadback:
         """Events from ``from_seq`` read with ``run-as`` (does not wake the app, §5.5); reads
-        again when a rotation raced the read."""
-        for _ in range(3):
-            # cat exits 1 while previous.jsonl does not exist yet (before the first rotation) and
-            # its errors go to /dev/null; only run-as's own errors reach stderr.
-            result = self.device.shell(protocol.JOURNAL_READ_COMMAND, idempotent=True)
-            if result.error_text.strip():
-                raise HelperMissingError(f"cannot read the helper's journal: {result.error_text.strip()}")
-            readback = protocol.parse_journal(result.text, from_seq)
-            if not readback.needs_retry:
-                return readback
-        raise HelperProtocolError("the journal kept rotating while it was read")
+        again when a rotation raced the read (:func:`bridge.journal_reader.read_journal`)."""
+        from bridge.journal_reader import read_journal
+
+        return read_journal(self.device, from_seq)
 
     def reset(self, clear_journal: bool = False) -> protocol.ResetResult:
         return self.call(protocol.reset_request(clear_journal, self._next_id()))

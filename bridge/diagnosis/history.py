@@ -66,12 +66,11 @@ def stop_history(session_or_device: Session | Device, namespace: str | None = No
                  job_id: int | None = None) -> tuple[StopRecord, ...]:
     """Every stopped run in the helper's durable journal, oldest first; filtered by namespace
     and job id when given. Reads the journal with ``run-as`` (does not wake the app)."""
-    from bridge.helper import Helper
+    from bridge.device import Device  # loaded already: the caller holds one
+    from bridge.journal_reader import read_journal
 
-    helper = getattr(session_or_device, "helper", None)
-    if not isinstance(helper, Helper):
-        helper = Helper(session_or_device)  # type: ignore[arg-type]
-    runs = runs_from_events(helper.read_journal(1).events)
+    device = session_or_device if isinstance(session_or_device, Device) else session_or_device.device
+    runs = runs_from_events(read_journal(device, 1).events)
     return tuple(_stop_record(run) for run in runs
                  if (run.end is RunEnd.STOPPED or run.stop_elapsed_ms is not None)
                  and (namespace is None or run.namespace == namespace)

@@ -218,7 +218,8 @@ def test_stops_reads_the_journal_without_the_spec_codec_or_the_spec_model(
     assert "bridge.helper_protocol.journal" in loaded  # it did read the journal
     assert not loaded & {*NEVER_ON_A_PLAIN_COMMAND, "bridge.helper_protocol.codec", "bridge.model.spec",
                          "bridge.model.script", "bridge.helper_protocol.spec_requests",
-                         "bridge.helper_protocol.job_requests", "bridge.helper_protocol.pending_results"}
+                         "bridge.helper_protocol.job_requests", "bridge.helper_protocol.pending_results",
+                         "bridge.helper", "bridge.helper_protocol.requests"}  # a file read: no request
 
 
 def test_device_status_imports_neither_secrets_nor_logging_nor_hashlib(
