@@ -84,7 +84,8 @@ def _reason_list(raw: object, what: str) -> tuple[PendingReason | int, ...]:
     return tuple(PendingReason.parse(int(v)) for v in raw)
 
 
-def _pending_reasons(r: Reader) -> PendingReasons:
+def decode_pending_reasons(r: Reader) -> PendingReasons:
+    """The ``pending_reasons`` result."""
     reason = r.opt_int("reason")
     reasons = None if r.raw.get("reasons") is None else _reason_list(r.raw.get("reasons"), "reasons")
     history = None
@@ -109,7 +110,3 @@ def _pending_reasons(r: Reader) -> PendingReasons:
 def decode_pending_jobs(r: Reader) -> PendingJobs:
     """The ``list`` result's ``jobs``."""
     return tuple(_pending_job(j, n) for n, j in enumerate(r.req_list("jobs")))
-
-
-def decode_pending_reasons(r: Reader) -> PendingReasons:
-    return _pending_reasons(r)
