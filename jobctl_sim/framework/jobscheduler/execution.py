@@ -3,7 +3,10 @@
 Sources (``apex/jobscheduler/service/java/com/android/server/job/``):
 
 * ``JobServiceContext.java``: the execution limit (regular 10 min; expedited 3 min;
-  user-initiated 12 h [I]) ends in onStopJob with TIMEOUT/INTERNAL_TIMEOUT and the log line
+  user-initiated 12 h: ``JobSchedulerService.Constants.DEFAULT_RUNTIME_UI_LIMIT_MS`` =
+  ``max(12 h, RUNTIME_FREE_QUOTA_MAX_LIMIT 30 min)`` of 14-16, and a real capture: a Pixel 8a on
+  15 and a Pixel 7a on 14 timed a user-initiated job out exactly 12 h after its start with the
+  log line below) ends in onStopJob with TIMEOUT/INTERNAL_TIMEOUT and the log line
   ``Client timed out while executing (no jobFinished received). Sending onStop: …`` (13+;
   12: ``…received), sending onStop: …``; ≤11: ``…received). sending onStop. …``);
   ``verifyCallerLocked``: calls with a stale handle are ignored; ``informOfNetworkChangeLocked``
