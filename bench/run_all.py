@@ -18,7 +18,10 @@ same as one JSON document; ``--quick`` runs small counts (a smoke run CI prints 
 that a regression shows: figures printed, not asserted). Everything runs on one private adb
 server (never 5037) and virtual devices, all stopped at the end.
 
-    python bench/run_all.py [--quick] [--json] [--calls N] [--cold-starts N]
+    python bench/run_all.py [--quick] [--json] [--calls N] [--cold-starts N] [--faults] [--against JOBCTL]
+
+``--against JOBCTL`` also times another jobctl program's commands in the same rounds (the previous
+code's, installed in its own venv): a before/after that sees the same load, as extra ratios.
 """
 
 from __future__ import annotations
@@ -117,15 +120,16 @@ def cold_start(runs: int) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ all of it
-def measure(settings: Settings) -> dict[str, Any]:
-    """Run every benchmark; the raw results of each, keyed by benchmark."""
+def measure(settings: Settings, against: str | None = None) -> dict[str, Any]:
+    """Run every benchmark; the raw results of each, keyed by benchmark. ``against``: another
+    jobctl program whose commands are timed in the same rounds as this one's."""
     cli_commands.compile_sources()  # the cold starts too: bytecode as an installed jobctl has it
     with PrivateAdbServer() as adb:
         shell = shell_roundtrip.run(settings.shell_calls, settings.shell_warmup, adb)
         ops = bridge_ops.measure(adb, schedule_calls=settings.schedule_calls, enqueue_counts=settings.enqueue_counts,
                                  events=settings.events, parallel_count=settings.parallel_count,
                                  parallel_calls=settings.parallel_calls, soak_rounds=settings.soak_rounds)
-        commands = cli_commands.measure(adb, settings.command_runs)
+        commands = cli_commands.measure(adb, settings.command_runs, against=against)
         adb_port = adb.port
     return {"adb_port": adb_port, "shell_roundtrip": shell, "bridge_ops": ops,
             "cold_start": cold_start(settings.cold_starts), "cli_commands": commands}
@@ -189,6 +193,11 @@ def tabulate(raw: dict[str, Any], settings: Settings) -> tuple[list[Figure], lis
     ]
     ratios += [Ratio(f"jobctl {name} / raw adb CLI", row["ratio"], f"target <= {cli_commands.TARGET_RATIO}")
                for name, row in raw["cli_commands"]["commands"].items()]
+    against = raw["cli_commands"].get("against")
+    if against:
+        ratios += [Ratio(f"against: jobctl {name} / raw adb CLI", row["against_ratio"],
+                         f"{against}, same rounds (CPU {row['against_cpu_median_ms']:.0f} ms)")
+                   for name, row in raw["cli_commands"]["commands"].items()]
     return figures, ratios
 
 
@@ -231,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, help="shell round-trip calls per path (default 500; quick 20)")
     parser.add_argument("--cold-starts", type=int, help="runs of each cold-start command (default 20; quick 3)")
     parser.add_argument("--faults", action="store_true", help="also run the reliability matrix (bench/fault_matrix.py)")
+    parser.add_argument("--against", metavar="OTHER_JOBCTL",
+                        help="another jobctl program (e.g. the previous code's) whose commands are timed in the "
+                             "same rounds, as extra ratios")
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
     if args.calls is not None:
@@ -238,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cold_starts is not None:
         settings = Settings(**{**asdict(settings), "cold_starts": args.cold_starts})
     started = time.perf_counter()
-    raw = measure(settings)
+    raw = measure(settings, args.against)
     figures, ratios = tabulate(raw, settings)
     matrix = fault_matrix.run(fault_matrix.QUICK if args.quick else fault_matrix.FULL) if args.faults else None
     if args.json:
