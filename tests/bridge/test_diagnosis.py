@@ -140,6 +140,21 @@ def test_a_blocked_onstartjob_is_reported_as_a_run_problem(api: int, anr_here: b
     assert problem.to_json_object()["kind"] == "onstartjob_timeout"
 
 
+@pytest.mark.parametrize("api", [33, 34])
+def test_history_shows_the_stop_of_a_run_whose_onstartjob_blocked(api: int) -> None:
+    from bridge.history import Ending, HistoryKind, dump_records
+    from bridge.model.enums import InternalStopReason
+    from bridge.parsers import parse_jobscheduler_dump
+
+    dump = parse_jobscheduler_dump(_dump_after_blocking(api, {"steps": [{"op": "hold"}], "block_start_ms": 10_000},
+                                                        stop=False))
+    records = [r for r in dump_records(dump, 10**13, "dev.jobctl.helper") if r.job_id == 21]
+    assert [r.kind for r in records] == [HistoryKind.START, HistoryKind.STOP]
+    stop = records[1]
+    assert (stop.ending, stop.internal_reason, stop.reason_text) == (
+        Ending.STOPPED, InternalStopReason.TIMEOUT, "timed out while starting")
+
+
 def test_a_blocked_onstopjob_and_an_abandoned_job_are_reported() -> None:
     from bridge.diagnosis import RunProblemKind, run_problems
     from bridge.parsers import parse_jobscheduler_dump
