@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from bridge.model.enums import InternalStopReason, StopReason
+from bridge.model.reasons import InternalStopReason, StopReason
 
 if TYPE_CHECKING:
     from bridge.device import Device

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from bridge.errors import HelperProtocolError
 from bridge.helper_protocol.fields import is_int
 from bridge.helper_protocol.responses import Reader
-from bridge.model.enums import PendingReason, Priority
+from bridge.model.enums import Priority
+from bridge.model.reasons import PendingReason
 
 
 @dataclass(frozen=True)

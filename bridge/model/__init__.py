@@ -1,7 +1,8 @@
 """jobctl's typed model of JobScheduler: what to schedule, what the device reports.
 
-* :mod:`.enums` -- the SDK enums (``NetworkType``, ``BackoffPolicy``, ``Priority``,
-  ``StopReason``, ``PendingReason``) with platform values and API levels;
+* :mod:`.enums` -- the SDK enums of what a job asks for (``NetworkType``, ``BackoffPolicy``,
+  ``Priority``) with platform values and API levels;
+* :mod:`.reasons` -- why a job stopped or waits (``StopReason``, ``PendingReason``);
 * :mod:`.spec` -- :class:`JobSpec` / :class:`WorkItem`, each option with its API level;
 * :mod:`.script` -- the helper's JOB-/ITEM-SCRIPT vocabulary (PROTOCOL.md §7);
 * :mod:`.state` -- ``get-job-state`` as :class:`JobState`;
@@ -18,8 +19,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bridge.model.enums import BackoffPolicy, NetworkType, PendingReason, Priority, StopReason
+    from bridge.model.enums import BackoffPolicy, NetworkType, Priority
     from bridge.model.events import EVENT_FIELDS, EventKind, JobEvent
+    from bridge.model.reasons import PendingReason, StopReason
     from bridge.model.runs import JobRun, RunEnd, WorkDelivery, WorkOutcome, runs_from_events
     from bridge.model.script import (
         DEFAULT_ITEM_SCRIPT,
@@ -57,7 +59,8 @@ if TYPE_CHECKING:
     from bridge.model.state import JOB_STATE_TOKENS, JobState
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
-    "bridge.model.enums": ("BackoffPolicy", "NetworkType", "PendingReason", "Priority", "StopReason"),
+    "bridge.model.enums": ("BackoffPolicy", "NetworkType", "Priority"),
+    "bridge.model.reasons": ("PendingReason", "StopReason"),
     "bridge.model.events": ("EVENT_FIELDS", "EventKind", "JobEvent"),
     "bridge.model.runs": ("JobRun", "RunEnd", "WorkDelivery", "WorkOutcome", "runs_from_events"),
     "bridge.model.script": (

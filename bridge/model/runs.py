@@ -9,12 +9,12 @@ run ended (the platform's stop after an error, §7.4) is still recorded on that 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, UTC
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bridge.model.enums import StopReason
+from bridge.model.reasons import StopReason
 from bridge.model.events import EventKind, JobEvent
 
 if TYPE_CHECKING:  # bridge.model.spec (with .script: 17 dataclasses) loads when bytes are counted (issue 16)
@@ -122,11 +122,13 @@ class JobRun:
         return ByteEstimate(sum(b.down for b in parts), sum(b.up for b in parts))
 
 
-@dataclass
 class _Builder:
-    run: JobRun
-    work: list[WorkDelivery] = field(default_factory=list)
-    errors: list[JobEvent] = field(default_factory=list)
+    """One run being put together from its events (mutable; :meth:`freeze` gives the value)."""
+
+    def __init__(self, run: JobRun) -> None:
+        self.run = run
+        self.work: list[WorkDelivery] = []
+        self.errors: list[JobEvent] = []
 
     def freeze(self) -> JobRun:
         return replace(self.run, work=tuple(self.work), errors=tuple(self.errors))

@@ -143,7 +143,7 @@ def test_a_blocked_onstartjob_is_reported_as_a_run_problem(api: int, anr_here: b
 @pytest.mark.parametrize("api", [33, 34])
 def test_history_shows_the_stop_of_a_run_whose_onstartjob_blocked(api: int) -> None:
     from bridge.history import Ending, HistoryKind, dump_records
-    from bridge.model.enums import InternalStopReason
+    from bridge.model.reasons import InternalStopReason
     from bridge.parsers import parse_jobscheduler_dump
 
     dump = parse_jobscheduler_dump(_dump_after_blocking(api, {"steps": [{"op": "hold"}], "block_start_ms": 10_000},

@@ -22,7 +22,7 @@ from bridge.history import (
     read_reason_text,
 )
 from bridge.model import JobSpec, StopReason
-from bridge.model.enums import InternalStopReason
+from bridge.model.reasons import InternalStopReason
 from bridge.model.script import Hold, JobScript
 from bridge.parsers.jobscheduler_dump import parse_jobscheduler_dump
 from jobctl_sim.fleet import FleetSpec

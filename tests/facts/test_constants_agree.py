@@ -1,6 +1,6 @@
 """Every copy of the AOSP constants agrees with ``bridge/facts/aosp.toml``.
 
-The copies: the host's enums (:mod:`bridge.model.enums`), the virtual device's
+The copies: the host's enums (:mod:`bridge.model.enums`, :mod:`bridge.model.reasons`), the virtual device's
 (:mod:`jobctl_sim.framework.aosp_constants`, re-exported by the JobScheduler model, the standby
 controller and the constraint table), the helper-protocol spellings both Python sides and the Java
 helper use for network types, priorities and backoff policies, and the API levels the Java helper
@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import bridge.model.enums as host
+import bridge.model.reasons as host_reasons
 import jobctl_sim.framework.aosp_constants as sim
 from bridge.facts import AospFacts, ConstantGroup, FactsError, load_aosp_facts, parse_aosp_facts
 
@@ -91,9 +92,9 @@ def test_a_broken_data_file_is_refused_with_one_clear_line(text: str, problem: s
 
 
 def test_the_host_enums_agree_with_the_data_file() -> None:
-    assert_copy_agrees("stop_reason", members(host.StopReason), "bridge StopReason")
-    assert_copy_agrees("internal_stop_reason", members(host.InternalStopReason), "bridge InternalStopReason")
-    assert_copy_agrees("pending_job_reason", members(host.PendingReason), "bridge PendingReason")
+    assert_copy_agrees("stop_reason", members(host_reasons.StopReason), "bridge StopReason")
+    assert_copy_agrees("internal_stop_reason", members(host_reasons.InternalStopReason), "bridge InternalStopReason")
+    assert_copy_agrees("pending_job_reason", members(host_reasons.PendingReason), "bridge PendingReason")
     assert_copy_agrees("priority", members(host.Priority), "bridge Priority")
     assert_copy_agrees("backoff_policy", members(host.BackoffPolicy), "bridge BackoffPolicy")
     assert_copy_agrees("standby_bucket", members(host.StandbyBucket), "bridge StandbyBucket")
@@ -102,13 +103,14 @@ def test_the_host_enums_agree_with_the_data_file() -> None:
 
 
 def test_the_host_enums_api_levels_and_java_names_agree_with_the_data_file() -> None:
-    for group_id, enum_class in (("stop_reason", host.StopReason), ("pending_job_reason", host.PendingReason)):
+    for group_id, enum_class in (("stop_reason", host_reasons.StopReason),
+                                 ("pending_job_reason", host_reasons.PendingReason)):
         group = FACTS.group(group_id)
         for member in enum_class:
             entry = group.entry(member.name)
             assert member.api_level == entry.api, member  # type: ignore[attr-defined]
             assert member.java_name == group.java_name(entry), member  # type: ignore[attr-defined]
-    for member in host.InternalStopReason:
+    for member in host_reasons.InternalStopReason:
         assert member.java_name == FACTS.group("internal_stop_reason").java_name(
             FACTS.group("internal_stop_reason").entry(member.name))
     levels = FACTS.group("network_type").levels()
