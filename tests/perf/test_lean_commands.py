@@ -176,7 +176,7 @@ def test_one_round_trip_job_commands_import_no_overview_no_spec_codec_and_no_jso
 SCRIPT_AND_OTHER_COMMANDS = ("bridge.model.script", "bridge.helper_protocol.script_codec",
                              "bridge.helper_protocol.job_requests", "bridge.helper_protocol.journal_requests",
                              "bridge.helper_protocol.pending_results", "bridge.helper_protocol.journal_result",
-                             "bridge.model.events", "bridge.app_jobs", "cli.commands.jobs")
+                             "bridge.model.events", "bridge.model.reasons", "bridge.app_jobs", "cli.commands.jobs")
 """What ``schedule`` of a spec without a script has no use for: the script model and codec, the other
 commands' requests and results, the event model (no event is read) and the other job commands."""
 
@@ -219,7 +219,8 @@ def test_stops_reads_the_journal_without_the_spec_codec_or_the_spec_model(
     assert not loaded & {*NEVER_ON_A_PLAIN_COMMAND, "bridge.helper_protocol.codec", "bridge.model.spec",
                          "bridge.model.script", "bridge.helper_protocol.spec_requests",
                          "bridge.helper_protocol.job_requests", "bridge.helper_protocol.pending_results",
-                         "bridge.helper", "bridge.helper_protocol.requests"}  # a file read: no request
+                         "bridge.helper", "bridge.helper_protocol.requests",  # a file read: no request
+                         "bridge.model.enums"}  # the reasons, not what a job asks for
 
 
 def test_device_status_imports_neither_secrets_nor_logging_nor_hashlib(
