@@ -3,14 +3,19 @@
 Argument handling is ``BasicShellCommandHandler``'s (:class:`~jobctl_sim.framework.shell_command.
 ArgCursor`). Every exception becomes ``Exception: <Throwable.toString()>`` on stdout with exit
 255 (``onCommand``'s catch); an unknown option prints ``Error: unknown option 'X'``. Verbs by API
-level: shell reference §1.1; 26-30 are modelled with the Android 11 surface [I]; the Android 16
-verbs are :mod:`.shell_v36`. The commands'
+level: shell reference §1.1; 26-29 lack the verbs :mod:`.shell_legacy` names (8.x: no ``cancel``,
+``heartbeat`` or ``trigger-dock-state``; 8.x-10: no ``reset-*-quota``), whose sources it cites;
+the Android 16 verbs are :mod:`.shell_v36`. The commands'
 service side is ``JobSchedulerService``'s ``executeRunCommand`` (-1000/-1001/-1002 =
 ``CMD_ERR_*``: no package, no job, constraints not met without ``-f``), ``executeStopCommand``
 (running jobs matching package/user/namespace/id; namespaces from 14), ``executeCancelCommand``
-(``cancel shell command for package`` / ``cancel() called by shell, callingUid=2000 …``, reasons
-USER/CANCELED) and ``getJobState`` (``pending``, ``active``, ``ready``, else ``waiting``).
+(``cancel shell command for package`` / ``cancel() called by shell, callingUid=2000 …`` [I: 9-11's
+service says ``called by app``, see :mod:`.shell_legacy`; 12+ unread], reasons USER/CANCELED)
+and ``getJobState`` (``pending``, ``active``, ``ready``, else ``waiting``).
 The help text is :mod:`.shell_help`.
+
+What ``run``, ``get-job-state``, ``timeout``, ``cancel`` and ``heartbeat`` do differently before
+Android 11 (and ``run -u`` before 15) is in :mod:`.shell_legacy` with its sources.
 
 Who may: ``checkPermission(operation)`` opens every verb but the battery/storage getters: root
 passes, any other uid needs ``CHANGE_APP_IDLE_STATE`` (the shell holds it) or gets
@@ -27,6 +32,7 @@ from typing import TYPE_CHECKING
 from jobctl_sim.framework.jobscheduler.execution import Execution
 from jobctl_sim.framework.jobscheduler.model import InternalStopReason, StopReason
 from jobctl_sim.framework.jobscheduler.shell_help import help_text
+from jobctl_sim.framework.jobscheduler.shell_legacy import StandbyHeartbeat, verbs_before_11
 from jobctl_sim.framework.jobscheduler.shell_v36 import DUMP_VERBS, OPERATIONS_36, verbs_36
 from jobctl_sim.framework.jobscheduler.status import JobStatus, Override
 from jobctl_sim.framework.shell_command import (
@@ -77,8 +83,10 @@ class UnknownOption(Exception):
 class JobSchedulerShell:
     """One ``cmd jobscheduler`` run against the service."""
 
-    def __init__(self, service: JobSchedulerService, inv: Invocation) -> None:
+    def __init__(self, service: JobSchedulerService, inv: Invocation,
+                 heartbeat: StandbyHeartbeat | None = None) -> None:
         self.service = service
+        self.standby_heartbeat = heartbeat if heartbeat is not None else StandbyHeartbeat()
         self.inv = inv
         self.api = service.api_level
         self.facts = service.facts
@@ -109,6 +117,8 @@ class JobSchedulerShell:
             "reset-schedule-quota": self.reset_schedule_quota,
             "trigger-dock-state": self.trigger_dock_state,
         }
+        if self.api < 30:
+            table = {verb: handler for verb, handler in table.items() if verb in verbs_before_11(self.api)}
         if self.api >= 34:
             table.update({
                 "stop": self.stop,
@@ -141,6 +151,8 @@ class JobSchedulerShell:
     def _check_permission(self, verb: str | None) -> None:
         """``checkPermission``: root may do anything; others need ``CHANGE_APP_IDLE_STATE``."""
         operation = CHECKED_OPERATIONS.get(verb or "") or (OPERATIONS_36.get(verb or "") if self.api >= 36 else None)
+        if verb == "get-job-state" and self.api <= 30:
+            operation = CHECKED_OPERATIONS["timeout"]  # getJobState checked "force timeout jobs" up to 11
         uid = self.inv.uid
         if operation is None or uid in (ROOT_UID, SYSTEM_UID, SHELL_UID):  # the shell holds the permission
             return
@@ -167,14 +179,15 @@ class JobSchedulerShell:
                 seen[key] = True
         return seen
 
-    def _user_ns_options(self, default_user: int,
-                         extra: dict[str, str] | None = None) -> tuple[int, str | None, dict[str, str | bool]]:
+    def _user_ns_options(self, default_user: int, extra: dict[str, str] | None = None,
+                         parse_user: Callable[[str], int] = parse_user_arg,
+                         ) -> tuple[int, str | None, dict[str, str | bool]]:
         allowed = {"-u": "user=", "--user": "user="}
         if self.api >= 34:
             allowed.update({"-n": "ns=", "--namespace": "ns="})
         allowed.update(extra or {})
         opts = self._options(allowed)
-        user = parse_user_arg(str(opts["user"])) if "user" in opts else default_user
+        user = parse_user(str(opts["user"])) if "user" in opts else default_user
         return user, (str(opts["ns"]) if "ns" in opts else None), opts
 
     def _print_error(self, code: int, pkg: str, user: int, ns: str | None, job_id: int) -> bool:
@@ -196,13 +209,17 @@ class JobSchedulerShell:
 
     # ---------------------------------------------------------------- verbs
     def run(self) -> int:
-        user, ns, opts = self._user_ns_options(0, {"-f": "force", "--force": "force",
-                                                   "-s": "satisfied", "--satisfied": "satisfied"})
+        flags = {"-f": "force", "--force": "force"}
+        if self.api >= 30:  # -s/--satisfied from 11
+            flags.update({"-s": "satisfied", "--satisfied": "satisfied"})
+        # -u is Integer.parseInt up to 14, UserHandle.parseUserArg (and current resolved) from 15
+        user, ns, opts = self._user_ns_options(0, flags, parse_java_int if self.api < 35 else parse_user_arg)
         force, satisfied = bool(opts.get("force")), bool(opts.get("satisfied"))
         if force and satisfied:
             self.out("Cannot specify both --force and --satisfied")
             return -1
-        user = self._concrete(user)
+        if self.api >= 35:
+            user = self._concrete(user)
         pkg = self.args.next_arg_required()
         job_id = parse_java_int(self.args.next_arg_required())
         ret = self._execute_run(pkg, user, ns, job_id, satisfied, force)
@@ -217,7 +234,10 @@ class JobSchedulerShell:
         job_id = parse_java_int(job_str) if job_str is not None else -1
         matches = self._running_matching(pkg, user, ns, job_str is not None, job_id)
         for ex in matches:
-            self.out(f"{label}{ex.status.unique_id(self.api)} {ex.status.battery_name(self.api)}")
+            unique_id = ex.status.unique_id(self.api)
+            if self.api <= 30:  # printUniqueId had no '#' before 14 (the dump printed it)
+                unique_id = unique_id.removeprefix("#")
+            self.out(f"{label}{unique_id} {ex.status.battery_name(self.api)}")
             self.service.contexts.stop(ex, reason, internal, debug)
         if not matches:
             self.out("No matching executing jobs found.")
@@ -297,8 +317,18 @@ class JobSchedulerShell:
         return 0
 
     def heartbeat(self) -> int:
-        self.out("Heartbeat command is no longer supported")
-        return -1
+        if self.api >= 30:
+            self.out("Heartbeat command is no longer supported")
+            return -1
+        arg = self.args.next_arg()  # 9, 10: executeHeartbeatCommand (shell_legacy)
+        beats = parse_java_int(arg) if arg is not None else 0
+        clock = self.service.clock
+        if beats < 1:
+            self.out(str(self.standby_heartbeat.current(self.api, clock)))
+            return 0
+        self.out(f"Advancing standby heartbeat by {beats}")
+        self.standby_heartbeat.advance(self.api, clock, beats)
+        return 0
 
     def reset_execution_quota(self) -> int:
         opts = self._options({"-u": "user=", "--user": "user="})
@@ -362,7 +392,7 @@ class JobSchedulerShell:
                      satisfied: bool, force: bool) -> int:
         """``executeRunCommand``: 0, or a ``CMD_ERR_*``."""
         service = self.service
-        uid = self.facts.package_uid(package, user)
+        uid = self.facts.package_uid(package, user if user != USER_ALL else 0)  # USER_SYSTEM for -1
         if uid < 0:
             return CMD_ERR_NO_PACKAGE
         js = service.find(uid, namespace, job_id)
@@ -400,8 +430,9 @@ class JobSchedulerShell:
         service = self.service
         targets = [js for js in service.jobs.values() if js.uid == uid and
                    (job_id is None or (js.job_id == job_id and js.namespace == namespace))]
+        caller = "app" if self.api <= 30 else "shell"  # 9-11: cancelJob(pkgUid, jobId, SHELL_UID)
         debug = "cancel shell command for package" if job_id is None else (
-            f"cancel() called by shell, callingUid=2000 uid={uid} jobId={job_id}")
+            f"cancel() called by {caller}, callingUid=2000 uid={uid} jobId={job_id}")
         for js in targets:
             service.cancel_status(js, (StopReason.STOP_REASON_USER,
                                        InternalStopReason.INTERNAL_STOP_REASON_CANCELED, debug))
@@ -436,7 +467,9 @@ def format_job_state(tokens: list[str]) -> str:
 
 
 def shell_command(service: JobSchedulerService) -> Callable[[Invocation], int]:
+    heartbeat = StandbyHeartbeat()  # mHeartbeat: per service, like the service's own state
+
     def command(inv: Invocation) -> int:
-        return JobSchedulerShell(service, inv).execute()
+        return JobSchedulerShell(service, inv, heartbeat).execute()
 
     return command

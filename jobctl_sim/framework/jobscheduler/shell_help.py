@@ -1,9 +1,30 @@
-"""``cmd jobscheduler help``: the help text per API level.
+"""``cmd jobscheduler help``: the help text per API level (``JobSchedulerShellCommand.onHelp``).
 
-``JobSchedulerShellCommand.onHelp`` (``apex/jobscheduler/service/java/com/android/server/job/
-JobSchedulerShellCommand.java``): the Android 15 text verbatim (FB-main); 14 = 15 without the
-aconfig entry [I]; 11-13 (and 26-30 [I]) without namespaces, ``stop`` and the byte getters, with
-the old ``timeout`` text; 16+ (API 36, 37) adds the entries of :mod:`.shell_v36`.
+* 35 (15): the FB-main text verbatim (aosp-mirror/platform_frameworks_base
+  @53e84fae8251af7ee71e191e9ecd3adbf98291d7, ``apex/jobscheduler/service/java/com/android/
+  server/job/JobSchedulerShellCommand.java``); 16+ (API 36, 37) add the entries of
+  :mod:`.shell_v36`.
+* 34 (14): the 15 text without the ``get-aconfig-flag-state`` entry -- galaxy-a16/SM-A166P
+  @571140379d15ddfe3371a4a6095801d895653889, ``partitions/system/framework/services.jar/
+  services_src/smali_classes2/com/android/server/job/JobSchedulerShellCommand.smali`` (an
+  Android 14 build: namespaces, ``stop`` and the byte getters, no aconfig verb in ``onCommand``).
+* 30-33 (11-13): no namespaces, ``stop`` or byte getters, the old ``timeout`` text ("as if
+  their." and no "equivalent of calling stop" line) -- Ankits-lab/frameworks_base
+  @150a9240e5a11cd5ebc9bb0832ce30e9c23f376a (Android 11, same path) line for line.
+* 28-29 (9, 10): ``run`` without ``-s`` and with the one-line description, ``heartbeat``
+  described as the standby heartbeat -- aosp-mirror/platform_frameworks_base
+  @e80b45506501815061b079dcb10bf87443bd385d ``services/core/java/com/android/server/job/
+  JobSchedulerShellCommand.java``; the same strings in the smali of an Android 9 build
+  (mwilky/smali-enchilada @7e951ea43a90af68134489fe89f10f0c1c747c8e, "OxygenOS Pie Open Beta 2")
+  and an Android 10 one (mwilky/smali-instantnoodlep @45be2502c873cdbb16ea3846a97005eadcaa2772,
+  a tree with QuotaController, JobConcurrencyManager and CarIdlenessTracker), both at
+  ``services.jar.out/smali/com/android/server/job/JobSchedulerShellCommand.smali``.
+* 26-27 (8.0, 8.1): the 9 text without ``cancel``, ``heartbeat`` and ``trigger-dock-state``
+  -- GrifoDev/SuperMan-ModdedFiles @4f08da090dd528b3c8aacf658e06887eebcf52be (smali, same
+  path; its ``onCommand`` has the nine verbs run, timeout, monitor-battery, the five getters and
+  get-job-state); 8.1's service (MiracleDROID-HnT/android_frameworks_base
+  @d77564ebf1740c5c0b308a3488da08d56c20ff24 ``JobSchedulerService.java``, a tree whose
+  ``Build.VERSION_CODES`` ends at ``O_MR1 = 27``) has no method behind the three either.
 """
 
 from __future__ import annotations
@@ -119,8 +140,47 @@ def _bytes_help(kind: str) -> str:
     return out
 
 
+_HEAD_OLD = """Job scheduler (jobscheduler) commands:
+  help
+    Print this help text.
+  run [-f | --force] [-u | --user USER_ID] PACKAGE JOB_ID
+    Trigger immediate execution of a specific scheduled job.
+    Options:
+      -f or --force: run the job even if technical constraints such as
+         connectivity are not currently met
+      -u or --user: specify which user's job is to be run; the default is
+         the primary or system user
+  timeout [-u | --user USER_ID] [PACKAGE] [JOB_ID]
+    Trigger immediate timeout of currently executing jobs, as if their.
+    execution timeout had expired.
+    Options:
+      -u or --user: specify which user's job is to be run; the default is
+         all users
+"""
+_CANCEL_HEARTBEAT_9 = """  cancel [-u | --user USER_ID] PACKAGE [JOB_ID]
+    Cancel a scheduled job.  If a job ID is not supplied, all jobs scheduled
+    by that package will be canceled.  USE WITH CAUTION.
+    Options:
+      -u or --user: specify which user's job is to be run; the default is
+         the primary or system user
+  heartbeat [num]
+    With no argument, prints the current standby heartbeat.  With a positive
+    argument, advances the standby heartbeat by that number.
+"""
+
+
+def _old_tail(text_15: str) -> str:
+    """From ``monitor-battery`` to the end of the 11-13 text (the getters and get-job-state)."""
+    return text_15[text_15.index("  monitor-battery ["):]
+
+
 def help_text(api_level: int) -> str:
     """``onHelp`` for ``api_level`` (see the module docstring)."""
+    if api_level < 30:
+        tail = _old_tail(help_text(30))
+        if api_level < 28:  # 8.x: no cancel, heartbeat or trigger-dock-state
+            return _HEAD_OLD + tail[:tail.index("  trigger-dock-state [")] + "\n"
+        return _HEAD_OLD + _CANCEL_HEARTBEAT_9 + tail
     text = _HELP_15.replace("@@ACONFIG@@", _ACONFIG if api_level >= 35 else "")
     if api_level >= 36:
         text = add_help_36(text)
