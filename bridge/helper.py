@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 HELPER_APK_ENV = "JOBCTL_HELPER_APK"
 """Another helper APK to install instead of the one shipped inside jobctl (bridge/helper_apk/)."""
-EXPECTED_VERSION_CODE = protocol.PROTOCOL_VERSION * 1000 + 3
+EXPECTED_VERSION_CODE = protocol.PROTOCOL_VERSION * 1000 + 4
 """The helper build this jobctl ships (PROTOCOL.md §1: ``PROTOCOL_VERSION * 1000 + BUILD``)."""
 POST_NOTIFICATIONS = "android.permission.POST_NOTIFICATIONS"
 IDEMPOTENT_COMMANDS = frozenset({protocol.Command.INFO, protocol.Command.LIST, protocol.Command.JOURNAL,

@@ -91,5 +91,5 @@ def test_unsigned_apk_is_a_signature_mismatch(tmp_path: Path) -> None:
 def test_other_version(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bridge.helper, "EXPECTED_VERSION_CODE", 9999)
     assert_refused(APK, "version mismatch")
-    with pytest.raises(ApkRejectedError, match="versionCode 1003, this jobctl needs 9999"):
+    with pytest.raises(ApkRejectedError, match="versionCode 1004, this jobctl needs 9999"):
         check_apk(APK, 9999)

@@ -166,10 +166,19 @@ class FakeScheduler:
         return [self.pending_reason(namespace, job_id)]
 
     def pending_reasons_history(self, namespace: str | None, job_id: int) -> list[tuple[int, list[int]]]:
+        self._known(namespace, job_id)
         return []
 
     def pending_reason_stats(self, namespace: str | None, job_id: int) -> dict[int, int]:
+        self._known(namespace, job_id)
         return {}
+
+    def _known(self, namespace: str | None, job_id: int) -> None:
+        """FakeScheduler.java: the history and stats of an unknown job throw as the platform does."""
+        if self.pending_reason(namespace, job_id) == -2:
+            raise IllegalArgumentException("Invalid job id" if self._api < 37 else
+                                           f"Job not found for uid={OWN_UID}, namespace="
+                                           f"{'null' if namespace is None else namespace}, jobId={job_id}")
 
     def _describe(self, spec: JobSpec) -> PendingJob:
         api = self._api

@@ -121,10 +121,12 @@ class SchedulerPort(Protocol[JobT]):
         """``getPendingJobReasons`` (36)."""
 
     def pending_reasons_history(self, namespace: str | None, job_id: int) -> list[tuple[int, list[int]]]:
-        """``getPendingJobReasonsHistory`` (36): (``getTimestampMillis``, reasons), oldest first."""
+        """``getPendingJobReasonsHistory`` (36): (``getTimestampMillis``, reasons), oldest first; the
+        platform's ``IllegalArgumentException`` for an unknown job propagates."""
 
     def pending_reason_stats(self, namespace: str | None, job_id: int) -> dict[int, int]:
-        """``getPendingJobReasonStats`` (37): reason -> cumulative ms."""
+        """``getPendingJobReasonStats`` (37): reason -> cumulative ms; the platform's
+        ``IllegalArgumentException`` for an unknown job propagates."""
 
 
 class CommandHandler(Generic[JobT]):
@@ -308,7 +310,16 @@ class CommandHandler(Generic[JobT]):
         return {"jobs": [job.to_json() for job in jobs]}
 
     def _pending_reasons(self, job_id: int, namespace: str | None) -> dict[str, Any]:
-        """§3.5 ``pending_reasons``: each getter on the level that has it, else null."""
+        """§3.5 ``pending_reasons``: each getter on the level that has it, else null. A getter that
+        throws -- on 36+ ``getPendingJobReasonsHistory`` and ``getPendingJobReasonStats`` throw
+        ``IllegalArgumentException`` for an unknown job -- fails the command with §4
+        ``platform_exception`` (CommandHandler.java ``pendingReasons``)."""
+        try:
+            return self._pending_reasons_answer(job_id, namespace)
+        except Exception as exc:
+            raise from_platform(exc) from None
+
+    def _pending_reasons_answer(self, job_id: int, namespace: str | None) -> dict[str, Any]:
         api = self._scheduler.api_level
         port = self._scheduler
         result: dict[str, Any] = {"job_id": job_id, "namespace": namespace,

@@ -10,7 +10,7 @@ from jobctl_sim.framework.system import ComponentInfo, PackageFacts
 
 PACKAGE = "dev.jobctl.helper"
 PROTOCOL_VERSION = 1
-BUILD = 3
+BUILD = 4
 VERSION_CODE = PROTOCOL_VERSION * 1000 + BUILD
 VERSION_NAME = f"{PROTOCOL_VERSION}.{BUILD}"
 MIN_SDK = 26

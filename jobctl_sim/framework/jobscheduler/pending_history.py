@@ -32,12 +32,40 @@ framework's ``FeatureFlagsImpl``.
   returns the last 10 (``PENDING_JOB_HISTORY_RETURN_LIMIT``), oldest first; a rescheduled job is a
   new JobStatus with an empty history. The model records once per change of the satisfied set
   (AOSP: once per constraint bit, in controller order).
-* Stats (37): per reason, the time the job has waited for it (:class:`.PendingReasonsRecord`).
+* **Stats** (37; :func:`get_pending_job_reason_stats`, :func:`_count_changes`): the Android 17 tree
+  muhomorr/platform_frameworks_base-15 -- ``apex/jobscheduler/service/java/com/android/server/job/
+  controllers/JobStatus.java`` @a7059b050d1e015e0085fc356ef439b5a38439d5
+  (``setConstraintSatisfied`` → ``updatePendingJobReasonStats``, ``constraintToPendingJobReason``,
+  ``getPendingJobReasonStats``) and ``…/job/JobSchedulerService.java``
+  @f6fe7399dbe2968abc60ed3e1e4234846affb0ef (``getPendingJobReasonStats``, the binder stub,
+  ``startTrackingJobLocked`` setting ``enqueueTime``); the API is ``apex/jobscheduler/framework/
+  java/android/app/job/JobScheduler.java`` @fafd196af8ffdd862b857a438a4afb5e5007a89c (``Map<Integer,
+  Duration> getPendingJobReasonStats(int)``; the service sends ``Map<String, ParcelDuration>``, the
+  reason as a decimal string, ``new ParcelDuration(ms)`` = ``Duration.ofMillis``). Each changed
+  constraint bit -- whether or not the job runs -- is mapped to one reason (the reason
+  :func:`constraint_reasons` gives that bit alone) and counted by
+  :meth:`.PendingReasonsRecord.constraint_changed`; the query adds the open spans of the reasons the
+  job waits for now (:meth:`.PendingReasonsRecord.stats`). Units are ms of elapsed realtime; the
+  map has no order (the helper sorts it). The bits of one evaluation are taken in the order of the
+  service's controller list (Prefetch, Flexibility, Connectivity, Time, Idle, Battery, Storage,
+  Background, ContentObserver, DeviceIdle, Quota); within the battery controller charging before
+  battery-not-low (``BatteryController.maybeReportNewChargingStateLocked``, Neoteric-OS/
+  android_frameworks_base @03d59b3c281cf1b7a58f7cf5ba02a2ae9535c9f5) -- it matters only when both
+  stand for APP_STANDBY, in the RESTRICTED bucket.
+  A job the platform does not track for a constraint never has that bit set or cleared: only
+  ``required | dynamic (less connectivity, as addDynamicConstraints drops it for a job without a
+  network) | IMPLICIT`` bits are followed.
+* **An unknown job** (no JobStatus for uid, namespace, id): ``getPendingJobReasons`` answers
+  ``[INVALID_JOB_ID]``, while ``getPendingJobReasonsHistory`` and (37) ``getPendingJobReasonStats``
+  throw ``IllegalArgumentException`` -- ``Invalid job id`` in the 16 tree, ``Job not found for
+  uid=<uid>, namespace=<ns>, jobId=<id>`` (``null`` for the default namespace) in the 17 tree. The
+  binder stubs do not catch it, and ``JobSchedulerImpl`` catches only ``RemoteException`` (a
+  decompiled Android 16 ``framework.jar``), so the app gets the exception with its message
+  (``Parcel.writeException`` carries ``IllegalArgumentException``).
 
 Model choices (no 16 source): a ready job of a stopped package (the model's never-launched state)
-answers USER; an unknown job's history is empty (the service throws ``IllegalArgumentException:
-Invalid job id`` to the app); the 16 answer cache (``mPendingJobReasonsCache``, cleared when the
-job is re-tracked) is not modelled, so the answer is always current.
+answers USER; the 16 answer cache (``mPendingJobReasonsCache``, cleared when the job is re-tracked)
+is not modelled, so the answer is always current.
 """
 
 from __future__ import annotations
@@ -48,6 +76,7 @@ from jobctl_sim.framework.aosp_constants import StandbyBucket
 from jobctl_sim.framework.jobscheduler.constraints import B
 from jobctl_sim.framework.jobscheduler.model import PendingJobReason
 from jobctl_sim.framework.jobscheduler.status import JobStatus
+from jobctl_sim.framework.shell_command import IllegalArgumentException
 
 if TYPE_CHECKING:
     from jobctl_sim.framework.jobscheduler.service import JobSchedulerService
@@ -120,8 +149,8 @@ def all_reasons(svc: JobSchedulerService, js: JobStatus) -> list[int]:
 
 
 def record(svc: JobSchedulerService, js: JobStatus, now: int) -> None:
-    """After an evaluation: the ``Constraint history:`` entry (every level) and, on 36+, the pending
-    reasons history entry of a change of the satisfied set and the reasons now (for the stats)."""
+    """After an evaluation: the ``Constraint history:`` entry (every level), on 36+ the pending
+    reasons history entry of a change of the satisfied set, and on 37 the stats of each changed bit."""
     js.record_constraints(now)
     if svc.api_level < 36:
         return
@@ -133,8 +162,31 @@ def record(svc: JobSchedulerService, js: JobStatus, now: int) -> None:
         else:
             reasons = constraint_reasons(js, unsatisfied_16(js)) or [int(_R.PENDING_JOB_REASON_UNDEFINED)]
         kept.append(tuple(reasons), int(svc.clock.wall_time() * 1000))
-    if not svc.is_active(js):
-        kept.update(tuple(all_reasons(svc, js)), now)
+    if svc.api_level >= 37:
+        _count_changes(js, now)
+
+
+_CONTROLLER_BITS = (
+    B.PREFETCH, B.FLEXIBILITY, B.CONNECTIVITY, B.TIMING_DELAY, B.DEADLINE, B.IDLE, B.CHARGING,
+    B.BATTERY_NOT_LOW, B.STORAGE_NOT_LOW, B.BACKGROUND_NOT_RESTRICTED, B.CONTENT_TRIGGER,
+    B.DEVICE_NOT_DOZING, B.WITHIN_QUOTA,
+)
+"""The constraint bits in the order of ``JobSchedulerService``'s controller list (17)."""
+
+
+def _count_changes(js: JobStatus, now: int) -> None:
+    """``updatePendingJobReasonStats`` for each bit ``setConstraintSatisfied`` changed (37)."""
+    kept = js.pending_record
+    followed = js.required | (js.dynamic_required & ~B.CONNECTIVITY) | IMPLICIT_16
+    satisfied = js.satisfied | (B.DEVICE_NOT_DOZING if js.doze_exempt else 0)
+    changed = (satisfied ^ kept.stats_satisfied) & followed
+    if not changed:
+        return
+    for bit in _CONTROLLER_BITS:
+        if changed & bit:
+            for reason in constraint_reasons(js, bit):  # constraintToPendingJobReason: one reason
+                kept.constraint_changed(reason, bool(satisfied & bit), now, js.enqueue_time_ms)
+    kept.stats_satisfied = (kept.stats_satisfied & ~changed) | (satisfied & changed)
 
 
 def _find(svc: JobSchedulerService, uid: int, job_id: int, namespace: str | None) -> JobStatus | None:
@@ -152,15 +204,27 @@ def get_pending_job_reasons(svc: JobSchedulerService, uid: int, job_id: int,
     return all_reasons(svc, js)
 
 
+def _tracked(svc: JobSchedulerService, uid: int, job_id: int, namespace: str | None) -> JobStatus:
+    """The job, else the service's ``IllegalArgumentException`` (16 and 17 texts differ)."""
+    js = _find(svc, uid, job_id, namespace)
+    if js is not None:
+        return js
+    if svc.api_level < 37:
+        raise IllegalArgumentException("Invalid job id")
+    shown = "null" if namespace is None else namespace
+    raise IllegalArgumentException(f"Job not found for uid={uid}, namespace={shown}, jobId={job_id}")
+
+
 def get_pending_job_reasons_history(svc: JobSchedulerService, uid: int, job_id: int,
                                     namespace: str | None = None) -> list[tuple[int, tuple[int, ...]]]:
-    """``getPendingJobReasonsHistory`` (36): (timestamp ms, reasons), the last 10, oldest first."""
-    js = _find(svc, uid, job_id, namespace)
-    return [] if js is None else js.pending_record.returned_history()
+    """``getPendingJobReasonsHistory`` (36): (timestamp ms, reasons), the last 10, oldest first;
+    an unknown job raises ``IllegalArgumentException``."""
+    return _tracked(svc, uid, job_id, namespace).pending_record.returned_history()
 
 
 def get_pending_job_reason_stats(svc: JobSchedulerService, uid: int, job_id: int,
                                  namespace: str | None = None) -> dict[int, int]:
-    """``getPendingJobReasonStats`` (37): reason → cumulative ms waited for it."""
-    js = _find(svc, uid, job_id, namespace)
-    return {} if js is None else js.pending_record.stats(svc.now())
+    """``getPendingJobReasonStats`` (37): reason → ms waited for it (unordered); an unknown job
+    raises ``IllegalArgumentException``."""
+    js = _tracked(svc, uid, job_id, namespace)
+    return js.pending_record.stats(constraint_reasons(js, unsatisfied_16(js)), svc.now(), js.enqueue_time_ms)

@@ -24,6 +24,9 @@ Sources (``apex/jobscheduler/service/java/com/android/server/job/JobSchedulerSer
   carries over to each rescheduled JobStatus; it is not printed by ``dumpsys``.
 * ``getRescheduleJobForPeriodic``: the next window ends one interval after the current one (or
   after now, if that passed) and opens ``flex`` before its end.
+* Both build the new JobStatus with the rescheduling constructor, which (17) clones the pending
+  reason stats of the old one (muhomorr/platform_frameworks_base-15 ``…/job/controllers/
+  JobStatus.java`` @a7059b050d1e015e0085fc356ef439b5a38439d5; :mod:`.pending_record`).
 * ``JobInfo.Builder.setPeriodic`` sets ``mHasEarlyConstraint = mHasLateConstraint = true``, so
   every JobStatus of a periodic job -- the first and each one copied from it -- requires
   TIMING_DELAY and DEADLINE (:data:`PERIODIC_CONSTRAINTS`).
@@ -104,6 +107,7 @@ def for_failure(js: JobStatus, now: int, params: JobParameters, ident: int, api_
                     num_failures=failures, work=js.work.carry_over(), ident=ident)
     new.num_system_stops = system_stops
     new.num_abandoned_failures = abandoned
+    new.pending_record.carry_stats(js.pending_record)
     if delay:
         new.required |= B.TIMING_DELAY
     if js.job.periodic:
@@ -119,5 +123,6 @@ def for_next_period(js: JobStatus, now: int, ident: int) -> JobStatus:
     new = JobStatus(js.job, js.uid, js.package, js.namespace, now, earliest_ms=latest - flex,
                     latest_ms=latest, work=js.work.carry_over(), ident=ident)
     new.required |= PERIODIC_CONSTRAINTS  # or the next period would start at once, again and again
+    new.pending_record.carry_stats(js.pending_record)
     return new
 

@@ -113,7 +113,7 @@ def test_preinstalled_helper_is_stopped_never_bucket_and_run_as_works() -> None:
         assert system.packages.is_stopped(PACKAGE)
         assert (await dev.shell(f"am get-standby-bucket {PACKAGE}")).text.strip() == "50"
         listing = (await dev.shell("pm list packages --show-versioncode dev.jobctl")).text
-        assert "package:dev.jobctl.helper versionCode:1003" in listing
+        assert "package:dev.jobctl.helper versionCode:1004" in listing
         assert (await dev.shell("run-as dev.jobctl.helper id")).exit_code == 0
         # Nothing ran yet: no process, no journal.
         assert not system.apps[PACKAGE].alive
@@ -132,7 +132,7 @@ def test_info_cold_starts_the_process_and_streams_to_logcat() -> None:
         result = await ok(dev, {"v": 1, "id": "h-1", "cmd": "info"})
         epoch = result["journal"]["epoch"]
         assert re.fullmatch(r"[0-9a-f]{16}", epoch)
-        assert result == {"package": PACKAGE, "helper_version": "1.3", "version_code": 1003,
+        assert result == {"package": PACKAGE, "helper_version": "1.4", "version_code": 1004,
                           "protocol_version": 1, "protocol_versions": [1], "api_level": 34,
                           "journal": {"first_seq": 1, "next_seq": 2, "epoch": epoch}}
         raw = (await dev.shell(f"{BROADCAST} --es req '{{\"v\":1,\"id\":\"h-2\",\"cmd\":\"info\"}}'")).text
@@ -392,7 +392,7 @@ def test_bad_input_gives_structured_errors_and_no_events() -> None:
         unsupported = await error({"v": 2, "cmd": "info"})
         assert unsupported == {"code": "unsupported_version", "message": "unsupported protocol version: 2",
                                "type": None,
-                               "details": {"supported": [1], "helper_version": "1.3", "version_code": 1003}}
+                               "details": {"supported": [1], "helper_version": "1.4", "version_code": 1004}}
         rejected = await error({"v": 1, "cmd": "schedule",
                                 "spec": {"job_id": 1, "expedited": True, "min_latency_ms": 1000}})
         assert rejected == {"code": "platform_exception", "message": "An expedited job cannot have a time delay",
@@ -516,7 +516,7 @@ def test_pm_install_and_uninstall_register_the_model() -> None:
         result = await dev.shell("pm install /data/local/tmp/helper.apk")
         assert result.text.strip() == "Success", result
         assert isinstance(dev.android.apps[PACKAGE], HelperApp)
-        assert (await ok(dev, {"v": 1, "cmd": "info"}))["version_code"] == 1003
+        assert (await ok(dev, {"v": 1, "cmd": "info"}))["version_code"] == 1004
         assert (await dev.shell(f"pm uninstall {PACKAGE}")).text.strip() == "Success"
         assert PACKAGE not in dev.android.apps
         gone = (await dev.shell(f"{BROADCAST} --es req '{{}}'")).text.splitlines()

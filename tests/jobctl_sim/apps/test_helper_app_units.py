@@ -53,7 +53,7 @@ def test_identity_matches_protocol_java() -> None:
 def test_package_facts() -> None:
     facts = manifest.package_facts()
     assert (facts.package, facts.version_code, facts.version_name, facts.debuggable, facts.target_sdk) == (
-        "dev.jobctl.helper", 1003, "1.3", True, 34)
+        "dev.jobctl.helper", 1004, "1.4", True, 34)
 
 
 # ------------------------------------------------------------------------------ JSON

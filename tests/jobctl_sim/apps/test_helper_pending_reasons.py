@@ -3,7 +3,7 @@ through the helper's ``pending_reasons`` command on the virtual device, and null
 
 from __future__ import annotations
 
-from tests.jobctl_sim.apps.test_helper_app import activate, device, ok, run
+from tests.jobctl_sim.apps.test_helper_app import activate, command, device, ok, run
 
 CHARGING = 5  # PENDING_JOB_REASON_CONSTRAINT_CHARGING
 CONNECTIVITY = 6
@@ -47,7 +47,21 @@ def test_android_16_has_reasons_and_history_but_no_stats() -> None:
         result = await ok(dev, REQUEST)
         assert (result["reason"], result["reasons"], result["stats"]) == (CHARGING, [CHARGING], None)
         assert result["history"][-1]["reasons"] == [CHARGING]
-        assert (await ok(dev, {**REQUEST, "job_id": 42}))["reasons"] == [-2]
+
+    run(body)
+
+
+def test_an_unknown_job_is_the_platforms_illegal_argument_exception_on_16_and_17() -> None:
+    """``getPendingJobReasonsHistory`` throws for a job the service does not hold (16: "Invalid job
+    id", 17: "Job not found for uid=…"); the helper relays it as ``platform_exception`` (§4), as
+    the Java helper does."""
+    async def body() -> None:
+        for api, message in ((36, "Invalid job id"), (37, "Job not found for uid=10123, namespace=null, jobId=42")):
+            dev = device(api=api)
+            code, response = await command(dev, {**REQUEST, "job_id": 42})
+            assert (code, response["ok"]) == (2, False), response
+            assert response["error"] == {"code": "platform_exception", "message": message,
+                                         "type": "java.lang.IllegalArgumentException", "details": None}
 
     run(body)
 

@@ -309,8 +309,21 @@ public final class CommandHandler {
         return Events.fields("jobs", json);
     }
 
-    /** PROTOCOL.md §3.5 {@code pending_reasons}: each getter on the level that has it, else null. */
-    private Map<String, Object> pendingReasons(int jobId, String namespace) {
+    /**
+     * PROTOCOL.md §3.5 {@code pending_reasons}: each getter on the level that has it, else null.
+     * A getter that throws (on API 36+ {@code getPendingJobReasonsHistory} and
+     * {@code getPendingJobReasonStats} throw IllegalArgumentException for an unknown job) fails
+     * the command with {@code platform_exception} (§4).
+     */
+    private Map<String, Object> pendingReasons(int jobId, String namespace) throws CommandError {
+        try {
+            return pendingReasonsAnswer(jobId, namespace);
+        } catch (RuntimeException e) {
+            throw CommandError.fromPlatform(e, null);
+        }
+    }
+
+    private Map<String, Object> pendingReasonsAnswer(int jobId, String namespace) {
         int level = scheduler.apiLevel();
         Map<String, Object> result = Events.fields("job_id", jobId, "namespace", namespace);
         result.put("reason", level >= 34 ? Long.valueOf(scheduler.pendingReason(namespace, jobId)) : null);

@@ -4,7 +4,7 @@ package dev.jobctl.helper.core;
 public final class Protocol {
     public static final String PACKAGE = "dev.jobctl.helper";
     public static final int PROTOCOL_VERSION = 1;
-    public static final int BUILD = 3;
+    public static final int BUILD = 4;
     public static final int VERSION_CODE = PROTOCOL_VERSION * 1000 + BUILD;
     public static final String VERSION_NAME = PROTOCOL_VERSION + "." + BUILD;
     /** The command action the receiver accepts (PROTOCOL.md §2.2). */

@@ -45,10 +45,14 @@ public interface SchedulerPort {
 
     /**
      * {@code getPendingJobReasonsHistory} (API 36): one array per {@code PendingJobReasonsInfo},
-     * {@code {getTimestampMillis(), reason, reason, ...}}, oldest first.
+     * {@code {getTimestampMillis(), reason, reason, ...}}, oldest first. The platform's
+     * IllegalArgumentException for an unknown job propagates.
      */
     List<long[]> pendingReasonsHistory(String namespace, int jobId);
 
-    /** {@code getPendingJobReasonStats} (API 37): reason to cumulative milliseconds. */
+    /**
+     * {@code getPendingJobReasonStats} (API 37): reason to cumulative milliseconds. The
+     * platform's IllegalArgumentException for an unknown job propagates.
+     */
     Map<Integer, Long> pendingReasonStats(String namespace, int jobId);
 }

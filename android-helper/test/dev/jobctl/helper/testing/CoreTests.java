@@ -428,7 +428,7 @@ public final class CoreTests {
             isTrue(Protocol.mayCommand(0, 10123), "root");
             isTrue(Protocol.mayCommand(10123, 10123), "self");
             isTrue(!Protocol.mayCommand(10124, 10123), "other app");
-            eq(1003, Protocol.VERSION_CODE);
+            eq(1004, Protocol.VERSION_CODE);
         });
         check.test("a launcher that shared its identity must be shell, root or the helper", () -> {
             File dir = tempDir();

@@ -222,13 +222,28 @@ public final class FakeScheduler implements SchedulerPort {
     /** The fake records no history: a job's reasons never change. */
     @Override
     public List<long[]> pendingReasonsHistory(String namespace, int jobId) {
+        checkKnown(namespace, jobId);
         return new ArrayList<long[]>();
     }
 
     /** No time passes waiting in the fake platform: an empty map. */
     @Override
     public Map<Integer, Long> pendingReasonStats(String namespace, int jobId) {
+        checkKnown(namespace, jobId);
         return new java.util.TreeMap<Integer, Long>();
+    }
+
+    /**
+     * The history and stats of an unknown job throw as the platform does: Android 16's
+     * "Invalid job id", Android 17's "Job not found for uid=…, namespace=…, jobId=…"
+     * (tests/contract/README.md).
+     */
+    private void checkKnown(String namespace, int jobId) {
+        if (find(namespace, jobId) == null) {
+            throw new IllegalArgumentException(apiLevel < 37 ? "Invalid job id"
+                    : "Job not found for uid=" + ContractRunner.OWN_UID + ", namespace=" + namespace
+                            + ", jobId=" + jobId);
+        }
     }
 
     private Job find(String namespace, int jobId) {
