@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bridge.device import CommandResult, Device
-from bridge.errors import JobctlError, JobNotFoundError, JobNotReadyError, UnknownPackageError
+from bridge.errors import JobNotFoundError, JobNotReadyError, UnknownPackageError
 from bridge.job_verbs import (  # re-exported: the verbs' facts, also used by bridge.jobs
     BYTES_API as BYTES_API,
     EXIT_CONSTRAINTS as EXIT_CONSTRAINTS,
@@ -30,8 +30,9 @@ from bridge.job_verbs import (  # re-exported: the verbs' facts, also used by br
     EXIT_NO_PACKAGE as EXIT_NO_PACKAGE,
     NOT_EXECUTING as NOT_EXECUTING,
     STOP_API as STOP_API,
-    UNKNOWN_COMMAND as _UNKNOWN_COMMAND,
     USER_SYSTEM as USER_SYSTEM,
+    VerbUnavailableError as VerbUnavailableError,
+    check_available,
     stop_options as stop_options,
 )
 from bridge.model.state import ordered_tokens
@@ -39,10 +40,6 @@ from bridge.model.state import ordered_tokens
 if TYPE_CHECKING:
     from bridge.model import JobState, StopReason
     from bridge.parsers.jobscheduler_dump import DumpedJob, JobSchedulerDump
-
-class VerbUnavailableError(JobctlError):
-    """The device's ``cmd jobscheduler`` has no such verb or option at its API level."""
-
 
 ordered_state = ordered_tokens
 """``get-job-state`` tokens in the platform's print order, unknown ones after, sorted."""
@@ -206,10 +203,7 @@ class AppJobs:
 
     def check_verb(self, verb: str, result: CommandResult) -> None:
         """:class:`VerbUnavailableError` when the device does not know the verb (or an option)."""
-        said = (result.text + result.error_text).strip()
-        if result.exit_code == 255 and (said.startswith(_UNKNOWN_COMMAND) or "unknown option" in said):
-            raise VerbUnavailableError(f"cmd jobscheduler {verb} on {self.device.serial} (API "
-                                       f"{self.device.api_level}): {said.splitlines()[0]}")
+        check_available(verb, result, f"{self.device.serial} (API {self.device.api_level})")
 
     def job(self, job_id: int, namespace: str | None = None) -> AppJobRef:
         self.check_installed()

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bridge.errors import JobctlError
+
 if TYPE_CHECKING:
+    from bridge.device import CommandResult
     from bridge.model import StopReason
 
 USER_SYSTEM = 0
@@ -19,6 +22,12 @@ STOP_API = 34
 """``cmd jobscheduler stop`` and ``-n NAMESPACE`` (FB-14 ``JobSchedulerShellCommand``)."""
 BYTES_API = 34
 """``get-estimated-*-bytes`` / ``get-transferred-*-bytes`` (FB-14)."""
+SATISFIED_RUN_API = 30
+"""``run -s/--satisfied`` (run only if the constraints hold): Android 11's ``JobSchedulerShellCommand``
+has it, 8-10's take only ``-f`` and ``-u`` (``Error: unknown option '-s'``, exit 255; the sources
+are cited in jobctl_sim/framework/jobscheduler/shell_legacy.py)."""
+RESET_QUOTA_API = 30
+"""``reset-execution-quota`` (and ``reset-schedule-quota``): from Android 11; below, ``Unknown command``."""
 NOT_EXECUTING = "No matching executing jobs found."
 """``stop``/``timeout`` when nothing matched (``executeStopCommand``/``executeTimeoutCommand``, exit 0)."""
 EXIT_NO_PACKAGE, EXIT_NO_JOB, EXIT_CONSTRAINTS = 24, 23, 22
@@ -26,6 +35,20 @@ EXIT_NO_PACKAGE, EXIT_NO_JOB, EXIT_CONSTRAINTS = 24, 23, 22
 exit status (the low byte, §1.2)."""
 UNKNOWN_COMMAND = "Unknown command"
 """``ShellCommand.handleDefaultCommands``' answer to a verb the level lacks (exit 255)."""
+
+
+class VerbUnavailableError(JobctlError):
+    """The device's ``cmd jobscheduler`` has no such verb or option at its API level."""
+
+
+def check_available(verb: str, result: CommandResult, where: str) -> None:
+    """:class:`VerbUnavailableError` when the device answered that it does not know ``verb`` or one
+    of its options (``Unknown command: VERB`` / ``Error: unknown option 'X'``, exit 255:
+    ``ShellCommand.handleDefaultCommands`` / ``BasicShellCommandHandler.getNextOption``). Asking
+    changed nothing on the device; ``where`` names it in the message."""
+    said = (result.text + result.error_text).strip()
+    if result.exit_code == 255 and (said.startswith(UNKNOWN_COMMAND) or "unknown option" in said):
+        raise VerbUnavailableError(f"cmd jobscheduler {verb} on {where}: {said.splitlines()[0]}")
 
 
 def stop_options(reason: StopReason | None, internal_reason: int | None) -> list[str]:

@@ -18,7 +18,15 @@ from bridge import helper_protocol as protocol
 from bridge.device import CommandResult, Device, connect
 from bridge.errors import JobctlError, JobNotFoundError, JobNotReadyError, WaitTimeoutError
 from bridge.event_log import EVENT_HISTORY_LIMIT, EventLog, EventsForgottenError
-from bridge.job_verbs import EXIT_CONSTRAINTS, EXIT_NO_JOB, EXIT_NO_PACKAGE, NOT_EXECUTING, STOP_API, stop_options
+from bridge.job_verbs import (
+    EXIT_CONSTRAINTS,
+    EXIT_NO_JOB,
+    EXIT_NO_PACKAGE,
+    NOT_EXECUTING,
+    STOP_API,
+    check_available,
+    stop_options,
+)
 
 __all__ = ["EVENT_HISTORY_LIMIT", "NOT_EXECUTING", "EventLog", "EventPredicate", "EventsForgottenError", "Job",
            "Session", "namespace_words", "open_session"]
@@ -77,6 +85,7 @@ class Job:
         # run it twice, so a connection lost during `run` raises OutcomeUnknownError.
         result = self.session.device.shell([*argv, protocol.HELPER_PACKAGE, str(self.job_id)],
                                            idempotent=verb in _IDEMPOTENT_VERBS)
+        check_available(" ".join([verb, *options]), result, self.session.device.serial)  # e.g. stop below 34
         if result.exit_code == EXIT_NO_JOB and not missing_ok:
             raise JobNotFoundError(f"no job {self.job_id} in {namespace_words(self.namespace)} of "
                                    f"{protocol.HELPER_PACKAGE}")

@@ -2,7 +2,9 @@
 
 For the helper the ``jobctl`` commands; for any other app ``adb shell cmd jobscheduler …``
 (aosp-shell-interface.md §1: ``run -f [-u U] [-n NS] PKG ID``, ``reset-execution-quota [-u U]
-PKG``, both defaulting to user 0) and ``jobctl device -p PKG …`` for the app's conditions.
+PKG``, both defaulting to user 0) and ``jobctl device -p PKG …`` for the app's conditions. Below
+API 30 there is no ``reset-execution-quota`` (:data:`~bridge.job_verbs.RESET_QUOTA_API`): the
+advice for an app out of quota is then the ACTIVE bucket, whose quota is the largest.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import shlex
 
 from bridge import helper_protocol as protocol
+from bridge.job_verbs import RESET_QUOTA_API
 
 
 def format_ms(ms: int) -> str:
@@ -33,11 +36,12 @@ def format_ms(ms: int) -> str:
 class Commands:
     """The commands a blocker can point at, for one job of one package."""
 
-    def __init__(self, job_id: int, namespace: str | None, package: str) -> None:
+    def __init__(self, job_id: int, namespace: str | None, package: str, api_level: int = RESET_QUOTA_API) -> None:
         # Quoted: the advice is a command line to paste into a shell (a namespace is any string).
         self.job_id = job_id
         self.namespace = namespace
         self.package = package
+        self.api_level = api_level
         self.helper = package == protocol.HELPER_PACKAGE
         self.ns = f" --namespace {shlex.quote(namespace)}" if namespace is not None else ""
 
@@ -53,6 +57,8 @@ class Commands:
                 f"{shlex.quote(self.package)} {self.job_id}")
 
     def reset_quota(self) -> str:
+        if self.api_level < RESET_QUOTA_API:
+            return self.device("bucket", "active", per_app=True)
         return f"adb shell cmd jobscheduler reset-execution-quota -u 0 {shlex.quote(self.package)}"
 
     def schedule(self) -> str | None:

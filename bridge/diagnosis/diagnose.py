@@ -84,7 +84,7 @@ def diagnose(session_or_device: Session | Device, job_id: int, namespace: str | 
     device, conditions = _device_and_conditions(session_or_device)
     if package != protocol.HELPER_PACKAGE:
         AppJobs(device, package).check_installed()  # UnknownPackageError: one line, nothing read further
-    commands = Commands(job_id, namespace, package)
+    commands = Commands(job_id, namespace, package, device.api_level)
     answer = device.shell(_job_argv("get-job-state", package, job_id, namespace), idempotent=True).text
     job_state = parse_job_state(answer) if answer.strip() else parse_job_state(f"unknown({package})")
     text = device.shell(["dumpsys", "jobscheduler", package], idempotent=True).text
