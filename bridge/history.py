@@ -108,10 +108,10 @@ def read_reason_text(text: str | None) -> tuple[Ending | None, StopReason | None
     if text in _DESCRIPTIONS:
         internal = _DESCRIPTIONS[text]
         return (Ending.FINISHED if internal is _C.SUCCESSFUL_FINISH else Ending.STOPPED), None, internal
+    if text.startswith("cancel() called by app, callingUid=2000 "):  # executeCancelCommand: SHELL_UID, USER
+        return Ending.STOPPED, StopReason.USER, _C.CANCELED
     if text.startswith("cancel() called by app"):  # JobSchedulerService.cancelJob
         return Ending.STOPPED, StopReason.CANCELLED_BY_APP, _C.CANCELED
-    if text.startswith("cancel() called by shell"):  # JobSchedulerService.executeCancelCommand
-        return Ending.STOPPED, StopReason.USER, _C.CANCELED
     if text.startswith("timed out while"):  # JobServiceContext.handleOpTimeoutLocked
         return Ending.STOPPED, None, _C.TIMEOUT
     return None, None, None

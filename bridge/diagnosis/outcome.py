@@ -2,8 +2,9 @@
 
 Sources: the dump's ``Job history`` stop lines carry ``JobServiceContext``'s debug reason
 (``JobPackageTracker.noteInactive``): ``app called jobFinished``, ``last work dequeued``, ``app
-force stopped`` (``PACKAGE_RESTARTED``), ``cancel() called by app …``/``cancel() called by shell …``/
-``cancel shell command for package`` (``JobSchedulerService.cancelJob``/``executeCancelCommand``),
+force stopped`` (``PACKAGE_RESTARTED``), ``cancel() called by app …`` (``callingUid=2000``: the
+shell's ``cmd jobscheduler cancel PKG ID``) / ``cancel shell command for package``
+(``JobSchedulerService.cancelJob``/``executeCancelCommand``),
 ``stop from shell`` (``executeStopCommand``), ``client timed out …``. A job cancelled while it
 was not running leaves no line there; the helper's own journal (read with ``run-as``) records
 every cancel, stop (with its public stop reason) and finish of the helper's jobs.

@@ -82,6 +82,13 @@ def test_reason_texts_are_named() -> None:
     assert read_reason_text("something new") == (None, None, None)
 
 
+def test_a_shell_cancel_reads_as_the_users_though_its_text_says_app() -> None:
+    """``cmd jobscheduler cancel PKG ID`` goes through ``cancelJob(pkgUid, jobId, SHELL_UID,
+    STOP_REASON_USER)``: the app's text with ``callingUid=2000`` (JobSchedulerService, 9-16)."""
+    assert read_reason_text("cancel() called by app, callingUid=2000 uid=10000 jobId=3") == (
+        Ending.STOPPED, StopReason.USER, InternalStopReason.CANCELED)
+
+
 def _record(seconds: int, kind: HistoryKind, job_id: int) -> HistoryRecord:
     at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
     return HistoryRecord(at, kind, "p", job_id, None, sources=(HistorySource.JOB_HISTORY,))
@@ -154,7 +161,7 @@ def test_history_of_another_app_lists_every_start_and_stop_in_order_with_its_rea
         ("start", 2, None, None, None, None),
         ("stop", 2, "finished", None, None, "app called jobFinished"),
         ("start", 3, None, None, None, None),
-        ("stop", 3, "stopped", "USER", "CANCELED", "cancel() called by shell, callingUid=2000 uid=10000 jobId=3"),
+        ("stop", 3, "stopped", "USER", "CANCELED", "cancel() called by app, callingUid=2000 uid=10000 jobId=3"),
     ]
     assert all(HistorySource.JOB_HISTORY in r.sources for r in history.records)
     assert all(HistorySource.RECENTLY_COMPLETED in r.sources for r in history.stops())  # the same stops, once

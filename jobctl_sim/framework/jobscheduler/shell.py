@@ -9,13 +9,17 @@ the Android 16 verbs are :mod:`.shell_v36`. The commands'
 service side is ``JobSchedulerService``'s ``executeRunCommand`` (-1000/-1001/-1002 =
 ``CMD_ERR_*``: no package, no job, constraints not met without ``-f``), ``executeStopCommand``
 (running jobs matching package/user/namespace/id; namespaces from 14), ``executeCancelCommand``
-(``cancel shell command for package`` / ``cancel() called by shell, callingUid=2000 …`` [I: 9-11's
-service says ``called by app``, see :mod:`.shell_legacy`; 12+ unread], reasons USER/CANCELED)
-and ``getJobState`` (``pending``, ``active``, ``ready``, else ``waiting``).
+(``cancel shell command for package`` / ``cancel() called by app, callingUid=2000 uid=U jobId=J``
+on every level that has ``cancel``: the service calls ``cancelJob(pkgUid, [namespace,] jobId,
+Process.SHELL_UID, STOP_REASON_USER)``, whose text says ``app``; sources per level in
+:mod:`.shell_legacy`, 16: yaap/frameworks_base @3ddcaa00537ad17c17a59c73990d12441d689aaf
+``JobSchedulerService.java``; reasons USER/CANCELED) and ``getJobState`` (``pending``,
+``active``, ``ready``, else ``waiting``).
 The help text is :mod:`.shell_help`.
 
 What ``run``, ``get-job-state``, ``timeout``, ``cancel`` and ``heartbeat`` do differently before
-Android 11 (and ``run -u`` before 15) is in :mod:`.shell_legacy` with its sources.
+Android 11 (``get-job-state``'s operation and ``timeout``'s unique id before 14, ``run -u`` before
+15) is in :mod:`.shell_legacy` with its sources.
 
 Who may: ``checkPermission(operation)`` opens every verb but the battery/storage getters: root
 passes, any other uid needs ``CHANGE_APP_IDLE_STATE`` (the shell holds it) or gets
@@ -151,8 +155,8 @@ class JobSchedulerShell:
     def _check_permission(self, verb: str | None) -> None:
         """``checkPermission``: root may do anything; others need ``CHANGE_APP_IDLE_STATE``."""
         operation = CHECKED_OPERATIONS.get(verb or "") or (OPERATIONS_36.get(verb or "") if self.api >= 36 else None)
-        if verb == "get-job-state" and self.api <= 30:
-            operation = CHECKED_OPERATIONS["timeout"]  # getJobState checked "force timeout jobs" up to 11
+        if verb == "get-job-state" and self.api <= 33:
+            operation = CHECKED_OPERATIONS["timeout"]  # getJobState checked "force timeout jobs" up to 13
         uid = self.inv.uid
         if operation is None or uid in (ROOT_UID, SYSTEM_UID, SHELL_UID):  # the shell holds the permission
             return
@@ -235,7 +239,7 @@ class JobSchedulerShell:
         matches = self._running_matching(pkg, user, ns, job_str is not None, job_id)
         for ex in matches:
             unique_id = ex.status.unique_id(self.api)
-            if self.api <= 30:  # printUniqueId had no '#' before 14 (the dump printed it)
+            if self.api <= 33:  # printUniqueId had no '#' before 14 (the dump printed it)
                 unique_id = unique_id.removeprefix("#")
             self.out(f"{label}{unique_id} {ex.status.battery_name(self.api)}")
             self.service.contexts.stop(ex, reason, internal, debug)
@@ -430,9 +434,9 @@ class JobSchedulerShell:
         service = self.service
         targets = [js for js in service.jobs.values() if js.uid == uid and
                    (job_id is None or (js.job_id == job_id and js.namespace == namespace))]
-        caller = "app" if self.api <= 30 else "shell"  # 9-11: cancelJob(pkgUid, jobId, SHELL_UID)
+        # cancelJob(pkgUid, [namespace,] jobId, Process.SHELL_UID, ...): the app's text, the shell's uid
         debug = "cancel shell command for package" if job_id is None else (
-            f"cancel() called by {caller}, callingUid=2000 uid={uid} jobId={job_id}")
+            f"cancel() called by app, callingUid={SHELL_UID} uid={uid} jobId={job_id}")
         for js in targets:
             service.cancel_status(js, (StopReason.STOP_REASON_USER,
                                        InternalStopReason.INTERNAL_STOP_REASON_CANCELED, debug))

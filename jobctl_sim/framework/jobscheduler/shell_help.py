@@ -10,7 +10,9 @@
   Android 14 build: namespaces, ``stop`` and the byte getters, no aconfig verb in ``onCommand``).
 * 30-33 (11-13): no namespaces, ``stop`` or byte getters, the old ``timeout`` text ("as if
   their." and no "equivalent of calling stop" line) -- Ankits-lab/frameworks_base
-  @150a9240e5a11cd5ebc9bb0832ce30e9c23f376a (Android 11, same path) line for line.
+  @150a9240e5a11cd5ebc9bb0832ce30e9c23f376a (Android 11, same path) line for line; 12's
+  ``onHelp`` (Neoteric-OS/android_frameworks_base @250d60d35fd91ba3a47c6b91fc837acb71941c61, same
+  path) has the same lines.
 * 28-29 (9, 10): ``run`` without ``-s`` and with the one-line description, ``heartbeat``
   described as the standby heartbeat -- aosp-mirror/platform_frameworks_base
   @e80b45506501815061b079dcb10bf87443bd385d ``services/core/java/com/android/server/job/

@@ -1,6 +1,7 @@
 """``cmd jobscheduler`` before Android 11 (API 26-29) where it differs from 11: which verbs exist
-and the standby-heartbeat verb of 9 and 10. The file then lived at ``services/core/java/com/
-android/server/job/`` (no apex); :mod:`.shell` applies these, :mod:`.shell_help` holds the texts.
+and the standby-heartbeat verb of 9 and 10; and the details 26-33 share where they differ from
+14+. Before 11 the file lived at ``services/core/java/com/android/server/job/`` (no apex);
+:mod:`.shell` applies these, :mod:`.shell_help` holds the texts.
 
 * Verbs. 8.0 (API 26): ``run``, ``timeout``, ``monitor-battery``, ``get-battery-seq``,
   ``get-battery-charging``, ``get-battery-not-low``, ``get-storage-seq``, ``get-storage-not-low``
@@ -43,17 +44,40 @@ job/JobSchedulerShellCommand.java``):
   15 (aosp-mirror @53e84fae8251af7ee71e191e9ecd3adbf98291d7) uses ``UserHandle.parseUserArg``
   and resolves ``current``. ``executeRunCommand`` looks the package up in user 0 when given -1
   (``userId != USER_ALL ? userId : USER_SYSTEM``, JobSchedulerService @0054124f and 8.1's).
-* ``get-job-state`` checks ``"force timeout jobs"`` up to 11 (8.0, 9, 11 sources), ``"get job
-  state"`` on 14 (the A16 smali) and 15.
+* ``get-job-state`` checks ``"force timeout jobs"`` up to 13 (8.0, 9, 11 sources; 12: the
+  ``getJobState`` of Neoteric-OS/android_frameworks_base @250d60d35fd91ba3a47c6b91fc837acb71941c61
+  ``apex/jobscheduler/service/java/com/android/server/job/JobSchedulerShellCommand.java`` -- a 12
+  file: ``com.android.modules.utils.BasicShellCommandHandler`` and ``mInternal.getBatteryCharging()``
+  -- and of the smali of amog787/FOD-A12 @e745c7fd55eee4ed5e98b683658b6cdef8004d60
+  ``smali/com/android/server/job/JobSchedulerShellCommand.smali`` and mwilky/smali-raven
+  @0a3eb9dd181e5f4e31bec92551d7befcfe4cd2e6 ``services.jar.out/smali/com/android/server/job/
+  JobSchedulerShellCommand.smali``; 13: the same path at mwilky/smali-raven
+  @d05bbdcff8fe4398c75575ef0a2d5c840f38600e, a 13 build -- ``isBatteryCharging()``, no namespace
+  option, and that commit's ``JobSchedulerService`` has ``BatteryStateTracker``,
+  ``PendingJobQueue`` and ``CloudProviderChangeListener``), ``"get job state"`` on 14 (the A16
+  smali) and 15.
 * ``timeout`` prints ``Timing out: `` + ``printUniqueId`` + the component: before 14
   ``printUniqueId`` is ``u0a123/42`` without the ``#`` that the dump prints before it
   (PotatoProject/frameworks_base @871b0e7382df24dece7d4dd183ca7b95313fdc66 ``services/core/java/
   com/android/server/job/controllers/JobStatus.java``; the dumps of 8.1 and of 11's
-  ``JobSchedulerService.java`` print ``"  JOB #"`` and then ``printUniqueId``). Applied to 26-30.
-* ``cancel PKG ID`` on 9-11 calls ``cancelJob(pkgUid, jobId, Process.SHELL_UID)`` (the
+  ``JobSchedulerService.java`` print ``"  JOB #"`` and then ``printUniqueId``). 12: mwilky/smali-raven
+  @0a3eb9dd ``JobSchedulerService.smali`` ``executeTimeoutCommand`` (``Timing out: ``,
+  ``printUniqueId``, ``flattenToShortString``; debug reason ``shell``) and ``controllers/
+  JobStatus.smali`` ``printUniqueId`` (``formatUid``, ``/``, the id). 13:
+  Neoteric-OS/android_frameworks_base @5cf9a14c9bc5ea9fcefcf1fb33d4fcd066583f42 (a 13 tree:
+  ``TareController``, ``PrefetchController``, ``PendingJobQueue``, bias names)
+  ``JobSchedulerService.java`` ``executeTimeoutCommand`` hands the loop to
+  ``JobConcurrencyManager.executeTimeoutCommandLocked``, and its ``controllers/JobStatus.java``
+  ``printUniqueId`` is ``formatUid`` + ``/`` + the id. Applied to 26-33.
+* ``cancel PKG ID`` calls ``cancelJob(pkgUid, jobId, Process.SHELL_UID)`` on 9-11 (the
   ``executeCancelCommand`` of JobSchedulerService @0054124f and of 11's), whose reason is
   ``cancel() called by app, callingUid=2000 uid=U jobId=J`` (``cancelJob`` @0054124f);
-  ``cancel PKG`` is ``cancel shell command for package``.
+  ``cancel PKG`` is ``cancel shell command for package``. The same on 12 (mwilky/smali-raven
+  @0a3eb9dd ``JobSchedulerService.smali``: ``cancelJob(pkgUid, jobId, 0x7d0, 0xd)``, i.e.
+  ``SHELL_UID`` and ``STOP_REASON_USER``) and 13 (Neoteric-OS @5cf9a14c ``executeCancelCommand``:
+  ``cancelJob(pkgUid, jobId, Process.SHELL_UID, STOP_REASON_USER)``; ``cancelJob``'s text
+  ``"cancel() called by app, callingUid=" + callingUid + " uid=" + uid + " jobId=" + jobId``);
+  :mod:`.shell` keeps it on every later level.
 """
 
 from __future__ import annotations

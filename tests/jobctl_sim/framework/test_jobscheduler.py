@@ -371,11 +371,11 @@ def test_shell_timeout_stops_with_timeout() -> None:
     run(body())
 
 
-def test_timeout_on_13_prints_timing_out() -> None:
+def test_timeout_on_13_prints_timing_out_and_the_unique_id_without_a_hash() -> None:
     async def body() -> None:
         system, _app = await running_job(api=33)
         out, _, _ = await shell(system, "timeout")
-        assert out == f"Timing out: #u0a123/1 {PKG}/.HelperJobService\n"
+        assert out == f"Timing out: u0a123/1 {PKG}/.HelperJobService\n"
 
     run(body())
 

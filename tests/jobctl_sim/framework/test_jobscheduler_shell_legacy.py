@@ -14,6 +14,14 @@
   QuotaController and JobConcurrencyManager), service side aosp-mirror/platform_frameworks_base
   @0054124f30c621293f2233186f53c719374e820d ``JobSchedulerService.java``.
 * 30 (11): Ankits-lab/frameworks_base @150a9240e5a11cd5ebc9bb0832ce30e9c23f376a.
+* 31-32 (12): Neoteric-OS/android_frameworks_base @250d60d35fd91ba3a47c6b91fc837acb71941c61
+  (``JobSchedulerShellCommand.java``) and mwilky/smali-raven
+  @0a3eb9dd181e5f4e31bec92551d7befcfe4cd2e6 (``JobSchedulerShellCommand``,
+  ``JobSchedulerService`` and ``JobStatus`` smali); 33 (13): mwilky/smali-raven
+  @d05bbdcff8fe4398c75575ef0a2d5c840f38600e (``JobSchedulerShellCommand.smali``) and
+  Neoteric-OS/android_frameworks_base @5cf9a14c9bc5ea9fcefcf1fb33d4fcd066583f42
+  (``JobSchedulerService.java``, ``controllers/JobStatus.java``); 36 (16): yaap/frameworks_base
+  @3ddcaa00537ad17c17a59c73990d12441d689aaf (``JobSchedulerService.java``).
 * 34 (14): galaxy-a16/SM-A166P @571140379d15ddfe3371a4a6095801d895653889 (``onHelp`` smali).
 """
 
@@ -289,7 +297,7 @@ def test_heartbeat_is_no_longer_supported_from_android_11() -> None:
 
 
 # ------------------------------------------------------------------ timeout, cancel, get-job-state
-@pytest.mark.parametrize("api", [26, 29, 30])
+@pytest.mark.parametrize("api", [26, 29, 30, 31, 32, 33])
 def test_timeout_before_14_prints_the_unique_id_without_a_hash(api: int) -> None:
     async def body() -> None:
         system, _app = await running_job(api=api, requires_storage_not_low=True)
@@ -299,8 +307,9 @@ def test_timeout_before_14_prints_the_unique_id_without_a_hash(api: int) -> None
     run(body())
 
 
-@pytest.mark.parametrize("api", [28, 29, 30])
-def test_cancel_on_9_to_11_records_the_app_cancel_reason_with_the_shell_uid(api: int) -> None:
+@pytest.mark.parametrize("api", [28, 29, 30, 31, 32, 33, 34, 35, 36])
+def test_cancel_records_the_app_cancel_reason_with_the_shell_uid(api: int) -> None:
+    """``executeCancelCommand`` -> ``cancelJob(pkgUid, [namespace,] jobId, SHELL_UID, ...)`` on every level."""
     async def body() -> None:
         system, app = await running_job(api=api, requires_storage_not_low=True)
         assert await shell(system, "cancel", PKG, "1") == (f"Canceling job {PKG}/#1 in user 0\n", "", 0)
@@ -311,7 +320,8 @@ def test_cancel_on_9_to_11_records_the_app_cancel_reason_with_the_shell_uid(api:
 
 
 @pytest.mark.parametrize(("api", "operation"), [(26, "force timeout jobs"), (30, "force timeout jobs"),
-                                                (34, "get job state")])
+                                                (31, "force timeout jobs"), (32, "force timeout jobs"),
+                                                (33, "force timeout jobs"), (34, "get job state")])
 def test_get_job_state_checks_the_operation_its_level_names(api: int, operation: str) -> None:
     async def body() -> None:
         system = make_system(api)  # uid 10999 is no package: it holds no CHANGE_APP_IDLE_STATE
