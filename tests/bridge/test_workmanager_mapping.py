@@ -23,6 +23,7 @@ from bridge.workmanager import (
 )
 from jobctl_sim.fleet import FleetSpec
 from jobctl_sim.harness import SimHarness
+from tests.support.waiting import wait_until
 
 SAMPLE = "com.example.jobctl.sample"
 WORK = f"{SAMPLE}.work"
@@ -157,6 +158,9 @@ def sample(adb: PrivateAdbServer) -> Iterator[tuple[SimHarness, object]]:
 
 def test_the_sample_apps_jobs_are_labelled_from_its_database(sample) -> None:  # type: ignore[no-untyped-def]
     _, device = sample
+    # Job 4 (ArchiveWorker) is scheduled only once its prerequisite (CompressWorker, 2 virtual s)
+    # succeeded: wait for it rather than race it.
+    assert wait_until(lambda: label_job(device, SAMPLE, 4, NAMESPACE) is not None, 60), "no ArchiveWorker job"
     labels = {job: label_job(device, SAMPLE, job, NAMESPACE) for job in range(5)}
     specs = {job: label.spec for job, label in labels.items() if label is not None}
     assert {job: spec.worker_class.rsplit(".", 1)[1] for job, spec in specs.items() if spec} == {
