@@ -22,10 +22,6 @@ STOP_API = 34
 """``cmd jobscheduler stop`` and ``-n NAMESPACE`` (FB-14 ``JobSchedulerShellCommand``)."""
 BYTES_API = 34
 """``get-estimated-*-bytes`` / ``get-transferred-*-bytes`` (FB-14)."""
-SATISFIED_RUN_API = 30
-"""``run -s/--satisfied`` (run only if the constraints hold): Android 11's ``JobSchedulerShellCommand``
-has it, 8-10's take only ``-f`` and ``-u`` (``Error: unknown option '-s'``, exit 255; the sources
-are cited in jobctl_sim/framework/jobscheduler/shell_legacy.py)."""
 RESET_QUOTA_API = 30
 """``reset-execution-quota`` (and ``reset-schedule-quota``): from Android 11; below, ``Unknown command``."""
 NOT_EXECUTING = "No matching executing jobs found."
@@ -44,8 +40,10 @@ class VerbUnavailableError(JobctlError):
 def check_available(verb: str, result: CommandResult, where: str) -> None:
     """:class:`VerbUnavailableError` when the device answered that it does not know ``verb`` or one
     of its options (``Unknown command: VERB`` / ``Error: unknown option 'X'``, exit 255:
-    ``ShellCommand.handleDefaultCommands`` / ``BasicShellCommandHandler.getNextOption``). Asking
-    changed nothing on the device; ``where`` names it in the message."""
+    ``ShellCommand.handleDefaultCommands`` / ``BasicShellCommandHandler.getNextOption``), e.g.
+    ``stop`` below API 34 or ``run -s`` below 30 (8-10 take only ``-f`` and ``-u``; sources in
+    jobctl_sim/framework/jobscheduler/shell_legacy.py). Asking changed nothing on the device;
+    ``where`` names it in the message."""
     said = (result.text + result.error_text).strip()
     if result.exit_code == 255 and (said.startswith(UNKNOWN_COMMAND) or "unknown option" in said):
         raise VerbUnavailableError(f"cmd jobscheduler {verb} on {where}: {said.splitlines()[0]}")
