@@ -30,7 +30,8 @@ Fidelity notes (frameworks/base ``apex/jobscheduler/service/java/com/android/ser
 * ``JobStore``: only persisted jobs survive a reboot (:mod:`.job_store`).
 
 Beside it: :mod:`.facts` (what it reads of the device), :mod:`.execution`, :mod:`.quota`,
-:mod:`.content`, :mod:`.idleness`, :mod:`.reschedule`, :mod:`.schedule_checks`, :mod:`.reasons`.
+:mod:`.content`, :mod:`.idleness`, :mod:`.reschedule`, :mod:`.schedule_checks`, :mod:`.reasons`,
+:mod:`.bus` (what it does on a change of a fact), :mod:`.pump_scope` (which jobs a pump evaluates).
 Simplifications (package README/report): no flexibility/prefetch controllers, single user (0).
 """
 
@@ -40,10 +41,10 @@ import asyncio
 import contextlib
 import itertools
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from jobctl_sim.framework.jobscheduler import job_store, pending_history, reschedule
+from jobctl_sim.framework.jobscheduler import bus, pending_history, reschedule
 from jobctl_sim.framework.jobscheduler.constraints import B, DeviceFacts
 from jobctl_sim.framework.jobscheduler.content import ContentTriggers
 from jobctl_sim.framework.jobscheduler.execution import Completed, Execution, HistoryEvent, JobContexts
@@ -60,16 +61,16 @@ from jobctl_sim.framework.jobscheduler.model import (
     PendingJobReason,
     StopReason,
 )
+from jobctl_sim.framework.jobscheduler.pump_scope import AppFacts, PumpScope
 from jobctl_sim.framework.jobscheduler.quota import REFILL_CHECK_MS, QuotaTracker
 from jobctl_sim.framework.jobscheduler.reasons import lost_reason, pending_reason
 from jobctl_sim.framework.jobscheduler.schedule_checks import check_schedule
-from jobctl_sim.framework.jobscheduler.status import NO_LATEST_RUNTIME, JobStatus
+from jobctl_sim.framework.jobscheduler.status import JobStatus
 from jobctl_sim.framework.jobscheduler.shell_v36 import ShellOverrides
 from jobctl_sim.framework.jobscheduler.validation import normalize, validate_namespace
 from jobctl_sim.framework.shell_command import IllegalStateException, NullPointerException
 from jobctl_sim.framework.aosp_constants import StandbyBucket
-from jobctl_sim.framework.system import Change, Topic
-from jobctl_sim.framework.userhandle import app_id
+from jobctl_sim.framework.system import Change
 
 if TYPE_CHECKING:
     from jobctl_sim.framework.system import AndroidSystem
@@ -106,6 +107,7 @@ class JobSchedulerService:
         self._idents = itertools.count(0x3E6E5B, 0x1F3)
         self._pump_handle: asyncio.TimerHandle | None = None
         self._alarm: asyncio.TimerHandle | None = None
+        self.pump_scope = PumpScope()
 
     # ================================================================== views
     @property
@@ -151,14 +153,16 @@ class JobSchedulerService:
         return self.contexts.execution_for(js)
 
     # ================================================================== evaluation
+    def app_facts(self, js: JobStatus) -> AppFacts:
+        """What the job's evaluation reads of its app: bucket, background restriction, Doze allowlist."""
+        return self._app_facts_of(js.uid, js.package)
+
     def evaluate(self, js: JobStatus, facts: DeviceFacts, now: int,
-                 running: Iterable[tuple[str, int]] | None = None) -> None:
+                 running: Iterable[tuple[str, int]] | None = None, app: AppFacts | None = None) -> None:
         """Re-read the job's app facts and recompute its constraints; ``running`` is
-        ``contexts.running_spans()`` when the caller already has it (it is the same for every
-        job of one pump)."""
-        js.bucket = self.facts.bucket(js.package)
-        js.user_bg_restricted = self.facts.user_bg_restricted(js.uid, js.package)
-        js.doze_exempt = self.facts.doze_exempt(js.package)
+        ``contexts.running_spans()`` and ``app`` is :meth:`app_facts` when the caller already
+        has them (a pump reads them once, not once per job)."""
+        js.bucket, js.user_bg_restricted, js.doze_exempt = app if app is not None else self.app_facts(js)
         js.evaluate(facts, now)
         not_dozing = not facts.deep_doze
         not_restricted = not js.user_bg_restricted and not (facts.battery_saver and not js.job.user_initiated)
@@ -178,8 +182,13 @@ class JobSchedulerService:
         )
 
     # ================================================================== pump
-    def request_pump(self) -> None:
-        """Queue a re-evaluation on the loop (``maybeRunPendingJobs`` via the handler)."""
+    def request_pump(self, changed: JobStatus | None = None) -> None:
+        """Queue a re-evaluation on the loop (``maybeRunPendingJobs`` via the handler).
+
+        ``changed``: the request is for that one job alone (it was scheduled or given work). A
+        request without it (a device or app fact, a finished job, a shell override, an alarm)
+        asks for every job. :mod:`.pump_scope` works out which jobs a pump must evaluate."""
+        self.pump_scope.request(changed)
         if self._pump_handle is not None:
             return
         try:
@@ -193,18 +202,40 @@ class JobSchedulerService:
         facts = self.device_facts()
         api_level = self.api_level
         running = list(self.contexts.running_spans())  # evaluating jobs starts and stops none
-        for js in list(self.jobs.values()):
-            before = js.satisfied
-            was_ready = js.is_ready(api_level)
-            self.evaluate(js, facts, now, running)
-            if was_ready and not js.is_ready(api_level):
-                js.ready_to_unready_reason = lost_reason(js, before)
+        plan = self.pump_scope.plan(facts, now, self._active_packages(), self._tracked, self._app_facts_of)
+        named = {id(js) for js in plan.named}
+        apps: dict[tuple[int, str], AppFacts] = {}
+        for js in plan.named if plan.narrow else list(self.jobs.values()):
+            app = apps.get((js.uid, js.package)) or apps.setdefault((js.uid, js.package), self.app_facts(js))
+            if plan.narrow or plan.everything or id(js) in named or PumpScope.stale(js, now, plan.watched, app):
+                before = js.satisfied
+                was_ready = js.is_ready(api_level)
+                self.evaluate(js, facts, now, running, app)
+                if was_ready and not js.is_ready(api_level):
+                    js.ready_to_unready_reason = lost_reason(js, before)
         self.contexts.network_changed(facts)
         self._stop_non_ready()
-        self.pending = self._sorted_jobs([js for js in self.jobs.values() if self.ready_to_execute(js)])
+        if plan.narrow:  # every other job's readiness is unchanged
+            ready = [js for js in self.pending if self._tracked(js) and js not in plan.named]
+            ready += [js for js in plan.named if js.is_ready(api_level) and self.ready_to_execute(js)]
+        else:
+            ready = [js for js in self.jobs.values() if js.is_ready(api_level) and self.ready_to_execute(js)]
+        self.pending = self._sorted_jobs(ready)
         while self.pending and self.contexts.has_free_context():
             self.contexts.start(self.pending.pop(0), self.device_facts(), self.now())
-        self._arm_alarm(now)
+        marks = self.pump_scope.after(now, self._active_packages(), plan.named if plan.narrow else self.jobs.values(),
+                                  not plan.narrow, apps, self.quota.refills)
+        self._arm_alarm(now, *marks)
+
+    def _tracked(self, js: JobStatus) -> bool:
+        return self.jobs.get(js.key) is js
+
+    def _app_facts_of(self, uid: int, package: str) -> AppFacts:
+        facts = self.facts
+        return (facts.bucket(package), facts.user_bg_restricted(uid, package), facts.doze_exempt(package))
+
+    def _active_packages(self) -> frozenset[str]:
+        return frozenset(ex.status.package for ex in self.active.values())
 
     @staticmethod
     def _sorted_jobs(jobs: list[JobStatus]) -> list[JobStatus]:
@@ -227,18 +258,13 @@ class JobSchedulerService:
                 self.contexts.stop(ex, reason, InternalStopReason.INTERNAL_STOP_REASON_CONSTRAINTS_NOT_SATISFIED,
                                    "cancelled due to unsatisfied constraints")
 
-    def _arm_alarm(self, now: int) -> None:
+    def _arm_alarm(self, now: int, next_change: int | None, refill_wait: bool) -> None:
         """One alarm at the next time-based change (delay end, deadline, quota refill)."""
         if self._alarm is not None:
             self._alarm.cancel()
             self._alarm = None
-        times = []
-        for js in self.jobs.values():
-            if js.earliest_ms > now:
-                times.append(js.earliest_ms)
-            if js.latest_ms != NO_LATEST_RUNTIME and js.latest_ms > now:
-                times.append(js.latest_ms)
-        if any(not js.satisfied & B.WITHIN_QUOTA and self.quota.refills(js) for js in self.jobs.values()):
+        times = [] if next_change is None else [next_change]
+        if refill_wait:
             times.append(now + REFILL_CHECK_MS)
         if times:
             with contextlib.suppress(RuntimeError):  # no running loop (device built outside one): no alarm
@@ -301,7 +327,7 @@ class JobSchedulerService:
         now = self.now()
         if work is not None and existing is not None and existing.job == job:
             existing.work.enqueue(work)
-            self.request_pump()
+            self.request_pump(existing)
             return RESULT_SUCCESS
         # mJobs.countJobsForUid(uid) > MAX_JOBS_PER_APP, taken before the new job is tracked and
         # counting the job it would replace: an app may hold 151 jobs, and at 151 even
@@ -325,7 +351,7 @@ class JobSchedulerService:
             js.work.enqueue(work)
         self.jobs[key] = js
         self.evaluate(js, self.device_facts(), now)  # startTrackingJobLocked: controllers set their bits
-        self.request_pump()
+        self.request_pump(js)
         return RESULT_SUCCESS
 
     def new_status(self, job: JobInfo, uid: int, package: str, namespace: str | None, now: int) -> JobStatus:
@@ -448,53 +474,6 @@ class JobSchedulerService:
 
     # ================================================================== bus
     def on_change(self, change: Change) -> None:
-        handlers: dict[Topic, Callable[[Change], None]] = {
-            Topic.BATTERY: self._on_battery,
-            Topic.STORAGE: self._on_storage,
-            Topic.SCREEN: lambda change: self.idleness.on_screen(),
-            Topic.IDLE_MAINTENANCE: lambda change: self.idleness.on_idle_trigger(),
-            Topic.DOCK: lambda change: self.trigger_dock_state(bool(change.detail.get("idle", False))),
-            Topic.PACKAGE_FORCE_STOPPED: self._on_force_stop,
-            Topic.PACKAGE_REMOVED: self._on_removed,
-            Topic.PROCESS_DIED: self._on_process_died,
-            Topic.SHUTDOWN: self._on_shutdown,
-            Topic.BOOT_COMPLETED: self._on_boot,
-        }
-        handler = handlers.get(change.topic)
-        if handler is not None:
-            handler(change)
+        """A fact changed on the device's bus (:mod:`.bus`); then every job is re-evaluated."""
+        bus.handle(self, change)
         self.request_pump()
-
-    def _on_battery(self, change: Change) -> None:
-        if self.monitor_battery:
-            self.battery_seq = self.facts.battery_sequence
-
-    def _on_storage(self, change: Change) -> None:
-        self.storage_seq = self.facts.storage_sequence
-
-    def _package_jobs(self, package: str | None, uid: int | None) -> list[JobStatus]:
-        return [js for js in self.jobs.values()
-                if js.package == package and (uid is None or app_id(js.uid) == app_id(uid))]
-
-    def _on_force_stop(self, change: Change) -> None:
-        for js in self._package_jobs(change.package, change.uid):
-            self.cancel_status(js, (StopReason.STOP_REASON_USER,
-                                    InternalStopReason.INTERNAL_STOP_REASON_CANCELED, "app force stopped"))
-
-    def _on_removed(self, change: Change) -> None:
-        if change.detail.get("replacing"):
-            return
-        for js in self._package_jobs(change.package, change.uid):
-            self.cancel_status(js, (StopReason.STOP_REASON_USER,
-                                    InternalStopReason.INTERNAL_STOP_REASON_UNINSTALL, "app uninstalled"))
-
-    def _on_process_died(self, change: Change) -> None:
-        for ex in list(self.active.values()):
-            if ex.status.package == change.package and not ex.finished:
-                self.contexts.process_died(ex)
-
-    def _on_shutdown(self, change: Change) -> None:
-        job_store.shutdown(self)
-
-    def _on_boot(self, change: Change) -> None:
-        job_store.boot(self)

@@ -173,8 +173,9 @@ class FakeApp:
         return 7
 
 
-def make_system(api: int = 34, speed: float = 1.0) -> AndroidSystem:
-    clock = VirtualClock(speed)
+def make_system(api: int = 34, speed: float = 1.0, clock: VirtualClock | None = None) -> AndroidSystem:
+    """A model with fake facts; ``clock`` (else one of ``speed``) may be shared with another model."""
+    clock = clock or VirtualClock(speed)
     device = SimpleNamespace(clock=clock, log=LogBuffer(clock), api_level=api)
     system = AndroidSystem(device)  # type: ignore[arg-type]
     system.battery = FakeBattery()
