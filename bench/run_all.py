@@ -9,6 +9,8 @@
   the raw ``adb shell`` command(s) giving the same answer, alternating (target ratio ≤ 1.5), with
   the CPU time the jobctl process used (steadier than wall time on a loaded machine);
 * N devices (in worker processes, one per core) against one, and RSS per device after a soak;
+  the same N devices alone (the device side of that work run inside the workers, without the
+  client and the adb server), and the CPU per device of each part;
 * with ``--faults``, the reliability matrix (``bench.fault_matrix``): events lost, duplicated and
   forged under each fault, conditions left changed after signals, as a second table.
 
@@ -56,12 +58,15 @@ class Settings:
     cold_starts: int
     command_runs: int = 10
     soak_rounds: int = 3
+    parallel_rounds: int = 5
 
 
 FULL = Settings(shell_calls=500, shell_warmup=10, schedule_calls=50, enqueue_counts=(10, 10_000), events=100,
-                parallel_count=8, parallel_calls=150, cold_starts=20, command_runs=10, soak_rounds=10)
+                parallel_count=8, parallel_calls=150, cold_starts=20, command_runs=10, soak_rounds=10,
+                parallel_rounds=7)
 QUICK = Settings(shell_calls=20, shell_warmup=2, schedule_calls=5, enqueue_counts=(10, 1_000), events=5,
-                 parallel_count=2, parallel_calls=3, cold_starts=3, command_runs=2, soak_rounds=1)
+                 parallel_count=2, parallel_calls=3, cold_starts=3, command_runs=2, soak_rounds=1,
+                 parallel_rounds=2)
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,8 @@ def measure(settings: Settings, against: str | None = None) -> dict[str, Any]:
         shell = shell_roundtrip.run(settings.shell_calls, settings.shell_warmup, adb)
         ops = bridge_ops.measure(adb, schedule_calls=settings.schedule_calls, enqueue_counts=settings.enqueue_counts,
                                  events=settings.events, parallel_count=settings.parallel_count,
-                                 parallel_calls=settings.parallel_calls, soak_rounds=settings.soak_rounds)
+                                 parallel_calls=settings.parallel_calls, soak_rounds=settings.soak_rounds,
+                                 parallel_rounds=settings.parallel_rounds)
         commands = cli_commands.measure(adb, settings.command_runs, against=against)
         adb_port = adb.port
     return {"adb_port": adb_port, "shell_roundtrip": shell, "bridge_ops": ops,
@@ -139,7 +145,7 @@ def tabulate(raw: dict[str, Any], settings: Settings) -> tuple[list[Figure], lis
     shell, ops, cold = raw["shell_roundtrip"]["paths"], raw["bridge_ops"], raw["cold_start"]["paths"]
     small, large = settings.enqueue_counts
     enqueue = ops["enqueue"]
-    schedule, latency, parallel = ops["schedule"], ops["event_latency"], ops["parallel"]
+    schedule, latency, parallel, alone = ops["schedule"], ops["event_latency"], ops["parallel"], ops["devices_alone"]
     raw_socket = shell["a_raw_socket"]
     figures = [
         Figure("shell round trip: raw socket to the adb server (a)", raw_socket["median_ms"], raw_socket["p95_ms"],
@@ -160,9 +166,14 @@ def tabulate(raw: dict[str, Any], settings: Settings) -> tuple[list[Figure], lis
         Figure(f"enqueue {large:,} items: adb round trips", enqueue[str(large)]["round_trips"], None, "count"),
         Figure(f"event latency, helper event to JobEvent ({latency['events']} events)", latency["p50_ms"],
                latency["p95_ms"], "ms"),
-        Figure(f"1 device: {settings.parallel_calls} schedules + cancel_all", parallel["one_device_s"], None, "s"),
+        Figure(f"1 device: {settings.parallel_calls} schedules + cancel_all", parallel["one_device_s"],
+               parallel["one_device_p95_s"], "s"),
         Figure(f"{parallel['devices']} devices in parallel: the same on each", parallel["n_devices_parallel_s"],
-               None, "s", "1 device", parallel["one_device_s"]),
+               parallel["n_devices_parallel_p95_s"], "s", "1 device", parallel["one_device_s"],
+               parallel["one_device_p95_s"]),
+        Figure(f"{alone['devices']} devices alone: the device side of the same, inside the workers",
+               alone["n_devices_s"], alone["n_devices_p95_s"], "s", "1 device alone", alone["one_device_s"],
+               alone["one_device_p95_s"]),
         Figure("virtual device RSS per device", parallel["rss_per_device_mb_after_soak"], None, "MB",
                f"before {parallel['soak_rounds']} soak rounds", parallel["rss_per_device_mb_before_soak"]),
         Figure("cold start: jobctl --help", cold["jobctl_help"]["median_ms"], cold["jobctl_help"]["p95_ms"], "ms",
@@ -184,9 +195,18 @@ def tabulate(raw: dict[str, Any], settings: Settings) -> tuple[list[Figure], lis
         Ratio(f"{parallel['devices']} devices in parallel / 1 device", parallel["ratio_n_over_one"],
               f"{parallel['workers']} worker processes on {parallel['cores']} cores; target <= "
               f"{parallel['target_ratio']:.2f}"),
+        Ratio(f"{alone['devices']} devices alone / 1 device alone (no client, no adb server)",
+              alone["ratio_n_over_one"], f"the virtual devices' own scaling; {alone['workers']} worker processes on "
+                                         f"{alone['cores']} cores; target <= {alone['target_ratio']:.2f}"),
         Ratio(f"CPU per device, {parallel['devices']} devices / 1 device",
               parallel["cpu_per_device_n_over_one"] or 0.0,
-              "workers + host, steady under outside load; about 1: side by side costs nothing extra"),
+              "client + adb server + workers" + ("" if parallel["cpu_parts_per_device"]["adb_server"]["one"]
+                                                 is not None else " (adb server not found: without it)")),
+        Ratio(f"workers' CPU per device, {parallel['devices']} devices / 1 device",
+              parallel["worker_cpu_per_device_n_over_one"] or 0.0,
+              "the virtual devices' own cost; about 1: side by side costs nothing extra"),
+        Ratio("cores one device used (its CPU / its wall time)", parallel["cores_used_by_one_device"],
+              f"the wall ratio's floor is {parallel['devices']} / cores x this"),
         Ratio("jobctl --help / import click", cold["jobctl_help"]["median_ms"] / cold["import_click"]["median_ms"]),
         Ratio('python -c "import click" / one raw adb shell (every command\'s floor, same rounds)',
               raw["cli_commands"]["floor"]["ratio_to_one_raw_command"]),

@@ -10,6 +10,7 @@ into an adb server, answer ``stats`` and ``fault`` requests -- is :class:`Servin
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Iterable, Sequence
@@ -125,6 +126,25 @@ class Fleet:
     async def stats(self) -> list[dict[str, Any]]:
         """Each device's counters (``jobctl sim status``), with its address."""
         return [server.device.stats() | {"address": server.address} for server in self.servers]
+
+    async def shell(self, request: dict[str, Any]) -> dict[str, Any]:
+        """``{"device": ADDRESS-OR-SERIAL (optional: every device), "lines": [LINE, …]}``: run the
+        lines one after another on each device, in-process, as adbd's shell would (devices side by
+        side); ``{"ok": True, "devices": [{"serial", "exit_codes"}…]}``. The virtual devices' own
+        work without adb, for measuring them alone (``bench/bridge_ops.py``)."""
+        wanted = request.get("device")
+        lines = request.get("lines")
+        if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+            return {"ok": False, "error": "lines must be a list of command lines"}
+        servers = [s for s in self.servers if wanted in (None, s.address, s.device.serial)]
+        if not servers:
+            return {"ok": False, "error": f"no device {wanted!r} in this daemon"}
+
+        async def run(server: DeviceServer) -> dict[str, Any]:
+            codes = [(await server.device.shell(line)).exit_code for line in lines]
+            return {"serial": server.device.serial, "exit_codes": codes}
+
+        return {"ok": True, "devices": list(await asyncio.gather(*(run(s) for s in servers)))}
 
     async def fault(self, request: dict[str, Any]) -> dict[str, Any]:
         """``{"device": ADDRESS-OR-SERIAL (optional: every device), "kind": …}`` (:func:`faults.apply`):

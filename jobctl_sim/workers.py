@@ -8,9 +8,9 @@ drives them over the worker's stdin/stdout, one JSON object per line:
 
 * the worker announces ``{"ready": true, "pid": …, "devices": [{address, serial, api_level}…]}``
   once its ports listen (or ``{"ready": false, "error": …}``);
-* then answers each request ``{"op": "stats" | "fault" | "plug" | "unplug" | "stop", …}`` with
-  one line (``stats``: ``{"ok": true, "devices": [...]}``; ``fault``: as
-  :meth:`Fleet.fault <jobctl_sim.fleet.Fleet.fault>`).
+* then answers each request ``{"op": "stats" | "fault" | "shell" | "plug" | "unplug" | "stop", …}``
+  with one line (``stats``: ``{"ok": true, "devices": [...]}``; ``fault`` and ``shell``: as
+  :meth:`Fleet.fault <jobctl_sim.fleet.Fleet.fault>` and :meth:`Fleet.shell <jobctl_sim.fleet.Fleet.shell>`).
 
 A worker whose stdin closes (its parent died) stops its devices and exits: no orphans. The
 parent side has blocking methods (for benchmarks and scripts) and the async ones of
@@ -206,6 +206,18 @@ class WorkerFleet:
             devices += answer["devices"]
         return {"ok": True, "devices": devices}
 
+    def shell_blocking(self, lines: Sequence[str], device: str | None = None) -> list[dict[str, Any]]:
+        """Run ``lines`` on the device named (address or serial), or on every device, inside the
+        workers (:meth:`Fleet.shell <jobctl_sim.fleet.Fleet.shell>`); each device's exit codes."""
+        request = {"op": "shell", "lines": list(lines), "device": device}
+        if device is None:
+            answers = self.request_all(request)
+        else:
+            workers = [w for w in self._workers if any(device in (d.address, d.serial) for d in w.devices)]
+            answers = [w.request(request) for w in workers] or [{"ok": False, "error": f"no device {device!r}"}]
+        self._expect_ok(answers)
+        return [entry for answer in answers for entry in answer["devices"]]
+
     def plug_blocking(self, adb_host: str, adb_port: int) -> None:
         self._expect_ok(self.request_all({"op": "plug", "host": adb_host, "port": adb_port}))
 
@@ -284,6 +296,8 @@ async def _answer(fleet: Fleet, request: dict[str, Any]) -> dict[str, Any]:
     if op == "fault":
         inner = request.get("request")
         return await fleet.fault(inner) if isinstance(inner, dict) else {"ok": False, "error": "no fault request"}
+    if op == "shell":
+        return await fleet.shell(request)
     if op == "plug":
         await fleet.plug(str(request["host"]), int(request["port"]))
         return {"ok": True}

@@ -17,7 +17,7 @@ from bridge.adb.private import PrivateAdbServer
 from bridge.device import connect
 from bridge.helper import Helper
 from bridge.model import JobSpec
-from jobctl_sim.fleet import FleetSpec, wait_online
+from jobctl_sim.fleet import FleetSpec, SimError, wait_online
 from jobctl_sim.workers import WorkerFleet, default_worker_count, shares
 from tests.cli.test_sim_and_devices import jobctl
 from tests.support.waiting import wait_until
@@ -78,6 +78,21 @@ def test_a_fleet_in_two_workers_answers_stats_and_faults_for_each_device(adb: Pr
     finally:
         quiet.close()
     assert not any(_alive(pid) for pid in pids)
+
+
+def test_shell_lines_run_inside_the_workers_on_the_device_named_or_on_every_device() -> None:
+    with open(os.devnull, "wb") as quiet, WorkerFleet(FleetSpec(count=3), workers=2, log=quiet) as fleet:
+        first, last = fleet.devices[0].device, fleet.devices[-1].device
+        done = fleet.shell_blocking(["setprop debug.jobctl.mark here", "getprop debug.jobctl.mark"], last.serial)
+        assert done == [{"serial": last.serial, "exit_codes": [0, 0]}]
+        marks = fleet.shell_blocking(["[ \"$(getprop debug.jobctl.mark)\" = here ]"])
+        assert {entry["serial"]: entry["exit_codes"] for entry in marks} == {
+            d.device.serial: [0 if d.device.serial == last.serial else 1] for d in fleet.devices}
+        assert fleet.shell_blocking(["exit 3"], first.address) == [{"serial": first.serial, "exit_codes": [3]}]
+        with pytest.raises(SimError, match="no device 'nowhere'"):
+            fleet.shell_blocking(["true"], "nowhere")
+        assert fleet.request_all({"op": "shell", "lines": "true"})[0] == {
+            "ok": False, "error": "lines must be a list of command lines"}
 
 
 def test_a_worker_whose_parent_is_gone_stops_its_devices_and_exits() -> None:
