@@ -1,7 +1,8 @@
 """A pump that evaluates only the jobs whose inputs changed leaves every job as evaluating all would.
 
-Two JobScheduler models on one clock take the same seeded steps (schedules, enqueues,
-cancels, facts published or changed silently, finished jobs, time passing); one evaluates
+Two JobScheduler models on one clock that moves only when told (:class:`SteppedClock`) take the
+same seeded steps (schedules, cancels, facts published or changed silently, finished jobs, time
+passing) and two scripted quota scenarios; one evaluates
 every job at every pump, as the model did before :mod:`jobctl_sim.framework.jobscheduler.pump_scope`.
 After each step both must agree on every job's constraint bits, its constraint and
 pending-reason history, the pending queue, the running jobs and what the app saw.
@@ -10,6 +11,8 @@ pending-reason history, the pending queue, the running jobs and what the app saw
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import random
 from collections.abc import Callable
 from dataclasses import replace
@@ -26,10 +29,44 @@ from jobctl_sim.framework.system import AndroidSystem, Change, Topic
 from jobctl_sim.native.clock import VirtualClock
 from tests.jobctl_sim.framework.test_jobscheduler import PKG, UID, WIFI, FakeApp, job, make_system, settle
 
-SPEED = 1000.0
-"""Virtual seconds per real second: a 10-second step is 10 ms."""
-QUOTA_SPEED = 100.0
-"""For the quota scenarios, whose margins are some virtual seconds: 10 of them are 0.1 s."""
+class SteppedClock(VirtualClock):
+    """A virtual clock that moves only when told (:meth:`sleep`), so that the two models read the
+    same time at every pump: on a running clock a delay could end between the two models'
+    evaluations of one step and tell them apart for a reason that is not the one tested."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._now = 0.0
+        self._timers: list[tuple[float, int, asyncio.TimerHandle, Callable[[], object]]] = []
+        self._count = itertools.count()
+
+    def elapsed(self) -> float:
+        return self._now
+
+    def call_later(self, virtual_seconds: float, callback: Callable[[], object]) -> asyncio.TimerHandle:
+        loop = asyncio.get_running_loop()
+        handle = asyncio.TimerHandle(loop.time(), callback, (), loop)  # never scheduled on the loop itself
+        due = self._now + max(0.0, virtual_seconds)
+        heapq.heappush(self._timers, (due, next(self._count), handle, callback))
+        if due <= self._now:
+            loop.call_soon(self._fire_due)
+        return handle
+
+    def _fire_due(self) -> None:
+        while self._timers and self._timers[0][0] <= self._now:
+            _, _, handle, callback = heapq.heappop(self._timers)
+            if not handle.cancelled():
+                callback()
+
+    async def sleep(self, virtual_seconds: float) -> None:
+        """Move the time on, one timer at a time, letting the models run after each."""
+        end = self._now + virtual_seconds
+        while self._timers and self._timers[0][0] <= end:
+            self._now = max(self._now, self._timers[0][0])
+            self._fire_due()
+            await settle()
+        self._now = end
+        await settle()
 
 
 class EveryJobScope(PumpScope):
@@ -105,8 +142,8 @@ def _step(rng: random.Random, system: AndroidSystem, app: FakeApp, choice: int, 
 class Twins:
     """The model under test and the reference, on one clock, taking the same steps."""
 
-    def __init__(self, api: int, speed: float = SPEED) -> None:
-        self.clock = VirtualClock(speed)
+    def __init__(self, api: int) -> None:
+        self.clock = SteppedClock()
         self.narrow, self.narrow_app = _system(api, self.clock, everything=False)
         self.full, self.full_app = _system(api, self.clock, everything=True)
 
@@ -157,7 +194,7 @@ def _working_bucket(system: AndroidSystem) -> None:
 
 def test_a_job_running_out_of_quota_stops_at_the_next_schedule_as_with_full_pumps() -> None:
     async def body() -> None:
-        twins = Twins(34, QUOTA_SPEED)
+        twins = Twins(34)
         twins.do(_working_bucket)
         twins.do(_session(9.5, 0.5))  # 9 of the 10 minutes used
         twins.do(lambda s: s.jobs.schedule(UID, PKG, job(1)))
@@ -172,7 +209,7 @@ def test_a_job_running_out_of_quota_stops_at_the_next_schedule_as_with_full_pump
 
 def test_a_job_out_of_quota_starts_once_it_refills_at_the_next_schedule_as_with_full_pumps() -> None:
     async def body() -> None:
-        twins = Twins(34, QUOTA_SPEED)
+        twins = Twins(34)
         twins.do(_working_bucket)
         # 10 min 25 s inside the 2-hour window: out of quota for 25 more seconds.
         twins.do(_session(120.5, 120 - 10 - 25 / 60))
