@@ -271,8 +271,11 @@ def devices_alone(count: int = 4, calls: int = 30, rounds: int = 5) -> dict[str,
             return elapsed, _cpu_seconds(fleet.pids) - time.process_time() - cpu
 
         run(0, None)
-        ones = [run(2 * index + 1, serials[index % count]) for index in range(rounds)]
-        manys = [run(2 * index + 2, None) for index in range(rounds)]
+        ones: list[tuple[float, float]] = []
+        manys: list[tuple[float, float]] = []
+        for index in range(rounds):
+            ones.append(run(2 * index + 1, serials[index % count]))
+            manys.append(run(2 * index + 2, None))
         workers = len(fleet.pids)
     one_s, many_s = [t for t, _ in ones], [t for t, _ in manys]
     one_cpu = statistics.median(c for _, c in ones)
