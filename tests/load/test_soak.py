@@ -56,6 +56,12 @@ SOAK_VIRTUAL_S = 30 * 60
 HOLD = JobScript(steps=(Hold(),))
 HOLD_AND_RESCHEDULE = JobScript(steps=(Hold(),), on_stop_reschedule=True)
 REGULAR_LIMIT_MS = 10 * 60_000
+START_STAMP_SLACK_MS = 60_000
+"""How much later than the limit's own start the helper may stamp ``started``: the 10-minute limit
+counts from the framework's start of the job (the model arms it before it calls onStartJob, as
+JobServiceContext counts from its execution start), and the helper stamps the event inside
+onStartJob. A process paused between the two on a loaded machine -- 1 real second is a virtual
+minute at 60x -- makes the run the app saw shorter than the limit (seen under the full suite)."""
 AN_HOUR_MS = 3_600_000
 ITEMS_PER_ROUND = 5
 ITEM = ItemScript(steps=(Sleep(2_000),))
@@ -205,7 +211,8 @@ def _check_events(events: list[JobEvent], journal: tuple[JobEvent, ...], dropped
     timeouts = [r for r in runs if r.job_id == TIMES_OUT and r.stop_reason is StopReason.TIMEOUT]
     assert len(timeouts) >= 2
     ran = [r.stop_elapsed_ms - r.start_elapsed_ms for r in timeouts if r.stop_elapsed_ms is not None]
-    assert len(ran) == len(timeouts) and all(ms >= REGULAR_LIMIT_MS for ms in ran), (ran, timeouts)
+    assert len(ran) == len(timeouts) and all(ms >= REGULAR_LIMIT_MS - START_STAMP_SLACK_MS for ms in ran), (
+        ran, timeouts)
     periodic = [r for r in runs if r.job_id == PERIODIC]
     assert len(periodic) >= 2 and all(r.end is RunEnd.FINISHED for r in periodic)
 
