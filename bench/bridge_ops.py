@@ -128,11 +128,6 @@ def _process_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15)
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds of ``pids`` (0 for one without /proc) and of this process."""
-    return time.process_time() + sum(_process_cpu(pid) or 0.0 for pid in pids)
-
-
 def listening_pid(port: int) -> int | None:
     """The process listening on TCP ``port`` of 127.0.0.1 (Linux ``/proc``; None elsewhere or
     when it is not this user's): the adb server, whose CPU is part of every device's work."""
@@ -263,12 +258,12 @@ def devices_alone(count: int = 4, calls: int = 30, rounds: int = 5) -> dict[str,
         serials = [d.device.serial for d in fleet.devices]
 
         def run(round_index: int, device: str | None) -> tuple[float, float]:
-            cpu = _cpu_seconds(fleet.pids) - time.process_time()
+            cpu = CpuSample.read(None, fleet.pids)
             start = time.perf_counter()
             done = fleet.shell_blocking(lines(round_index), device)
             elapsed = time.perf_counter() - start
             assert all(code == 0 for entry in done for code in entry["exit_codes"]), done
-            return elapsed, _cpu_seconds(fleet.pids) - time.process_time() - cpu
+            return elapsed, (CpuSample.read(None, fleet.pids) - cpu).workers
 
         run(0, None)
         ones: list[tuple[float, float]] = []

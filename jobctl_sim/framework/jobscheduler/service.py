@@ -153,16 +153,19 @@ class JobSchedulerService:
         return self.contexts.execution_for(js)
 
     # ================================================================== evaluation
-    def app_facts(self, js: JobStatus) -> AppFacts:
-        """What the job's evaluation reads of its app: bucket, background restriction, Doze allowlist."""
-        return self._app_facts_of(js.uid, js.package)
+    def app_facts(self, uid: int, package: str) -> AppFacts:
+        """What a job's evaluation reads of its app: bucket, background restriction, Doze allowlist."""
+        facts = self.facts
+        return (facts.bucket(package), facts.user_bg_restricted(uid, package), facts.doze_exempt(package))
 
     def evaluate(self, js: JobStatus, facts: DeviceFacts, now: int,
                  running: Iterable[tuple[str, int]] | None = None, app: AppFacts | None = None) -> None:
         """Re-read the job's app facts and recompute its constraints; ``running`` is
         ``contexts.running_spans()`` and ``app`` is :meth:`app_facts` when the caller already
         has them (a pump reads them once, not once per job)."""
-        js.bucket, js.user_bg_restricted, js.doze_exempt = app if app is not None else self.app_facts(js)
+        if app is None:
+            app = self.app_facts(js.uid, js.package)
+        js.bucket, js.user_bg_restricted, js.doze_exempt = app
         js.evaluate(facts, now)
         not_dozing = not facts.deep_doze
         not_restricted = not js.user_bg_restricted and not (facts.battery_saver and not js.job.user_initiated)
@@ -202,11 +205,12 @@ class JobSchedulerService:
         facts = self.device_facts()
         api_level = self.api_level
         running = list(self.contexts.running_spans())  # evaluating jobs starts and stops none
-        plan = self.pump_scope.plan(facts, now, self._active_packages(), self._tracked, self._app_facts_of)
+        plan = self.pump_scope.plan(facts, now, self._active_packages(), self._tracked, self.app_facts)
         named = {id(js) for js in plan.named}
         apps: dict[tuple[int, str], AppFacts] = {}
         for js in plan.named if plan.narrow else list(self.jobs.values()):
-            app = apps.get((js.uid, js.package)) or apps.setdefault((js.uid, js.package), self.app_facts(js))
+            key = (js.uid, js.package)
+            app = apps.get(key) or apps.setdefault(key, self.app_facts(*key))
             if plan.narrow or plan.everything or id(js) in named or PumpScope.stale(js, now, plan.watched, app):
                 before = js.satisfied
                 was_ready = js.is_ready(api_level)
@@ -229,10 +233,6 @@ class JobSchedulerService:
 
     def _tracked(self, js: JobStatus) -> bool:
         return self.jobs.get(js.key) is js
-
-    def _app_facts_of(self, uid: int, package: str) -> AppFacts:
-        facts = self.facts
-        return (facts.bucket(package), facts.user_bg_restricted(uid, package), facts.doze_exempt(package))
 
     def _active_packages(self) -> frozenset[str]:
         return frozenset(ex.status.package for ex in self.active.values())
