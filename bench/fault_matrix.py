@@ -140,7 +140,7 @@ class Row:
         start = helper.read_journal(1)
         self.epoch = start.epoch
         self.start_seq = start.whole[-1].seq + 1 if start.whole else 1
-        self.session = Session(bench.device, from_seq=self.start_seq)
+        self.session = Session(bench.device, from_seq=self.start_seq, epoch=self.epoch)
         self.truth: dict[EventKey, JobEvent] = {}
         self.failed_calls = 0
         self.forged_sent = 0
@@ -167,6 +167,13 @@ class Row:
             if event.epoch == self.epoch and event.seq < self.start_seq:
                 continue  # before the row
             self.truth[(event.epoch, event.seq)] = event
+
+    def wait_delivered(self) -> None:
+        """Until the session delivered what the journal holds now (at most :data:`CATCH_UP_S`)."""
+        self.read_truth()
+        deadline = time.monotonic() + CATCH_UP_S
+        while not self.truth.keys() <= self._delivered_keys() and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def finish(self, name: str, started: float) -> EventRow:
         """A marker event, then wait until the session delivered everything journaled."""
@@ -300,7 +307,10 @@ def _helper_killed(bench: Bench, row: Row) -> None:
 
 
 def _pm_clear(bench: Bench, row: Row) -> None:
-    row.read_truth()  # the clear wipes the journal: keep what it held
+    # "While watching": the session has seen the events before the clear. An event the clear wipes
+    # before any reader saw it exists only as a logcat line nobody can confirm, so it is never
+    # believed (bridge.events); on a busy machine the stream's first read can come that late.
+    row.wait_delivered()  # also keeps what the journal held: the clear wipes it
     bench.device.shell(["pm", "clear", HELPER_PACKAGE], check=True)
 
 

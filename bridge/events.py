@@ -129,8 +129,11 @@ StreamNotice = EpochChanged | LinesIgnored
 
 class EventStream:
     """Iterate :class:`JobEvent`s from ``from_seq`` (default: only events after now) of the journal
-    epoch ``epoch`` (default: the helper's current one; with ``from_seq`` given, the journal's at
-    the first read)."""
+    epoch ``epoch`` (default: the helper's current one, read before the constructor returns).
+
+    The epoch is fixed here, not by the reader thread's first journal read: a ``pm clear`` before
+    that read must show as a new epoch delivered from seq 1, not as the new journal taken with the
+    old one's ``from_seq`` (which dropped its first events as already delivered)."""
 
     def __init__(self, helper: Helper, from_seq: int | None = None,
                  on_event: Callable[[JobEvent], None] | None = None, *, epoch: str | None = None,
@@ -141,9 +144,10 @@ class EventStream:
         self._reader = Helper(helper.device.with_reconnect_timeout(0))
         self._on_event = on_event
         self._on_notice = on_notice
-        if from_seq is None:
+        if from_seq is None or epoch is None:  # read now: a later read could find a newer journal
             info = helper.info()
-            from_seq, epoch = info.journal_next_seq, epoch or info.journal_epoch
+            from_seq = info.journal_next_seq if from_seq is None else from_seq
+            epoch = epoch or info.journal_epoch
         self.next_seq = from_seq
         self.epoch = epoch
         """The journal epoch being delivered (None until known, or from a helper before 1.3)."""

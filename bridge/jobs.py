@@ -193,7 +193,8 @@ class Session:
     are built when first asked for; the event stream (a ``logcat`` reader thread) starts when
     events are first read (:attr:`log`, :attr:`events`, a ``Job.wait_*``).
 
-    Which events a session delivers: from ``from_seq`` when given; otherwise, with
+    Which events a session delivers: from ``from_seq`` when given (of the journal ``epoch``; by
+    default the helper's when the session first uses it); otherwise, with
     ``events_since_open`` (the default), from the first thing the session did that can make one
     (a helper request, ``run``/``stop``/``timeout``, a condition change): the event stream starts
     just before it, so ``job.run(); job.wait_started()`` never misses the start, even after a
@@ -207,14 +208,18 @@ class Session:
     """
 
     def __init__(self, device: Device, helper: Helper | None = None, from_seq: int | None = None, *,
-                 events_since_open: bool = True, history_limit: int = EVENT_HISTORY_LIMIT) -> None:
+                 epoch: str | None = None, events_since_open: bool = True,
+                 history_limit: int = EVENT_HISTORY_LIMIT) -> None:
+        if epoch is not None and from_seq is None:
+            raise ValueError("a session's epoch names the journal its from_seq counts in: give from_seq too")
         self.device = device
         self._helper = helper
         self._ready: protocol.InfoResult | None = None
         self._start_seq = from_seq
-        self._start_epoch: str | None = None
-        """The journal epoch ``_start_seq`` counts in, when the session read it (PROTOCOL.md §5.6):
-        a ``pm clear`` between that read and the stream's start is then seen, not adopted silently."""
+        self._start_epoch = epoch
+        """The journal epoch ``_start_seq`` counts in (PROTOCOL.md §5.6): given, or the helper's
+        when the session first uses it. A ``pm clear`` between then and the stream's start is then
+        seen as a new epoch, not adopted with the old journal's seq."""
         self._events_since_open = events_since_open
         self._conditions: Conditions | None = None
         self._log = EventLog(history_limit)
@@ -236,6 +241,8 @@ class Session:
                 self._ready = self._helper.ensure_ready()
                 if self._start_seq is None and self._events_since_open:
                     self._start_seq, self._start_epoch = self._ready.journal_next_seq, self._ready.journal_epoch
+                elif self._start_seq is not None and self._start_epoch is None:
+                    self._start_epoch = self._ready.journal_epoch  # ``from_seq`` counts in today's journal
         return self._helper
 
     def before_action(self) -> None:

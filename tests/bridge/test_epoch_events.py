@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from bridge.adb.private import PrivateAdbServer
 from bridge.device import connect
 from bridge.events import EpochChanged, EventStream
@@ -91,3 +93,52 @@ def test_a_session_keeps_every_event_across_pm_clear(adb: PrivateAdbServer, seri
         notices = session.events.notices()
     assert second.seq <= 2
     assert len([n for n in notices if isinstance(n, EpochChanged)]) == 1
+
+
+def test_a_stream_from_a_given_seq_knows_its_epoch_when_it_is_constructed(adb: PrivateAdbServer,
+                                                                           serial: str) -> None:
+    # Seen in CI: the epoch was adopted by the reader thread's first journal read, so a ``pm clear``
+    # that came before that read made the stream take the new journal with the old one's seq.
+    helper = Helper(connect(serial, adb.server))
+    current = helper.info()
+    with EventStream(helper, from_seq=current.journal_next_seq) as stream:
+        assert current.journal_epoch is not None and stream.epoch == current.journal_epoch
+
+
+def test_a_session_from_a_given_seq_follows_a_pm_clear_made_before_its_stream_started(adb: PrivateAdbServer,
+                                                                                       serial: str) -> None:
+    # Seen in CI (bench/fault_matrix.py, "pm clear of the helper while watching": 0 of 4 delivered):
+    # the stream took the cleared journal's new epoch with the old journal's next seq, and dropped
+    # every new event below that seq as already delivered.
+    device = connect(serial, adb.server)
+    helper = Helper(device)
+    for job_id in range(1, 6):  # the old journal's next seq is well above the new one's events
+        helper.schedule(JobSpec(job_id, requires_charging=True))
+    with Session(device, from_seq=helper.info().journal_next_seq) as session:
+        old_epoch = session.helper.info().journal_epoch
+        device.shell(["pm", "clear", HELPER_PACKAGE], check=True)
+        for job_id in (6, 7):
+            helper.schedule(JobSpec(job_id, requires_charging=True))
+        seventh = session.log.wait_for(lambda e: e.kind is EventKind.SCHEDULED and e.job_id == 7, 20)
+        (notice,) = session.events.notices()
+    assert [e.job_id for e in session.log.snapshot() if e.kind is EventKind.SCHEDULED] == [6, 7]
+    assert isinstance(notice, EpochChanged) and notice.previous == old_epoch and notice.current == seventh.epoch
+    assert seventh.seq <= 3
+
+
+def test_a_session_takes_the_epoch_its_seq_counts_in(adb: PrivateAdbServer, serial: str) -> None:
+    device = connect(serial, adb.server)
+    helper = Helper(device)
+    start = helper.info()
+    device.shell(["pm", "clear", HELPER_PACKAGE], check=True)
+    helper.schedule(JobSpec(1, requires_charging=True))
+    with Session(device, from_seq=start.journal_next_seq, epoch=start.journal_epoch) as session:
+        first = session.log.wait_for(lambda e: e.kind is EventKind.SCHEDULED and e.job_id == 1, 20)
+        (notice,) = session.events.notices()
+    assert isinstance(notice, EpochChanged) and notice.previous == start.journal_epoch
+    assert notice.current == first.epoch != start.journal_epoch
+
+
+def test_a_session_refuses_an_epoch_without_the_seq_it_counts(adb: PrivateAdbServer, serial: str) -> None:
+    with pytest.raises(ValueError, match="give from_seq too"):
+        Session(connect(serial, adb.server), epoch="0123abcd")
