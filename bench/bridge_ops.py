@@ -30,12 +30,17 @@ import functools
 import json
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+if __package__ in (None, ""):  # run as ``python bench/bridge_ops.py``
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.script import run_script
 from bridge.adb.private import PrivateAdbServer
 from bridge.device import Device, connect
 from bridge.fleet import for_each_device
@@ -332,4 +337,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run_script(main, __file__))

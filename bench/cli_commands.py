@@ -41,6 +41,7 @@ if __package__ in (None, ""):  # run as ``python bench/cli_commands.py``
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bridge import helper_protocol as protocol
+from bench.script import run_script
 from bridge.adb.private import PrivateAdbServer
 from bridge.adb.server import bundled_adb_path
 from bridge.conditions.reading import readback_commands
@@ -264,6 +265,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
-
-
+    sys.exit(run_script(main, __file__))

@@ -27,6 +27,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as ``python bench/device_soak.py``
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.script import run_script
 from bridge.adb.private import PrivateAdbServer
 from bridge.device import Device, connect
 from bridge.fleet import for_each_device
@@ -106,4 +107,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_script(main, __file__))

@@ -48,6 +48,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as ``python bench/fault_matrix.py``
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.script import run_script
 from bench.fault_signals import SignalRow, signal_rows
 from bridge.adb.private import PrivateAdbServer
 from bridge.device import Device, connect
@@ -455,4 +456,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_script(main, __file__))

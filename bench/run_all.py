@@ -43,6 +43,7 @@ if __package__ in (None, ""):  # run as ``python bench/run_all.py``
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import bridge_ops, cli_commands, fault_matrix, shell_roundtrip
+from bench.script import run_script
 from bridge.adb.private import PrivateAdbServer
 
 
@@ -291,4 +292,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_script(main, __file__))

@@ -27,6 +27,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as ``python bench/session_soak.py``
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.script import run_script
 from bridge.adb.private import PrivateAdbServer
 from bridge.device import connect
 from bridge.jobs import Session
@@ -131,20 +132,17 @@ def soak(session: Session, minutes: float, window_s: float, device_pid: int) -> 
 
 
 def run(minutes: float, window_s: float) -> Summary:
-    adb = PrivateAdbServer().start()
-    try:
-        with open(os.devnull, "wb") as quiet, WorkerFleet(FleetSpec(count=1), workers=1, log=quiet) as fleet:
-            address = fleet.addresses[0]
-            adb.server.connect_device(address)
-            wait_online(adb.server, [address], time.monotonic() + 30)
-            session = Session(connect(address, adb.server))
-            try:
-                session.helper.leave_never_bucket()
-                return soak(session, minutes, window_s, fleet.pids[0])
-            finally:
-                session.close()
-    finally:
-        adb.stop()
+    with (PrivateAdbServer() as adb, open(os.devnull, "wb") as quiet,
+          WorkerFleet(FleetSpec(count=1), workers=1, log=quiet) as fleet):
+        address = fleet.addresses[0]
+        adb.server.connect_device(address)
+        wait_online(adb.server, [address], time.monotonic() + 30)
+        session = Session(connect(address, adb.server))
+        try:
+            session.helper.leave_never_bucket()
+            return soak(session, minutes, window_s, fleet.pids[0])
+        finally:
+            session.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,4 +171,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(run_script(main, __file__))

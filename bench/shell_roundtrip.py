@@ -21,10 +21,16 @@ import argparse
 import json
 import socket
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+if __package__ in (None, ""):  # run as ``python bench/shell_roundtrip.py``
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.script import run_script
 from bridge.adb.private import PrivateAdbServer
 from bridge.device import connect
 from jobctl_sim.harness import SimHarness
@@ -109,4 +115,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run_script(main, __file__))

@@ -116,7 +116,11 @@ class SimHarness:
         await asyncio.gather(*leftovers, return_exceptions=True)
 
     def __enter__(self) -> SimHarness:
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:  # a signal or a fault while the devices came up: stop what did
+            self.stop()
+            raise
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:

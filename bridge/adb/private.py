@@ -80,7 +80,11 @@ class PrivateAdbServer:
             shutil.rmtree(self.scratch_dir, ignore_errors=True)
 
     def __enter__(self) -> PrivateAdbServer:
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:  # a signal or a timeout while it came up: stop what did come up
+            self.stop()
+            raise
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
