@@ -3,7 +3,8 @@
 Fixtures:
 
 * ``jobctl_device`` -- a :class:`bridge.device.Device`: a fresh virtual device by default (with
-  a private adb server on a free port, both stopped at the end of the run), or the real device
+  a private adb server on a free port, both stopped at the end of the run, and when SIGTERM or
+  SIGHUP interrupts it as Ctrl-C does), or the real device
   named by ``--jobctl-serial SERIAL`` or ``$ANDROID_SERIAL``;
 * ``jobctl_session`` -- a :class:`bridge.jobs.Session` on it with the helper ready; every
   condition the test changes through ``session.conditions`` is restored after the test;
@@ -62,18 +63,16 @@ def _jobctl_target(request: pytest.FixtureRequest) -> Iterator[_Target]:
         yield _Target(connect(serial), virtual=False)
         return
     from bridge.adb.private import PrivateAdbServer
+    from bridge.signals import terminate_as_interrupt
     from jobctl_sim.harness import SimHarness
     from jobctl_sim.fleet import FleetSpec
 
-    adb = PrivateAdbServer().start()
-    sim = SimHarness(FleetSpec(api_level=request.config.getoption("--jobctl-api")))
-    try:
-        sim.start()
+    # SIGTERM or SIGHUP (a CI job cancelled, a terminal closed) would end pytest before any teardown:
+    # as Ctrl-C does, they interrupt the run, and the device and adb server below are stopped.
+    with (terminate_as_interrupt(), PrivateAdbServer() as adb,
+          SimHarness(FleetSpec(api_level=request.config.getoption("--jobctl-api"))) as sim):
         address = sim.connect(adb.server)[0]
         yield _Target(connect(address, adb.server), virtual=True)
-    finally:
-        sim.stop()
-        adb.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -11,30 +11,26 @@ from collections.abc import Iterator
 import pytest
 
 from bridge.adb.private import PrivateAdbServer
+from bridge.signals import terminate_as_interrupt
 from jobctl_sim.harness import SimHarness
 from jobctl_sim.fleet import FleetSpec
 
 
 @pytest.fixture(scope="session")
 def adb() -> Iterator[PrivateAdbServer]:
-    """The real adb server from the adbutils wheel, on a private port."""
-    server = PrivateAdbServer().start()
-    try:
+    """The real adb server from the adbutils wheel, on a private port (stopped too when SIGTERM or
+    SIGHUP interrupts the run, as Ctrl-C does)."""
+    with terminate_as_interrupt(), PrivateAdbServer() as server:
         yield server
-    finally:
-        server.stop()
-        assert not server.server.is_running(), "the private adb server survived kill-server"
+    assert not server.server.is_running(), "the private adb server survived kill-server"
 
 
 @pytest.fixture
 def sim(adb: PrivateAdbServer) -> Iterator[SimHarness]:
     """One virtual device (API 34, helper preinstalled), connected to the private adb server."""
-    harness = SimHarness(FleetSpec()).start()
-    try:
+    with SimHarness(FleetSpec()) as harness:
         harness.connect(adb.server)
         yield harness
-    finally:
-        harness.stop()
 
 
 @pytest.fixture

@@ -5,9 +5,8 @@ worker processes -- and exits with the shell's 128 + signal, one line on stderr.
 Seen: ``bench/fault_matrix.py`` killed with SIGTERM left its ``adb fork-server`` running (the
 default action ends Python before any ``with`` block cleans up).
 
-Each run gets a temporary directory of its own as ``TMPDIR``; everything the script starts runs
-with it (the adb server's ``HOME`` is a scratch directory inside it), so what a run left behind is
-found by its environment, and only that is killed afterwards."""
+Each run gets a temporary directory of its own as ``TMPDIR``; what it left behind is found by
+that (:mod:`tests.support.leftovers`), and only that is killed afterwards."""
 
 from __future__ import annotations
 
@@ -20,38 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.leftovers import adb_server_in, kill_all, started_in
+
 REPO = Path(__file__).resolve().parents[2]
 SCRIPTS = ["bridge_ops.py", "cli_commands.py", "device_soak.py", "fault_matrix.py", "run_all.py",
            "session_soak.py", "shell_roundtrip.py"]
 """Every script that starts a private adb server."""
-
-
-def _started_in(scratch: Path, exclude: int) -> list[int]:
-    """Pids of processes whose TMPDIR or HOME lies in ``scratch`` (what one run started)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == exclude:
-            continue
-        try:
-            environ = (entry / "environ").read_bytes().split(b"\0")
-        except OSError:
-            continue  # gone, or not ours
-        for variable in environ:
-            name, _, value = variable.partition(b"=")
-            if name in (b"TMPDIR", b"HOME") and value.decode(errors="replace").startswith(str(scratch)):
-                found.append(int(entry.name))
-                break
-    return found
-
-
-def _adb_server_in(scratch: Path, exclude: int) -> bool:
-    for pid in _started_in(scratch, exclude):
-        try:
-            if b"fork-server" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                return True
-        except OSError:
-            continue
-    return False
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="finds processes through /proc")
@@ -64,19 +37,18 @@ def test_a_benchmark_ended_by_a_signal_stops_everything_it_started(script: str, 
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
-        while not _adb_server_in(tmp_path, proc.pid):
+        while not adb_server_in(tmp_path, proc.pid):
             assert proc.poll() is None, f"{script} ended before its adb server came up: {proc.communicate()[1]}"
             assert time.monotonic() < deadline, f"{script} started no adb server within 60 s"
             time.sleep(0.05)
         proc.send_signal(signum)
         _, stderr = proc.communicate(timeout=60)
-        left = _started_in(tmp_path, proc.pid)
+        left = started_in(tmp_path, proc.pid)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-        for pid in _started_in(tmp_path, proc.pid):
-            os.kill(pid, signal.SIGKILL)
+        kill_all(tmp_path, proc.pid)
     assert not left, f"{script} left {len(left)} process(es) running after {signum.name}"
     assert proc.returncode == 128 + signum, stderr
     assert stderr.strip().splitlines() == [f"{script}: terminated by {signum.name}"], stderr

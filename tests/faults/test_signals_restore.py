@@ -141,7 +141,8 @@ def test_ctrl_c_to_jobctl_in_the_middle_of_a_device_change_puts_back_what_it_had
 def test_the_snapshot_leaves_the_programs_own_signal_handlers_alone_and_puts_back_the_defaults(
         device: Device) -> None:
     conditions = Conditions(device)
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    # As a program starts (the suite's own fixtures turn SIGTERM into an interrupt while they run).
+    previous_term = signal.signal(signal.SIGTERM, signal.SIG_DFL)
     previous_hup = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # nohup: stays ignored
     try:
         with conditions.snapshot():
@@ -150,6 +151,7 @@ def test_the_snapshot_leaves_the_programs_own_signal_handlers_alone_and_puts_bac
         assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
         assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
     finally:
+        signal.signal(signal.SIGTERM, previous_term)
         signal.signal(signal.SIGHUP, previous_hup)
 
 
