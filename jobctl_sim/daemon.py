@@ -21,9 +21,11 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from bridge.adb.server import AdbServer, ServerAddress
 from bridge.errors import JobctlError
@@ -265,12 +267,15 @@ def start(spec: FleetSpec, server: AdbServer | None = None, state_dir: Path | No
         "--api", str(spec.api_level), "--port", str(spec.first_port), "--host", spec.host,
         "--speed", repr(spec.speed), "--adb-server", str(server.address), "--log-file", str(log_path),
     ] + (["--no-helper"] if not spec.helper else [])
-    with open(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as log:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True, env=_daemon_env())
-    record_path = state_dir / RECORD_DIR / f"{process.pid}.json"
-    deadline = time.monotonic() + timeout
+    process: subprocess.Popen[bytes] | None = None
     try:
+        # A signal while Popen spawns would leave a daemon nobody holds: it waits until Popen returned.
+        with _signals_deferred(), open(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600),
+                                       "ab") as log:
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                       start_new_session=True, env=_daemon_env())
+        record_path = state_dir / RECORD_DIR / f"{process.pid}.json"
+        deadline = time.monotonic() + timeout
         while not record_path.exists():
             if process.poll() is not None:
                 raise SimError(f"the virtual device daemon exited with {process.returncode}: {_tail(log_path)}")
@@ -283,10 +288,40 @@ def start(spec: FleetSpec, server: AdbServer | None = None, state_dir: Path | No
             server.connect_device(device.address)
         wait_online(server, [d.address for d in record.devices], deadline)
     except BaseException:  # an error, Ctrl-C, SIGTERM: no daemon is left running, no record behind
-        with _signals_held():
-            _abandon(process, server, state_dir)
+        if process is not None:
+            with _signals_held():
+                _abandon(process, server, state_dir)
         raise
     return record
+
+
+_STOPPING_SIGNALS: tuple[int, ...] = tuple(
+    s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None)
+"""The signals that end a ``jobctl`` command (Ctrl-C, ``kill``, a closed terminal)."""
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold back SIGINT, SIGTERM and SIGHUP until the block ends, then deliver the first one that
+    came to the handler that was in place (main thread only). For a step that must not be cut in
+    two, such as spawning a process whose handle the caller needs to clean up."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+
+    def remember(signum: int, frame: object) -> None:
+        arrived.append(signum)
+
+    previous = {s: signal.signal(s, remember) for s in _STOPPING_SIGNALS}
+    try:
+        yield
+    finally:
+        _restore_handlers(previous)
+        if arrived:
+            signal.raise_signal(arrived[0])  # the handler it would have met (Python runs it here)
 
 
 @contextlib.contextmanager
@@ -298,12 +333,16 @@ def _signals_held() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
-    previous = {s: signal.signal(s, signal.SIG_IGN) for s in held}
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in _STOPPING_SIGNALS}
     try:
         yield
     finally:
-        for s, handler in previous.items():
+        _restore_handlers(previous)
+
+
+def _restore_handlers(previous: Mapping[int, Callable[[int, FrameType | None], Any] | int | None]) -> None:
+    for s, handler in previous.items():
+        if handler is not None:  # None: installed outside Python, nothing to put back from here
             signal.signal(s, handler)
 
 

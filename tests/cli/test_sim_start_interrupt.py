@@ -84,3 +84,36 @@ def test_a_signal_during_sim_start_leaves_no_daemon_and_exits_with_one_line(
     assert out == ""
     leftovers = sorted(p.name for p in (state_dir / "sims").glob("*")) if (state_dir / "sims").exists() else []
     assert leftovers == []
+
+
+def test_a_signal_while_popen_spawns_the_daemon_still_ends_the_daemon(
+        adb: PrivateAdbServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Seen in CI (the "spawned" point above, under load): SIGTERM after the daemon's exec but
+    # before subprocess.Popen returned lost the daemon's handle, so nothing abandoned it.
+    from bridge.signals import Terminated, raise_terminated
+    from jobctl_sim import daemon
+    from jobctl_sim.fleet import FleetSpec
+
+    state_dir = tmp_path / "state"
+    real_popen = subprocess.Popen
+
+    def popen_then_signal(*args, **kwargs):  # type: ignore[no-untyped-def]
+        process = real_popen(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)  # handled before this returns (os.kill checks signals)
+        return process
+
+    previous = signal.signal(signal.SIGTERM, raise_terminated)  # as `jobctl` runs every command
+    monkeypatch.setattr(daemon.subprocess, "Popen", popen_then_signal)
+    try:
+        with pytest.raises(Terminated):
+            daemon.start(FleetSpec(), adb.server, state_dir)
+        monkeypatch.undo()
+        survivors = [] if wait_until(lambda: not _daemons(state_dir), 10) else _daemons(state_dir)
+    finally:
+        monkeypatch.undo()
+        signal.signal(signal.SIGTERM, previous)
+        for pid in _daemons(state_dir):
+            os.kill(pid, signal.SIGKILL)
+    assert survivors == []
+    leftovers = sorted(p.name for p in (state_dir / "sims").glob("*")) if (state_dir / "sims").exists() else []
+    assert leftovers == []
