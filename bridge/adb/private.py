@@ -24,11 +24,23 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+PORT_ATTEMPTS = 5
+"""Ports a :class:`PrivateAdbServer` tries when the ones it chose are taken before adb binds them."""
+ADDRESS_IN_USE = "Address already in use"
+"""What adb's start-up log says when its listener's port is taken (``could not install
+*smartsocket* listener: Address already in use``, adb 36.0.0)."""
+
+
+class _PortTaken(Exception):
+    """The port was taken before adb could listen on it."""
+
+
 class PrivateAdbServer:
     """Start with :meth:`start` (or ``with``); :meth:`stop` kills exactly this server."""
 
     def __init__(self, port: int | None = None, scratch_dir: Path | None = None) -> None:
         self.port = port or free_port()
+        self._own_port = port is None
         self._own_scratch = scratch_dir is None
         self.scratch_dir = scratch_dir or Path(tempfile.mkdtemp(prefix="jobctl-adb-"))
         self.server = AdbServer(ServerAddress("127.0.0.1", self.port))
@@ -47,11 +59,28 @@ class PrivateAdbServer:
                               text=True, timeout=timeout, env=self.env)
 
     def start(self, timeout: float = 20.0) -> PrivateAdbServer:
+        """Start the server. A port it chose itself and found taken by the time adb binds it (any
+        client connection may have got it as its local port) is chosen again, up to
+        :data:`PORT_ATTEMPTS` times; a port the caller named is never changed."""
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            try:
+                return self._start_on_port(timeout)
+            except _PortTaken as taken:
+                if not self._own_port or attempt == PORT_ATTEMPTS:
+                    raise AdbServerError(str(taken)) from None
+                self.port = free_port()
+                self.server = AdbServer(ServerAddress("127.0.0.1", self.port))
+        raise AssertionError("unreachable")
+
+    def _start_on_port(self, timeout: float) -> PrivateAdbServer:
         if self.server.is_running():
-            raise AdbServerError(f"port {self.port} is already taken")
+            raise _PortTaken(f"port {self.port} is already taken")
         result = self.adb("start-server", timeout=timeout)
         if result.returncode != 0:
-            raise AdbServerError(f"adb start-server on port {self.port} failed: {result.stderr.strip()}")
+            failure = f"adb start-server on port {self.port} failed: {result.stderr.strip()}"
+            if ADDRESS_IN_USE in result.stderr:
+                raise _PortTaken(failure)
+            raise AdbServerError(failure)
         deadline = time.monotonic() + timeout
         while not self.server.is_running():
             if time.monotonic() > deadline:
@@ -67,7 +96,10 @@ class PrivateAdbServer:
             if time.monotonic() > deadline:
                 raise AdbServerError(f"the adb server on port {self.port} did not exit")
             time.sleep(0.02)
-        self.start(timeout)
+        try:
+            self._start_on_port(timeout)  # the same port: its clients know it
+        except _PortTaken as taken:
+            raise AdbServerError(str(taken)) from None
 
     def stop(self, timeout: float = 10.0) -> None:
         """Kill this server and wait until its port is free."""
