@@ -12,7 +12,8 @@ gives SIGTERM and SIGHUP the same path for as long as the snapshot is active:
   installed itself, or ``SIG_IGN``, is the program's choice and is left alone;
 * the handler raises :class:`Terminated`, a :class:`KeyboardInterrupt` (so every ``except
   KeyboardInterrupt`` that cleans up, the snapshot's included, runs), carrying the signal;
-* on exit the previous handlers are put back: nothing stays installed behind the caller's back.
+* on exit the previous handlers are put back (unless the program installed its own in the
+  meantime, which stays): nothing stays installed behind the caller's back.
 """
 
 from __future__ import annotations
@@ -71,4 +72,5 @@ def terminate_as_interrupt() -> Iterator[tuple[signal.Signals, ...]]:
         yield tuple(previous)
     finally:
         for signum, handler in previous.items():
-            signal.signal(signum, handler)  # type: ignore[arg-type]
+            if signal.getsignal(signum) is raise_terminated:  # not a handler the program set meanwhile
+                signal.signal(signum, handler)  # type: ignore[arg-type]
