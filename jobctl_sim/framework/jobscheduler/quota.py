@@ -206,6 +206,18 @@ class QuotaTracker:
             return True
         return self.window_used(js.package, bucket, now, running) < quota[0]
 
+    def time_until_consumed(self, package: str, bucket: StandbyBucket, now: int,
+                            running: Iterable[RunningSpan]) -> int | None:
+        """``getTimeUntilQuotaConsumedLocked``: how long the running ``Timer`` may go on before the
+        package has used the bucket's allowed time in its window (None: the bucket never runs out).
+        Sessions that slide out of the window meanwhile only make the real moment later; the
+        cutoff's handler (``MSG_REACHED_QUOTA``) checks again when it fires and posts itself anew
+        while time remains, and so does the model's evaluation at that moment."""
+        quota = quota_of(bucket, self.api_level)
+        if quota is None or bucket == StandbyBucket.NEVER:
+            return None
+        return max(0, quota[0] - self.window_used(package, bucket, now, running))
+
     def refills(self, js: JobStatus) -> bool:
         """The job is held back by a quota that refills with time."""
         return quota_of(js.bucket, self.api_level) is not None

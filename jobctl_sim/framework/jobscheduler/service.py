@@ -229,7 +229,7 @@ class JobSchedulerService:
             self.contexts.start(self.pending.pop(0), self.device_facts(), self.now())
         marks = self.pump_scope.after(now, self._active_packages(), plan.named if plan.narrow else self.jobs.values(),
                                   not plan.narrow, apps, self.quota.refills)
-        self._arm_alarm(now, *marks)
+        self._arm_alarm(now, *marks, self._quota_cutoff(now))
 
     def _tracked(self, js: JobStatus) -> bool:
         return self.jobs.get(js.key) is js
@@ -258,12 +258,21 @@ class JobSchedulerService:
                 self.contexts.stop(ex, reason, InternalStopReason.INTERNAL_STOP_REASON_CONSTRAINTS_NOT_SATISFIED,
                                    "cancelled due to unsatisfied constraints")
 
-    def _arm_alarm(self, now: int, next_change: int | None, refill_wait: bool) -> None:
-        """One alarm at the next time-based change (delay end, deadline, quota refill)."""
+    def _quota_cutoff(self, now: int) -> int | None:
+        """When the first package running charged jobs runs out of quota (QuotaController's
+        ``Timer.scheduleCutoff``: ``MSG_REACHED_QUOTA`` after ``getTimeUntilQuotaConsumedLocked``);
+        its jobs are stopped with ``STOP_REASON_QUOTA`` by the evaluation the alarm asks for."""
+        running = list(self.contexts.running_spans())
+        left = (self.quota.time_until_consumed(package, self.facts.bucket(package), now, running)
+                for package in {package for package, _ in running})
+        return min((now + ms for ms in left if ms), default=None)  # 0: out already, this pump stopped it
+
+    def _arm_alarm(self, now: int, next_change: int | None, refill_wait: bool, quota_cutoff: int | None) -> None:
+        """One alarm at the next time-based change (delay end, deadline, quota refill, quota cutoff)."""
         if self._alarm is not None:
             self._alarm.cancel()
             self._alarm = None
-        times = [] if next_change is None else [next_change]
+        times = [t for t in (next_change, quota_cutoff) if t is not None]
         if refill_wait:
             times.append(now + REFILL_CHECK_MS)
         if times:
