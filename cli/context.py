@@ -45,13 +45,13 @@ class GlobalOptions:
 
         return connect(self.serial, self.server(), wait=device_wait(), on_wait=_tell_waiting)
 
-    def session(self, from_seq: int | None = None) -> Session:
+    def session(self) -> Session:
         """A :class:`bridge.jobs.Session` on the chosen device. It opens nothing until used: a
         command pays for the helper's ``info`` only if it uses the helper, and for the event stream
-        only if it reads events (then from that moment, or ``from_seq``). Close it (``with``)."""
+        only if it reads events (then from that moment). Close it (``with``)."""
         from bridge.jobs import Session
 
-        return Session(self.device(), from_seq=from_seq, events_since_open=False)
+        return Session(self.device(), events_since_open=False)
 
 
 def _tell_waiting(error: JobctlError, seconds: float) -> None:
