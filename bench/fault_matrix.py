@@ -48,8 +48,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as ``python bench/fault_matrix.py``
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.script import run_script
 from bench.fault_signals import SignalRow, signal_rows
+from bench.script import run_script
 from bridge.adb.private import PrivateAdbServer
 from bridge.device import Device, connect
 from bridge.errors import JobctlError
