@@ -13,18 +13,25 @@ vanished counts once.
   the same signals;
 * two such programs start at once: one holds the device's conditions lease, the other is refused
   (:class:`~bridge.conditions.lease.ConditionsBusyError`) and changes nothing; both then end.
+
+Every program starts with the three signals at their defaults, as a terminal starts it, whatever
+the bench inherited: a signal the bench ignores (a background job ignores SIGINT, ``nohup``
+SIGHUP) would otherwise be ignored by the program too, and its row would measure nothing. And
+each ``jobctl`` row starts with Wi-Fi on, so its wait for Wi-Fi off waits for that program.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -142,6 +149,8 @@ def _first_line(process: subprocess.Popen[str]) -> str:
 
 def signal_jobctl(adb: PrivateAdbServer, sim: SimHarness, device: Device, signum: int) -> tuple[int, int]:
     """``jobctl device network none`` held with Wi-Fi off, then ``signum``: (conditions changed, exit code)."""
+    if not _wifi_enabled(device):  # an earlier row left it off (counted there): start as the first row did
+        Conditions(device).set_wifi(True)
     before = readback(device)
     sim.run(lambda: sim.devices[0].faults.arm(CommandFault(FaultAction.DELAY, "settings get global mobile_data",
                                                            delay=60)))
@@ -149,12 +158,37 @@ def signal_jobctl(adb: PrivateAdbServer, sim: SimHarness, device: Device, signum
     process = subprocess.Popen([sys.executable, "-m", "cli.main", "-s", device.serial, "device", "network", "none"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
     try:
-        _wait(lambda: "Wifi is disabled" in device.shell("cmd wifi status").text, 60, "jobctl to turn Wi-Fi off")
+        _wait(lambda: not _wifi_enabled(device), 60, "jobctl to turn Wi-Fi off")
         process.send_signal(signum)
         code, _ = _finish(process)
     finally:
         sim.run(sim.devices[0].faults.disarm)
     return len(changed(before, readback(device))), code
+
+
+def _wifi_enabled(device: Device) -> bool:
+    return "Wifi is enabled" in device.shell("cmd wifi status").text
+
+
+@contextlib.contextmanager
+def _signals_at_default_in_children() -> Iterator[None]:
+    """For the block, each of :data:`SIGNALS` the bench ignores gets a handler that does nothing:
+    the bench still ignores it, and a program it starts gets it at its default (``exec`` resets
+    caught signals, not ignored ones). Main thread only; the previous handlers come back after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, _ignore) for signum in SIGNALS
+                if signal.getsignal(signum) is signal.SIG_IGN}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _ignore(signum: int, frame: object) -> None:
+    """A handler that does what SIG_IGN does, but is not inherited by the programs started."""
 
 
 def signal_snapshot(adb: PrivateAdbServer, device: Device, signum: int) -> tuple[int, int]:
@@ -184,6 +218,11 @@ def concurrent_snapshots(adb: PrivateAdbServer, device: Device) -> tuple[int, st
 
 
 def signal_rows(adb: PrivateAdbServer, sim: SimHarness, device: Device, trials: int) -> list[SignalRow]:
+    with _signals_at_default_in_children():
+        return _signal_rows(adb, sim, device, trials)
+
+
+def _signal_rows(adb: PrivateAdbServer, sim: SimHarness, device: Device, trials: int) -> list[SignalRow]:
     rows: list[SignalRow] = []
     for signum in SIGNALS:
         name = signal.Signals(signum).name

@@ -60,3 +60,38 @@ def test_the_table_has_a_line_per_row_and_the_totals() -> None:
     assert "drop x1; 1 host call(s) failed" in dropped
     assert table[-1] == ("totals: 1 lost, 2 duplicated, 1 forged accepted, 0 conditions left changed"
                          "  (QUICK smoke run)")
+
+
+SIGNAL_ROWS_IGNORING = """
+import json, signal, sys
+from dataclasses import asdict
+for signum in (signal.SIGINT, signal.SIGHUP):
+    signal.signal(signum, signal.SIG_IGN)  # a background job (SIGINT), nohup (SIGHUP)
+from bench.fault_signals import signal_rows
+from bridge.adb.private import PrivateAdbServer
+from bridge.device import connect
+from bridge.helper import Helper
+from jobctl_sim.harness import SimHarness
+
+with PrivateAdbServer() as adb, SimHarness() as sim:
+    device = connect(sim.connect(adb.server)[0], adb.server)
+    Helper(device).ensure_ready()
+    rows = signal_rows(adb, sim, device, 1)
+print(json.dumps([asdict(row) for row in rows]))
+"""
+
+
+def test_the_signal_rows_measure_the_same_when_the_bench_itself_ignores_sigint_and_sighup() -> None:
+    # Seen: run in the background (SIGINT ignored) the SIGINT row's jobctl inherited the ignored
+    # SIGINT, ran its change to the end (5 conditions "left changed"), and left Wi-Fi off, so the
+    # next row signalled its jobctl before it had started (exit -15).
+    proc = subprocess.run([sys.executable, "-c", SIGNAL_ROWS_IGNORING], capture_output=True, text=True,
+                          timeout=600, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    signals = {row["fault"]: row for row in json.loads(proc.stdout)}
+    assert list(signals) == SIGNAL_ROWS
+    assert all(row["changed"] == 0 for row in signals.values()), signals
+    codes = {name: row["note"] for name, row in signals.items() if "jobctl" in name}
+    assert codes == {"SIGINT to `jobctl device network none`": "exit 130",
+                     "SIGTERM to `jobctl device network none`": "exit 143",
+                     "SIGHUP to `jobctl device network none`": "exit 129"}
