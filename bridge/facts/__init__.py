@@ -2,10 +2,11 @@
 
 ``aosp.toml`` is the one source for the JobScheduler constants (stop reasons, internal stop
 reasons, pending-job reasons, constraint bits, priorities, standby buckets, network types,
-backoff policies and JobInfo's limits), each with the API level that added it and the AOSP file
-that declares it. :mod:`bridge.model.enums` (the host) and ``jobctl_sim.framework.aosp_constants``
-(the virtual device) hold static copies; ``tests/facts`` checks them, and the Java helper's name
-tables, against this file.
+backoff policies, JobInfo's limits and ``cmd jobscheduler``'s error codes), each with the API
+level that added it and the AOSP file that declares it. :mod:`bridge.model.enums` and
+:mod:`bridge.job_verbs` (the host) and ``jobctl_sim.framework.aosp_constants`` (the virtual device)
+hold static copies; ``tests/facts`` checks them, and the Java helper's name tables, against this
+file.
 """
 
 from __future__ import annotations

@@ -177,8 +177,16 @@ MIN_PERIOD_MILLIS = 15 * 60 * 1000
 MIN_FLEX_MILLIS = 5 * 60 * 1000
 """JobInfo.getMinFlexMillis() (API 24)."""
 
+CMD_ERR_NO_PACKAGE = -1000
+"""``JobSchedulerShellCommand.CMD_ERR_NO_PACKAGE`` (hidden): the package is not installed."""
+CMD_ERR_NO_JOB = -1001
+"""``JobSchedulerShellCommand.CMD_ERR_NO_JOB``: the package has no such job."""
+CMD_ERR_CONSTRAINTS = -1002
+"""``JobSchedulerShellCommand.CMD_ERR_CONSTRAINTS``: ``run`` without ``-f`` and the constraints unmet."""
+
 
 __all__ = [
+    "CMD_ERR_CONSTRAINTS", "CMD_ERR_NO_JOB", "CMD_ERR_NO_PACKAGE",
     "DEFAULT_INITIAL_BACKOFF_MILLIS", "MAX_BACKOFF_DELAY_MILLIS", "MIN_BACKOFF_MILLIS", "MIN_FLEX_MILLIS",
     "MIN_PERIOD_MILLIS", "NETWORK_BYTES_UNKNOWN", "BackoffPolicy", "ConstraintFlag", "InternalStopReason",
     "JobStatusConstraint", "NetworkType", "PendingJobReason", "Priority", "StandbyBucket", "StopReason",

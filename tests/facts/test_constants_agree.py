@@ -61,7 +61,7 @@ def members(enum_class: type[enum.Enum]) -> dict[str, int]:
 def test_the_data_file_follows_its_schema_and_cites_a_source_and_level_for_every_entry() -> None:
     assert {g.id for g in FACTS.groups} == {
         "stop_reason", "internal_stop_reason", "pending_job_reason", "constraint_flag", "job_status_constraint",
-        "priority", "standby_bucket", "network_type", "backoff_policy", "job_info_limit"}
+        "priority", "standby_bucket", "network_type", "backoff_policy", "job_info_limit", "shell_command_error"}
     for group in FACTS.groups:
         assert group.java.startswith(("android.", "com.android.")), group.id
         for entry in group.entries:
@@ -133,6 +133,14 @@ def test_the_host_protocol_tokens_name_the_platform_constants() -> None:
         name.lower(): value for name, value in FACTS.group("backoff_policy").values().items()}
 
 
+def test_the_hosts_exit_statuses_are_the_low_byte_of_the_shell_command_errors() -> None:
+    from bridge import job_verbs
+
+    low_bytes = {name: value & 0xFF for name, value in FACTS.group("shell_command_error").values().items()}
+    assert low_bytes == {"NO_PACKAGE": job_verbs.EXIT_NO_PACKAGE, "NO_JOB": job_verbs.EXIT_NO_JOB,
+                         "CONSTRAINTS": job_verbs.EXIT_CONSTRAINTS}
+
+
 def test_the_host_limits_agree_with_the_data_file() -> None:
     from bridge.model import NETWORK_BYTES_UNKNOWN
     from bridge.validation import MIN_TIME_WINDOW_MS
@@ -165,15 +173,21 @@ def test_the_virtual_device_constants_agree_with_the_data_file() -> None:
     assert_copy_agrees("job_status_constraint", members(sim.JobStatusConstraint), "sim JobStatusConstraint")
     limits = {name: getattr(sim, name) for name in FACTS.group("job_info_limit").values()}
     assert_copy_agrees("job_info_limit", limits, "sim JobInfo limits")
+    errors = {name: getattr(sim, "CMD_ERR_" + name) for name in FACTS.group("shell_command_error").values()}
+    assert_copy_agrees("shell_command_error", errors, "sim JobSchedulerShellCommand errors")
 
 
 def test_the_virtual_device_has_one_copy_of_each_enum() -> None:
     """The JobScheduler model, the standby controller and the constraint table use the one copy."""
     from jobctl_sim.framework.jobscheduler import constraints, model
 
+    from jobctl_sim.framework.jobscheduler import shell
+
     for name in ("StopReason", "InternalStopReason", "PendingJobReason", "NetworkType", "BackoffPolicy", "Priority",
                  "StandbyBucket", "ConstraintFlag", "NETWORK_BYTES_UNKNOWN", "MIN_PERIOD_MILLIS"):
         assert getattr(model, name) is getattr(sim, name), name
+    for name in ("CMD_ERR_NO_PACKAGE", "CMD_ERR_NO_JOB", "CMD_ERR_CONSTRAINTS"):
+        assert getattr(shell, name) is getattr(sim, name), name
     assert constraints.C is sim.JobStatusConstraint
     standby = pytest.importorskip("jobctl_sim.framework.standby")
     assert standby.StandbyBucket is sim.StandbyBucket

@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from jobctl_sim.framework.aosp_constants import CMD_ERR_CONSTRAINTS, CMD_ERR_NO_JOB, CMD_ERR_NO_PACKAGE
 from jobctl_sim.framework.jobscheduler.execution import Execution
 from jobctl_sim.framework.jobscheduler.model import InternalStopReason, StopReason
 from jobctl_sim.framework.jobscheduler.shell_help import help_text
@@ -73,10 +74,6 @@ CHECKED_OPERATIONS: dict[str, str] = {
     "trigger-dock-state": "trigger wireless charging dock state",
 }
 """``JobSchedulerShellCommand``: the operation each verb's ``checkPermission`` names."""
-
-CMD_ERR_NO_PACKAGE = -1000
-CMD_ERR_NO_JOB = -1001
-CMD_ERR_CONSTRAINTS = -1002
 
 
 class UnknownOption(Exception):
