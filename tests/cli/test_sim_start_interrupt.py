@@ -88,7 +88,7 @@ def test_a_signal_during_sim_start_leaves_no_daemon_and_exits_with_one_line(
 
 def test_a_signal_while_popen_spawns_the_daemon_still_ends_the_daemon(
         adb: PrivateAdbServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Seen in CI (the "spawned" point above, under load): SIGTERM after the daemon's exec but
+    # Seen in a full local run (the "spawned" point above, under load): SIGTERM after the daemon's exec but
     # before subprocess.Popen returned lost the daemon's handle, so nothing abandoned it.
     from bridge.signals import Terminated, raise_terminated
     from jobctl_sim import daemon

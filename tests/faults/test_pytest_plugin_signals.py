@@ -43,12 +43,19 @@ def _run_until_waiting(project: Path, args: list[str], new_session: bool) -> sub
                             cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
                             start_new_session=new_session)
     log.close()
-    deadline = time.monotonic() + 90
-    while not (project / "waiting").exists():
-        assert proc.poll() is None, f"pytest ended before the test ran:\n{_output(project)}"
-        assert time.monotonic() < deadline, f"the test did not start within 90 s:\n{_output(project)}"
-        time.sleep(0.05)
-    assert adb_server_in(scratch, proc.pid), "the plugin's adb server is not up"
+    try:
+        deadline = time.monotonic() + 90
+        while not (project / "waiting").exists():
+            assert proc.poll() is None, f"pytest ended before the test ran:\n{_output(project)}"
+            assert time.monotonic() < deadline, f"the test did not start within 90 s:\n{_output(project)}"
+            time.sleep(0.05)
+        assert adb_server_in(scratch, proc.pid), "the plugin's adb server is not up"
+    except BaseException:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        kill_all(scratch, proc.pid)
+        raise
     return proc
 
 
