@@ -5,13 +5,13 @@ user runs it (tiny counts), not a performance test: no timings are asserted."""
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 from bench import fault_matrix
 from bench.fault_signals import SignalRow
 from tests.bench.test_run_all import port_is_listening
+from tests.support.leftovers import run_in
 
 REPO = Path(__file__).resolve().parents[2]
 SIGNAL_ROWS = [*(f"{name} to {target}" for name in ("SIGINT", "SIGTERM", "SIGHUP")
@@ -19,9 +19,9 @@ SIGNAL_ROWS = [*(f"{name} to {target}" for name in ("SIGINT", "SIGTERM", "SIGHUP
                "two concurrent snapshots"]
 
 
-def test_a_quick_run_measures_every_row_clean_and_stops_its_adb_server() -> None:
-    proc = subprocess.run([sys.executable, str(REPO / "bench" / "fault_matrix.py"), "--quick", "--json",
-                           "--events", "1"], capture_output=True, text=True, timeout=600, cwd=REPO)
+def test_a_quick_run_measures_every_row_clean_and_stops_its_adb_server(tmp_path: Path) -> None:
+    proc = run_in(tmp_path, [sys.executable, str(REPO / "bench" / "fault_matrix.py"), "--quick", "--json",
+                             "--events", "1"], timeout=600, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     document = json.loads(proc.stdout)
     assert document["quick"] is True and document["settings"]["events"] == 1
@@ -81,12 +81,11 @@ print(json.dumps([asdict(row) for row in rows]))
 """
 
 
-def test_the_signal_rows_measure_the_same_when_the_bench_itself_ignores_sigint_and_sighup() -> None:
+def test_the_signal_rows_measure_the_same_when_the_bench_itself_ignores_sigint_and_sighup(tmp_path: Path) -> None:
     # Seen: run in the background (SIGINT ignored) the SIGINT row's jobctl inherited the ignored
     # SIGINT, ran its change to the end (5 conditions "left changed"), and left Wi-Fi off, so the
     # next row signalled its jobctl before it had started (exit -15).
-    proc = subprocess.run([sys.executable, "-c", SIGNAL_ROWS_IGNORING], capture_output=True, text=True,
-                          timeout=600, cwd=REPO)
+    proc = run_in(tmp_path, [sys.executable, "-c", SIGNAL_ROWS_IGNORING], timeout=600, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     signals = {row["fault"]: row for row in json.loads(proc.stdout)}
     assert list(signals) == SIGNAL_ROWS

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from bench import cli_commands
+from tests.support.leftovers import run_in
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -57,9 +58,9 @@ def port_is_listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_quick_json_run_reports_every_figure_and_ratio_and_stops_its_adb_server() -> None:
-    proc = subprocess.run([sys.executable, str(REPO / "bench" / "run_all.py"), "--quick", "--json"],
-                          capture_output=True, text=True, timeout=300, cwd=REPO)
+def test_quick_json_run_reports_every_figure_and_ratio_and_stops_its_adb_server(tmp_path: Path) -> None:
+    proc = run_in(tmp_path, [sys.executable, str(REPO / "bench" / "run_all.py"), "--quick", "--json"],
+                  timeout=300, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     document = json.loads(proc.stdout)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
 from pathlib import Path
 
 
@@ -47,3 +48,14 @@ def kill_all(scratch: Path, exclude: int | None = None) -> None:
     for pid in started_in(scratch, exclude):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+
+
+def run_in(scratch: Path, args: list[str], timeout: float, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``subprocess.run`` with ``scratch`` as the program's ``TMPDIR``; whatever it left running
+    when it ended -- killed by a timeout, or the test's own timeout -- is killed afterwards."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        return subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=cwd,
+                              env={**os.environ, "TMPDIR": str(scratch)})
+    finally:
+        kill_all(scratch)
