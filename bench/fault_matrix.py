@@ -169,10 +169,8 @@ class Row:
                 continue  # before the row
             self.truth[(event.epoch, event.seq)] = event
 
-    def wait_delivered(self) -> None:
-        """Until the session delivered what the journal holds now (at most :data:`CATCH_UP_S`)."""
-        self.read_truth()
-        deadline = time.monotonic() + CATCH_UP_S
+    def wait_delivered(self, deadline: float) -> None:
+        """Until the session delivered every event of :attr:`truth`, or ``deadline`` (monotonic)."""
         while not self.truth.keys() <= self._delivered_keys() and time.monotonic() < deadline:
             time.sleep(0.01)
 
@@ -196,8 +194,7 @@ class Row:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{name}: the marker job {marker} never reached the journal")
             time.sleep(0.05)
-        while not self.truth.keys() <= self._delivered_keys() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        self.wait_delivered(deadline)
         self.marker_latency = latency
         delivered = self.session.log.snapshot()
         evidence = self._evidence()
@@ -311,7 +308,8 @@ def _pm_clear(bench: Bench, row: Row) -> None:
     # "While watching": the session has seen the events before the clear. An event the clear wipes
     # before any reader saw it exists only as a logcat line nobody can confirm, so it is never
     # believed (bridge.events); on a busy machine the stream's first read can come that late.
-    row.wait_delivered()  # also keeps what the journal held: the clear wipes it
+    row.read_truth()  # the clear wipes the journal: keep what it held
+    row.wait_delivered(time.monotonic() + CATCH_UP_S)
     bench.device.shell(["pm", "clear", HELPER_PACKAGE], check=True)
 
 

@@ -20,8 +20,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import FrameType
@@ -305,21 +306,15 @@ def _signals_deferred() -> Iterator[None]:
     """Hold back SIGINT, SIGTERM and SIGHUP until the block ends, then deliver the first one that
     came to the handler that was in place (main thread only). For a step that must not be cut in
     two, such as spawning a process whose handle the caller needs to clean up."""
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
     arrived: list[int] = []
 
-    def remember(signum: int, frame: object) -> None:
+    def remember(signum: int, frame: FrameType | None) -> None:
         arrived.append(signum)
 
-    previous = {s: signal.signal(s, remember) for s in _STOPPING_SIGNALS}
     try:
-        yield
+        with _stopping_signals_go_to(remember):
+            yield
     finally:
-        _restore_handlers(previous)
         if arrived:
             signal.raise_signal(arrived[0])  # the handler it would have met (Python runs it here)
 
@@ -328,22 +323,24 @@ def _signals_deferred() -> Iterator[None]:
 def _signals_held() -> Iterator[None]:
     """Ignore SIGINT, SIGTERM and SIGHUP for the block (a bounded clean-up a second Ctrl-C must
     not cut short); in the main thread only, the previous handlers are put back after."""
-    import threading
+    with _stopping_signals_go_to(signal.SIG_IGN):
+        yield
 
+
+@contextlib.contextmanager
+def _stopping_signals_go_to(handler: Callable[[int, FrameType | None], Any] | int) -> Iterator[None]:
+    """For the block, :data:`_STOPPING_SIGNALS` go to ``handler``; the previous handlers come back
+    after. Only the main thread may set handlers: elsewhere the block runs with nothing changed."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {s: signal.signal(s, signal.SIG_IGN) for s in _STOPPING_SIGNALS}
+    previous = {s: signal.signal(s, handler) for s in _STOPPING_SIGNALS}
     try:
         yield
     finally:
-        _restore_handlers(previous)
-
-
-def _restore_handlers(previous: Mapping[int, Callable[[int, FrameType | None], Any] | int | None]) -> None:
-    for s, handler in previous.items():
-        if handler is not None:  # None: installed outside Python, nothing to put back from here
-            signal.signal(s, handler)
+        for s, handler_before in previous.items():
+            if handler_before is not None:  # None: installed outside Python, nothing to put back from here
+                signal.signal(s, handler_before)
 
 
 def _abandon(process: subprocess.Popen[bytes], server: AdbServer, state_dir: Path, timeout: float = 10.0) -> None:
